@@ -1,0 +1,52 @@
+# Reproduction kit for England's national analyses of Serious Case Reviews.
+# `make help` lists the targets. Each target sets up .venv on first use (and again when
+# pyproject.toml changes), so on a fresh machine `make reproduce` and `make test` just work.
+# Every target calls `python -m analysis ...`, so the same works without make.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DATA ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup reproduce test lint format validate codebook summary clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@echo "  Own data: make reproduce DATA=path/to/file.csv   (also .xlsx, .sav, .dta)"
+
+$(STAMP): pyproject.toml
+	@echo "Setting up $(VENV) with $(PYTHON) (first use only; about a minute)..."
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+setup: $(STAMP) ## Create .venv and install the package with its dev extras
+
+reproduce: $(STAMP) ## Rebuild the analysis on the shipped data (or DATA=file) and print the scorecard
+	$(PY) -m analysis reproduce $(if $(DATA),--data "$(DATA)")
+
+test: $(STAMP) ## Run lint and the whole test suite, notebooks included
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest -n 2
+
+lint: $(STAMP) ## Check code style with ruff
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP) ## Format code and notebooks with ruff
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+validate: $(STAMP) ## Check a case file against the codebook: make validate FILE=path
+	$(PY) -m analysis validate "$(FILE)"
+
+codebook: $(STAMP) ## Regenerate docs/codebook.md from the codebook
+	$(PY) -m analysis codebook --write
+
+clean: ## Remove generated figures, outputs and caches (keeps .venv)
+	rm -rf figures/*.png figures/*.svg figures/*.csv figures/*.txt outputs/* .pytest_cache .ruff_cache

@@ -1,0 +1,21 @@
+"""Reproduction kit for England's national analyses of Serious Case Reviews (SCRs).
+
+Load coded case data (``load_cases``), check it against the codebook (``check_file``), and
+compute the triennial report's statistics, intervals, tests, rates and figures.
+"""
+
+from analysis.codebook import load_codebook
+from analysis.errors import CaseDataError, InvalidCaseDataError, UnreadableFileError
+from analysis.load import check_file, dataset_label, is_synthetic, load_cases
+
+__all__ = [
+    "CaseDataError",
+    "InvalidCaseDataError",
+    "UnreadableFileError",
+    "check_file",
+    "dataset_label",
+    "is_synthetic",
+    "load_cases",
+    "load_codebook",
+]
+__version__ = "0.1.0"

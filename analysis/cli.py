@@ -1,0 +1,121 @@
+"""Command line: ``python -m analysis <command>`` (the Makefile's targets call these).
+
+Exit codes for ``validate``: 0 the file is valid, 1 it has problems, 2 it cannot be read.
+A user's mistake never ends in a Python traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analysis.errors import CaseDataError, InvalidCaseDataError, UnreadableFileError
+
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from analysis.load import check_file
+
+    worst = EXIT_OK
+    for path in args.files:
+        try:
+            _, report = check_file(path)
+        except UnreadableFileError as exc:
+            print(f"{exc.path}: cannot be read: {exc.reason}", file=sys.stderr)
+            worst = max(worst, EXIT_UNREADABLE)
+            continue
+        print(report.to_text(limit=None if args.all else args.limit))
+        if args.output:
+            report.problems.to_csv(args.output, index=False)
+            print(f"problems written to {args.output}")
+        if not report.ok:
+            worst = max(worst, EXIT_INVALID)
+    return worst
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from analysis.rules import rule_catalogue
+
+    for r in rule_catalogue().itertuples(index=False):
+        print(f"{r.code}  {r.severity:<5}  {r.name}\n        {r.message}")
+    return EXIT_OK
+
+
+def _cmd_codebook(args: argparse.Namespace) -> int:
+    from analysis.docs import codebook_markdown
+
+    text = codebook_markdown()
+    if args.write:
+        from analysis.paths import DOCS_DIR
+
+        (DOCS_DIR / "codebook.md").write_text(text, encoding="utf-8")
+        print(f"wrote {DOCS_DIR / 'codebook.md'}")
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from analysis.load import dataset_label, load_cases
+    from analysis.summary import overview_counts
+
+    cases = load_cases(args.data)
+    print(f"Dataset: {cases.attrs['dataset_name']} [{dataset_label(cases)}]")
+    for source in cases.attrs["sources"]:
+        print(f"  from {source}")
+    for note in cases.attrs["notes"]:
+        print(f"  note: {note}")
+    print(f"{len(cases)} rows loaded and valid.")
+    print(overview_counts(cases).to_string(index=False))
+    return EXIT_OK
+
+
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    # Until the notebooks land, reproducing means: load and validate the data, summarise it.
+    return _cmd_summary(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Reproduction kit for England's national analyses of Serious Case Reviews.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check case files against the codebook (exit 0/1/2)")
+    p.add_argument("files", nargs="+", type=Path, help="CSV, .xlsx, .sav or .dta files")
+    p.add_argument("--limit", type=int, default=200, help="problems to print (default 200)")
+    p.add_argument("--all", action="store_true", help="print every problem")
+    p.add_argument("--output", type=Path, help="also write the problems to this CSV")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("rules", help="list the validation rule catalogue")
+    p.set_defaults(func=_cmd_rules)
+
+    p = sub.add_parser("codebook", help="print the data dictionary as Markdown")
+    p.add_argument("--write", action="store_true", help="write docs/codebook.md")
+    p.set_defaults(func=_cmd_codebook)
+
+    p = sub.add_parser("summary", help="load a dataset (default: shipped) and summarise it")
+    p.add_argument("--data", type=Path, help="case file (default: $SCR_DATA or shipped data)")
+    p.set_defaults(func=_cmd_summary)
+
+    p = sub.add_parser("reproduce", help="rebuild the analysis (default: shipped data)")
+    p.add_argument("--data", type=Path, help="case file (default: $SCR_DATA or shipped data)")
+    p.set_defaults(func=_cmd_reproduce)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InvalidCaseDataError as exc:
+        print(exc.report.to_text(limit=50), file=sys.stderr)
+        return EXIT_INVALID
+    except CaseDataError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_UNREADABLE

@@ -1,0 +1,66 @@
+"""Write the data dictionary (docs/codebook.md) from the codebook, so the two never drift."""
+
+from __future__ import annotations
+
+from analysis.codebook import PERIODS, load_codebook
+from analysis.rules import rule_catalogue
+
+
+def codebook_markdown() -> str:
+    """The codebook of every period, and the rule catalogue, as Markdown."""
+    base = load_codebook(PERIODS[0])
+    lines = [
+        "# Codebook: coded case data",
+        "",
+        "Generated from `analysis/codebook/*.yaml` by `python -m analysis codebook`; do not edit.",
+        "One row per child in a Serious Case Review. **Codes** are what you enter; the loader",
+        "also accepts the **label** (any case or spacing) where it maps to exactly one code.",
+        "Blank cells are missing values. *Final report only* variables must be blank or",
+        "`not_recorded` when `final_report_available` is `no`.",
+        "",
+        "## Definitions",
+        "",
+    ]
+    for name, spec in base.definitions.items():
+        codes = ", ".join(f"`{c}`" for c in spec["codes"])
+        lines.append(
+            f"- **{name}** (`{spec['variable']}` in {codes}): "
+            f"{' '.join(str(spec['description']).split())}"
+        )
+    lines += ["", f"## Variables ({base.period})", ""]
+    lines += [
+        "| variable | type | required | final report only | codes (label) | missing codes "
+        "| used by measures | description |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for var in base.variables.values():
+        codes = "<br>".join(f"`{c}` ({lab})" for c, lab in var.codes.items()) or "text"
+        lines.append(
+            f"| `{var.name}` | {var.type} | {'yes' if var.required else 'no'} "
+            f"| {'yes' if var.final_report_only else 'no'} | {codes} "
+            f"| {', '.join(f'`{c}`' for c in var.missing_codes)} "
+            f"| {', '.join(var.measures)} | {var.description} |"
+        )
+    for period in PERIODS[1:]:
+        cb = load_codebook(period)
+        lines += [
+            "",
+            f"## What changes in {period}",
+            "",
+            f"- Incident years: {', '.join(cb.incident_years)}.",
+        ]
+        for name, var in cb.variables.items():
+            if var != base.variables.get(name):
+                lines.append(
+                    f"- `{name}`: required = {'yes' if var.required else 'no'}. {var.description}"
+                )
+    lines += [
+        "",
+        "## Validation rules",
+        "",
+        "| code | name | severity | message |",
+        "|---|---|---|---|",
+    ]
+    for r in rule_catalogue().itertuples(index=False):
+        lines.append(f"| {r.code} | {r.name} | {r.severity} | {r.message} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,32 @@
+"""Exceptions that carry a user-facing message (the CLI prints them without a traceback)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CaseDataError(Exception):
+    """Base class for problems with a user's case-data file."""
+
+
+class UnreadableFileError(CaseDataError):
+    """The file cannot be read at all: missing, empty, unsupported or undecodable (exit 2)."""
+
+    def __init__(self, path: Path | str, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: cannot read this file: {reason}")
+
+
+class InvalidCaseDataError(CaseDataError):
+    """The file was read but breaks codebook rules (exit 1). ``report`` lists every problem."""
+
+    def __init__(self, report):
+        self.report = report
+        errors = report.errors
+        super().__init__(
+            f"{report.source}: {len(errors)} problem(s) found; "
+            f"first: row {errors.iloc[0]['row']}, column {errors.iloc[0]['column']}, "
+            f"rule {errors.iloc[0]['rule']}: {errors.iloc[0]['message']}. "
+            "Run `python -m analysis validate FILE` to list them all."
+        )

@@ -1,0 +1,34 @@
+"""Every path the project uses, anchored at the package (never the working directory).
+
+Notebook runners start in ``notebooks/`` and the CLI may run from anywhere, so all paths are
+derived from this file's location.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT = PACKAGE_DIR.parent
+
+CODEBOOK_DIR = PACKAGE_DIR / "codebook"
+DATA_DIR = ROOT / "data"
+PUBLISHED_DIR = DATA_DIR / "published"
+CONTEXT_DIR = DATA_DIR / "context"
+SYNTHETIC_DIR = DATA_DIR / "synthetic"
+EXAMPLES_DIR = DATA_DIR / "examples"
+RAW_DIR = DATA_DIR / "raw"
+NOTEBOOKS_DIR = ROOT / "notebooks"
+FIGURES_DIR = ROOT / "figures"
+OUTPUTS_DIR = ROOT / "outputs"
+DOCS_DIR = ROOT / "docs"
+
+#: Environment variable that points every notebook and command at a researcher's own file.
+DATA_ENV_VAR = "SCR_DATA"
+
+
+def data_override() -> Path | None:
+    """Return the case-data file named by ``$SCR_DATA``, or None when unset or empty."""
+    value = os.environ.get(DATA_ENV_VAR, "").strip()
+    return Path(value).expanduser().resolve() if value else None

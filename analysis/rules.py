@@ -1,0 +1,244 @@
+"""The rule catalogue: every check a case file must pass, each with a stable code.
+
+Users report "rule XF002 is wrong for row 14": the codes never change meaning. Schema rules
+(``SCH``) are checked with pandera from the codebook; cross-field rules (``XF``) are defined
+here as vectorised functions of the frame, each with its own test in ``tests/test_rules.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.codebook import PERIODS, load_codebook
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validation rule.
+
+    ``check`` (cross-field rules only) takes the frame of codes and returns, for each column it
+    blames, a boolean Series that is True on failing rows.
+    """
+
+    code: str
+    name: str
+    severity: str  # "error" stops loading; "note" is reported and loading goes on
+    message: str
+    columns: tuple[str, ...] = ()
+    check: Callable[[pd.DataFrame], dict[str, pd.Series]] | None = None
+
+
+def _has(frame: pd.DataFrame, *columns: str) -> bool:
+    return all(c in frame.columns for c in columns)
+
+
+def _is(frame: pd.DataFrame, column: str, *codes: str) -> pd.Series:
+    return frame[column].isin(codes).fillna(False).astype(bool)
+
+
+def _involved_now(frame: pd.DataFrame) -> pd.Series:
+    codes = load_codebook().codes_for("csc_involved_at_incident")
+    return _is(frame, "csc_status_at_incident", *codes)
+
+
+def _xf001(f: pd.DataFrame) -> dict[str, pd.Series]:
+    if not _has(f, "csc_status_at_incident", "csc_ever_involved"):
+        return {}
+    return {"csc_ever_involved": _involved_now(f) & ~_is(f, "csc_ever_involved", "yes")}
+
+
+def _xf002(f: pd.DataFrame) -> dict[str, pd.Series]:
+    if not _has(f, "outcome", "death_category"):
+        return {}
+    death, present = _is(f, "outcome", "death"), f["death_category"].notna()
+    valid_outcome = _is(f, "outcome", "death", "serious_harm")
+    return {"death_category": valid_outcome & (death != present)}
+
+
+def _xf003(f: pd.DataFrame) -> dict[str, pd.Series]:
+    if not _has(f, "outcome", "harm_type"):
+        return {}
+    harm, present = _is(f, "outcome", "serious_harm"), f["harm_type"].notna()
+    valid_outcome = _is(f, "outcome", "death", "serious_harm")
+    return {"harm_type": valid_outcome & (harm != present)}
+
+
+def _xf004(f: pd.DataFrame) -> dict[str, pd.Series]:
+    if not _has(f, "final_report_available"):
+        return {}
+    no_report = _is(f, "final_report_available", "no")
+    out = {}
+    for column in load_codebook().final_report_only:
+        if column in f.columns:
+            coded = f[column].notna() & ~_is(f, column, "not_recorded")
+            out[column] = no_report & coded
+    return out
+
+
+def _xf005(f: pd.DataFrame) -> dict[str, pd.Series]:
+    if not _has(f, "review_period", "incident_year"):
+        return {}
+    bad = pd.Series(False, index=f.index)
+    for period in PERIODS:
+        in_period = _is(f, "review_period", period)
+        years = load_codebook(period).incident_years
+        bad |= in_period & f["incident_year"].notna() & ~_is(f, "incident_year", *years)
+    return {"incident_year": bad}
+
+
+def _xf006(f: pd.DataFrame) -> dict[str, pd.Series]:
+    if not _has(f, "csc_status_at_incident", "cp_plan_ever"):
+        return {}
+    on_plan = _is(f, "csc_status_at_incident", "open_child_protection_plan")
+    return {"cp_plan_ever": on_plan & ~_is(f, "cp_plan_ever", "yes")}
+
+
+def _xf007(f: pd.DataFrame) -> dict[str, pd.Series]:
+    if not _has(f, "csc_status_at_incident", "looked_after_ever"):
+        return {}
+    in_care = _is(f, "csc_status_at_incident", "open_looked_after")
+    return {"looked_after_ever": in_care & ~_is(f, "looked_after_ever", "yes")}
+
+
+def _xf008(f: pd.DataFrame) -> dict[str, pd.Series]:
+    if not _has(f, "csc_ever_involved"):
+        return {}
+    ever_plan_or_care = pd.Series(False, index=f.index)
+    for column in ("cp_plan_ever", "looked_after_ever"):
+        if column in f.columns:
+            ever_plan_or_care |= _is(f, column, "yes")
+    return {"csc_ever_involved": ever_plan_or_care & ~_is(f, "csc_ever_involved", "yes")}
+
+
+SCHEMA_RULES: tuple[Rule, ...] = (
+    Rule(
+        "SCH001",
+        "required_column_missing",
+        "error",
+        "a required column is missing (see the codebook for its name and codes)",
+    ),
+    Rule(
+        "SCH002",
+        "code_not_in_codebook",
+        "error",
+        "the value is not a code (or label) of this variable in the codebook",
+    ),
+    Rule("SCH003", "required_value_blank", "error", "a required value is blank"),
+    Rule(
+        "SCH004",
+        "case_id_not_unique",
+        "error",
+        "case_id appears more than once in the file; each child's record needs its own id",
+        ("case_id",),
+    ),
+    Rule(
+        "SCH005",
+        "unknown_column",
+        "note",
+        "a column the codebook does not know; it is kept, unchecked, and not used by the analysis",
+    ),
+    Rule(
+        "SCH006",
+        "broken_row",
+        "error",
+        "the row does not have as many fields as the header (a truncated or mis-split line)",
+    ),
+    Rule("SCH007", "empty_row", "error", "the row is empty; delete it or fill it in"),
+    Rule(
+        "SCH008",
+        "value_recoded",
+        "note",
+        "values given as labels or variant spellings were read as codes",
+    ),
+)
+
+CROSS_FIELD_RULES: tuple[Rule, ...] = (
+    Rule(
+        "XF001",
+        "ever_involved_when_involved_now",
+        "error",
+        "involved with children's social care at the time of the incident, so csc_ever_involved "
+        "must be yes",
+        ("csc_status_at_incident", "csc_ever_involved"),
+        _xf001,
+    ),
+    Rule(
+        "XF002",
+        "death_category_exactly_when_death",
+        "error",
+        "death_category must be filled in when outcome is death, and blank when it is serious_harm",
+        ("outcome", "death_category"),
+        _xf002,
+    ),
+    Rule(
+        "XF003",
+        "harm_type_exactly_when_serious_harm",
+        "error",
+        "harm_type must be filled in when outcome is serious_harm, and blank when it is death",
+        ("outcome", "harm_type"),
+        _xf003,
+    ),
+    Rule(
+        "XF004",
+        "final_report_only_blank_without_report",
+        "error",
+        "this variable is coded only from a final report, so it must be blank or not_recorded "
+        "when final_report_available is no",
+        ("final_report_available",),
+        _xf004,
+    ),
+    Rule(
+        "XF005",
+        "incident_year_inside_review_period",
+        "error",
+        "incident_year lies outside the review_period's three financial years",
+        ("review_period", "incident_year"),
+        _xf005,
+    ),
+    Rule(
+        "XF006",
+        "cp_plan_ever_when_plan_now",
+        "error",
+        "on a child protection plan at the time, so cp_plan_ever must be yes",
+        ("csc_status_at_incident", "cp_plan_ever"),
+        _xf006,
+    ),
+    Rule(
+        "XF007",
+        "looked_after_ever_when_looked_after_now",
+        "error",
+        "looked after at the time, so looked_after_ever must be yes",
+        ("csc_status_at_incident", "looked_after_ever"),
+        _xf007,
+    ),
+    Rule(
+        "XF008",
+        "ever_involved_when_plan_or_care_ever",
+        "error",
+        "a child protection plan or care at any time is involvement at child-in-need level or "
+        "above, so csc_ever_involved must be yes",
+        ("cp_plan_ever", "looked_after_ever", "csc_ever_involved"),
+        _xf008,
+    ),
+)
+
+RULES: dict[str, Rule] = {r.code: r for r in SCHEMA_RULES + CROSS_FIELD_RULES}
+
+
+def rule_catalogue() -> pd.DataFrame:
+    """The rule catalogue as a table (code, name, severity, columns, message)."""
+    return pd.DataFrame(
+        [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity,
+                "columns": ", ".join(r.columns),
+                "message": r.message,
+            }
+            for r in RULES.values()
+        ]
+    )

@@ -1,0 +1,287 @@
+"""Check a case file against the codebook: a pandera schema plus named cross-field rules.
+
+Every problem is collected (never only the first) into one tidy table that names the file, the
+row as the user sees it in their file, the ``case_id``, the column, the rule code and a plain
+message. Nothing is dropped: unknown columns are kept and reported as notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.codebook import PERIODS, all_variables, load_codebook, normalise_token, value_lookup
+from analysis.read import RawCases
+from analysis.rules import CROSS_FIELD_RULES, RULES
+
+PROBLEM_COLUMNS = ["file", "row", "case_id", "column", "rule", "severity", "message", "value"]
+
+
+@dataclass
+class ValidationReport:
+    """Every problem found in one file.
+
+    Attributes
+    ----------
+    source : str
+        The file checked.
+    n_rows : int
+        Rows read (all of them are kept).
+    problems : DataFrame
+        One row per problem, columns ``PROBLEM_COLUMNS``; severity ``error`` or ``note``.
+    reader_notes : list of str
+        What the reader noticed and handled (encoding, delimiter...).
+    """
+
+    source: str
+    n_rows: int
+    problems: pd.DataFrame
+    reader_notes: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return self.problems[self.problems["severity"] == "error"].reset_index(drop=True)
+
+    @property
+    def notes(self) -> pd.DataFrame:
+        return self.problems[self.problems["severity"] == "note"].reset_index(drop=True)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors.empty
+
+    def summary(self) -> str:
+        """One line: rows read and problems found."""
+        verdict = "valid" if self.ok else f"{len(self.errors)} error(s)"
+        return f"{self.source}: {self.n_rows} rows read; {verdict}; {len(self.notes)} note(s)"
+
+    def to_text(self, limit: int | None = None) -> str:
+        """Every problem, one per line, as ``file:row [case_id] column RULE: message``."""
+        lines = [self.summary()]
+        lines += [f"  note: {n}" for n in self.reader_notes]
+        shown = self.problems if limit is None else self.problems.head(limit)
+        for p in shown.itertuples(index=False):
+            where = f"row {p.row}" if pd.notna(p.row) else "file"
+            who = f" [case_id {p.case_id}]" if pd.notna(p.case_id) else ""
+            col = f" column {p.column}" if pd.notna(p.column) else ""
+            value = f" (value {p.value!r})" if pd.notna(p.value) else ""
+            lines.append(f"{p.file}: {where}{who}{col}: {p.rule} {p.severity}: {p.message}{value}")
+        if limit is not None and len(self.problems) > limit:
+            lines.append(f"  ... and {len(self.problems) - limit} more")
+        return "\n".join(lines)
+
+
+def periods_in(frame: pd.DataFrame) -> list[str]:
+    """The review periods a frame's rows belong to (all periods when none can be told)."""
+    if "review_period" not in frame.columns:
+        return list(PERIODS)
+    found = [p for p in PERIODS if (frame["review_period"] == p).any()]
+    return found or list(PERIODS)
+
+
+def normalise_codes(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Map labels and variant spellings to codes, column by column.
+
+    Values that match no code are left exactly as given, so the schema reports them. Works on
+    each column's distinct values, so it stays fast on large files.
+
+    Returns
+    -------
+    frame : DataFrame
+        A copy with category columns recoded.
+    recoded : dict
+        Number of values changed per column.
+    """
+    out = frame.copy()
+    recoded: dict[str, int] = {}
+    for name, var in all_variables().items():
+        if not var.is_category or name not in out.columns:
+            continue
+        lookup = value_lookup(load_codebook().period, name)
+        column = out[name]
+        distinct = column.dropna().unique()
+        mapping = {v: lookup.get(normalise_token(v), v) for v in distinct}
+        changed = {v: c for v, c in mapping.items() if v != c}
+        if changed:
+            out[name] = column.replace(changed)
+            recoded[name] = int(column.isin(list(changed)).sum())
+    return out, recoded
+
+
+def build_schema(periods: list[str]) -> pa.DataFrameSchema:
+    """A pandera schema for the given review periods, from their codebooks."""
+    variables = all_variables()
+    required = {n for p in periods for n in load_codebook(p).required}
+    columns = {}
+    for name, var in variables.items():
+        checks = [pa.Check.isin(list(var.codes))] if var.is_category else []
+        columns[name] = pa.Column(
+            "string",
+            checks=checks,
+            nullable=not (name in required and not var.blank_allowed),
+            unique=var.unique,
+            required=name in required,
+            coerce=False,
+        )
+    return pa.DataFrameSchema(columns, strict=False, coerce=False)
+
+
+def _rule_for(check: str) -> str:
+    if check == "column_in_dataframe":
+        return "SCH001"
+    if check == "not_nullable":
+        return "SCH003"
+    if check == "field_uniqueness":
+        return "SCH004"
+    return "SCH002"
+
+
+def _schema_problems(frame: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+    try:
+        build_schema(periods).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+    else:
+        return pd.DataFrame(columns=["position", "column", "rule", "value", "message"])
+    fc = fc[~fc["check"].astype(str).str.startswith("dtype")]
+    rules = fc["check"].astype(str).map(_rule_for)
+    missing_column = rules == "SCH001"
+    variables = all_variables()
+    messages = []
+    for rule, column, value in zip(rules, fc["column"], fc["failure_case"], strict=True):
+        if rule == "SCH001":
+            messages.append(f"required column {value!r} is missing")
+        elif rule == "SCH002":
+            codes = ", ".join(variables[column].codes)
+            messages.append(f"not a code of {column}; allowed: {codes} (or their labels)")
+        else:
+            messages.append(RULES[rule].message)
+    return pd.DataFrame(
+        {
+            "position": fc["index"].where(~missing_column),
+            "column": fc["column"].where(~missing_column, fc["failure_case"]),
+            "rule": rules,
+            "value": fc["failure_case"].where(~missing_column & (rules != "SCH003")),
+            "message": messages,
+        }
+    )
+
+
+def _cross_field_problems(frame: pd.DataFrame) -> pd.DataFrame:
+    parts = []
+    for rule in CROSS_FIELD_RULES:
+        for column, failing in rule.check(frame).items():
+            # index labels are the rows' 0-based positions in the file (see validate_frame)
+            positions = failing.index[failing.to_numpy()]
+            if len(positions):
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            "position": positions,
+                            "column": column,
+                            "rule": rule.code,
+                            "value": frame.loc[positions, column].to_numpy(),
+                            "message": rule.message,
+                        }
+                    )
+                )
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def validate_frame(raw: RawCases) -> tuple[pd.DataFrame, ValidationReport]:
+    """Recode labels to codes and check every rule.
+
+    Parameters
+    ----------
+    raw : RawCases
+        A file as read by :func:`analysis.read.read_raw`.
+
+    Returns
+    -------
+    frame : DataFrame
+        The recoded frame (text values; every row and column of the file kept).
+    report : ValidationReport
+    """
+    frame, recoded = normalise_codes(raw.frame.reset_index(drop=True))
+    # Empty rows get one problem each (SCH007) instead of a cascade of blank-value errors.
+    empty = frame.isna().all(axis=1).to_numpy()
+    checked = frame.iloc[~empty] if empty.any() else frame
+    known = set(all_variables())
+    parts = [_schema_problems(checked, periods_in(checked)), _cross_field_problems(checked)]
+    parts.append(
+        pd.DataFrame(
+            {
+                "position": empty.nonzero()[0],
+                "column": pd.NA,
+                "rule": "SCH007",
+                "value": pd.NA,
+                "message": RULES["SCH007"].message,
+            }
+        )
+    )
+    parts.append(
+        pd.DataFrame(
+            {
+                "position": [p for p, _ in raw.broken_rows],
+                "column": pd.NA,
+                "rule": "SCH006",
+                "value": pd.NA,
+                "message": [m for _, m in raw.broken_rows],
+            }
+        )
+    )
+    file_level = [
+        {
+            "position": pd.NA,
+            "column": c,
+            "rule": "SCH005",
+            "value": pd.NA,
+            "message": RULES["SCH005"].message,
+        }
+        for c in frame.columns
+        if c not in known
+    ]
+    file_level += [
+        {
+            "position": pd.NA,
+            "column": c,
+            "rule": "SCH008",
+            "value": pd.NA,
+            "message": f"{n} value(s) given as labels or variant spellings were read as codes",
+        }
+        for c, n in recoded.items()
+    ]
+    parts.append(pd.DataFrame(file_level))
+    parts = [p for p in parts if not p.empty]
+    found = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["position", "column", "rule", "value", "message"])
+    )
+    return frame, _report(raw, frame, found)
+
+
+def _report(raw: RawCases, frame: pd.DataFrame, found: pd.DataFrame) -> ValidationReport:
+    position = pd.to_numeric(found["position"], errors="coerce").astype("Int64")
+    case_ids = frame["case_id"].reset_index(drop=True) if "case_id" in frame.columns else None
+    problems = pd.DataFrame(
+        {
+            "file": str(raw.path),
+            "row": (position + raw.first_row).astype("Int64"),
+            "case_id": (
+                case_ids.reindex(position.fillna(-1).astype(int).to_numpy()).to_numpy()
+                if case_ids is not None
+                else pd.NA
+            ),
+            "column": found["column"].to_numpy(),
+            "rule": found["rule"].to_numpy(),
+            "severity": found["rule"].map(lambda r: RULES[r].severity).to_numpy(),
+            "message": found["message"].to_numpy(),
+            "value": found["value"].to_numpy(),
+        },
+        columns=PROBLEM_COLUMNS,
+    )
+    problems = problems.sort_values(["row", "rule", "column"], na_position="first", kind="stable")
+    return ValidationReport(str(raw.path), len(frame), problems.reset_index(drop=True), raw.notes)

@@ -1,0 +1,52 @@
+"""environment.yml (conda users) stays in step with pyproject.toml (pip users)."""
+
+import re
+import tomllib
+
+import yaml
+
+from analysis.paths import ROOT
+
+
+def _split(requirement: str) -> tuple[str, str]:
+    name, spec = re.match(r"^([A-Za-z0-9_.\-\[\]]+)\s*(.*)$", requirement.strip()).groups()
+    return re.sub(r"\[.*\]", "", name).lower().replace("_", "-"), spec.replace(" ", "")
+
+
+def _pyproject() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = project["dependencies"] + project["optional-dependencies"]["dev"]
+    return dict(_split(r) for r in reqs)
+
+
+def _environment() -> tuple[dict[str, str], dict]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = {}
+    pip = []
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip = dep["pip"]
+        else:
+            name, spec = _split(dep.replace("=", "==", 1) if re.match(r"^python=", dep) else dep)
+            conda[name] = spec
+    return conda, {"pip": pip, "channels": env["channels"]}
+
+
+def test_same_packages_and_versions():
+    conda, _ = _environment()
+    conda.pop("python")
+    conda.pop("pip")
+    assert conda == _pyproject()
+
+
+def test_python_version_matches():
+    conda, _ = _environment()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert conda["python"] == "==3.11"
+    assert project["requires-python"].startswith(">=3.11")
+
+
+def test_conda_forge_only_and_package_installed_editable():
+    _, extra = _environment()
+    assert extra["channels"] == ["conda-forge"]
+    assert extra["pip"] == ["-e ."]

@@ -1,0 +1,42 @@
+"""Promises about what is committed: no notebook outputs, no real case data."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from analysis.paths import NOTEBOOKS_DIR, ROOT
+
+
+def _notebooks():
+    return sorted(NOTEBOOKS_DIR.rglob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", _notebooks(), ids=lambda p: p.name)
+def test_committed_notebooks_carry_no_outputs(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert not cell.get("outputs"), f"{path.name}: strip outputs before committing"
+            assert cell.get("execution_count") is None, f"{path.name}: execution counts left"
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
+@pytest.mark.parametrize(
+    ("path", "ignored"),
+    [
+        ("data/raw/my_real_cases.csv", True),
+        ("data/raw/sub/cases.sav", True),
+        ("data/raw/README.md", False),
+        ("data/synthetic/synthetic_cases_2011-14.csv", False),
+        ("notebooks/01_overview.ipynb", False),
+        ("figures/fig.png", True),
+        ("outputs/table.csv", True),
+    ],
+)
+def test_gitignore_keeps_real_data_out_and_synthetic_in(path, ignored):
+    run = subprocess.run(
+        ["git", "check-ignore", "-q", "--no-index", path], cwd=ROOT, capture_output=True
+    )
+    assert (run.returncode == 0) is ignored
