@@ -72,6 +72,31 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_synthesize(args: argparse.Namespace) -> int:
+    from analysis.calibration import check
+    from analysis.load import load_cases
+    from analysis.synthetic import synthetic_path, write
+
+    if not args.check_only:
+        for path in write(seed=args.seed, out_dir=args.out):
+            print(f"wrote {path}")
+    if not (args.check or args.check_only):
+        return EXIT_OK
+    periods = ["2011-14", "2014-17"]
+    folder = args.out
+    cases = {
+        p: load_cases(folder / synthetic_path(p).name if folder else synthetic_path(p))
+        for p in periods
+    }
+    table = check(cases)
+    print(
+        table[["period", "measure", "basis", "stated", "recomputed", "met"]].to_string(index=False)
+    )
+    missed = int((~table["met"]).sum())
+    print(f"{len(table) - missed} of {len(table)} calibration targets met")
+    return EXIT_OK if missed == 0 else EXIT_INVALID
+
+
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     # Until the notebooks land, reproducing means: load and validate the data, summarise it.
     return _cmd_summary(args)
@@ -101,6 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summary", help="load a dataset (default: shipped) and summarise it")
     p.add_argument("--data", type=Path, help="case file (default: $SCR_DATA or shipped data)")
     p.set_defaults(func=_cmd_summary)
+
+    p = sub.add_parser("synthesize", help="write the synthetic datasets (deterministic)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the shipped one)")
+    p.add_argument("--out", type=Path, help="folder to write to (default: data/synthetic)")
+    p.add_argument("--check", action="store_true", help="then check the calibration targets")
+    p.add_argument("--check-only", action="store_true", help="check the files without writing")
+    p.set_defaults(func=_cmd_synthesize)
 
     p = sub.add_parser("reproduce", help="rebuild the analysis (default: shipped data)")
     p.add_argument("--data", type=Path, help="case file (default: $SCR_DATA or shipped data)")

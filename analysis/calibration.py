@@ -1,0 +1,101 @@
+"""Calibration targets of the synthetic data, and the check that they are met.
+
+A target is either a published figure (by ``figure_id``: its relation and value are read from
+``data/published/``, never restated here) or an assumption (an ``S..`` id of
+``docs/assumptions.md``) where no figure is published. ``python -m analysis synthesize --check``
+recomputes every target on the generated files and fails when one is missed.
+
+A calibration target met by synthetic data proves the pipeline computes what it should; it is
+not evidence for the finding (the data was built to meet it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.compare import agrees
+from analysis.measures import compute
+from analysis.published import figure, stated
+
+
+@dataclass(frozen=True)
+class Target:
+    period: str
+    measure: str
+    figure_id: str | None = None  # a published figure, or...
+    assumption: str | None = None  # ...an assumption id, with its own relation and value
+    relation: str | None = None
+    value: float | None = None
+
+
+TARGETS: tuple[Target, ...] = (
+    Target("2011-14", "scrs_count", "p2011_scrs"),
+    Target("2011-14", "children_count", assumption="A05", relation="equals", value=293),
+    Target("2011-14", "final_reports_count", "p2011_final_reports"),
+    Target("2011-14", "csc_current_involvement_percent", "p2011_csc_current"),
+    Target("2011-14", "csc_ever_involvement_percent", "p2011_csc_ever"),
+    Target("2011-14", "cp_plan_current_percent", "p2011_cp_plan_current"),
+    Target("2011-14", "age_11_17_percent", "p2011_age_11_17"),
+    Target("2011-14", "parent_alcohol_misuse_percent", "p2011_parent_alcohol"),
+    Target("2011-14", "parent_drug_misuse_percent", "p2011_parent_drug"),
+    Target("2011-14", "deaths_per_year", "p2011_deaths_per_year"),
+    Target("2011-14", "sudi_count", "sudi2011_sudi_count"),
+    Target(
+        "2011-14", "serious_harm_per_year", assumption="S02", relation="approximately", value=32
+    ),
+    Target("2014-17", "scrs_count", "p2014_scrs"),
+    Target("2014-17", "children_count", "p2014_children"),
+    Target("2014-17", "final_reports_count", "p2014_final_reports"),
+    Target("2014-17", "deaths_per_year", "p2014_deaths_per_year"),
+    Target("2014-17", "serious_harm_per_year", "p2014_serious_harm_per_year"),
+    Target("2014-17", "neglect_feature_percent", "p2014_neglect_feature"),
+)
+
+
+def target_table() -> pd.DataFrame:
+    """Every target with its relation and value (published ones read from data/published)."""
+    rows = []
+    for t in TARGETS:
+        if t.figure_id:
+            row = figure(t.figure_id)
+            if row["measure"] != t.measure:
+                raise ValueError(f"{t.figure_id} is {row['measure']}, not {t.measure}")
+            rows.append(
+                {
+                    "period": t.period,
+                    "measure": t.measure,
+                    "basis": t.figure_id,
+                    "relation": row["relation"],
+                    "value": row["value"],
+                    "value_low": row["value_low"],
+                    "value_high": row["value_high"],
+                    "stated": stated(row),
+                }
+            )
+        else:
+            rows.append(
+                {
+                    "period": t.period,
+                    "measure": t.measure,
+                    "basis": t.assumption,
+                    "relation": t.relation,
+                    "value": t.value,
+                    "value_low": None,
+                    "value_high": None,
+                    "stated": f"{t.relation} {t.value:g}",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def check(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Recompute each target on the given cases; add ``recomputed`` and ``met`` columns."""
+    table = target_table()
+    recomputed, met = [], []
+    for t in table.itertuples(index=False):
+        value = compute(t.measure, cases_by_period[t.period]).value
+        recomputed.append(round(value, 2))
+        met.append(agrees(value, t.relation, t.value, t.value_low, t.value_high))
+    return table.assign(recomputed=recomputed, met=met)

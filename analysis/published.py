@@ -1,0 +1,47 @@
+"""Read the published figures (``data/published/``): what the reports and sources state."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+
+from analysis.paths import PUBLISHED_DIR
+
+PUBLISHED_FILE = PUBLISHED_DIR / "published_figures.csv"
+
+
+@cache
+def _read() -> pd.DataFrame:
+    return pd.read_csv(PUBLISHED_FILE, dtype={"figure_id": "string"}, encoding="utf-8")
+
+
+def load_published() -> pd.DataFrame:
+    """Every published figure, one row each, with its relation, source and locator."""
+    return _read().copy()
+
+
+def figure(figure_id: str) -> pd.Series:
+    """One published figure by id.
+
+    Raises
+    ------
+    KeyError
+        No figure has that id.
+    """
+    table = _read()
+    hit = table[table["figure_id"] == figure_id]
+    if hit.empty:
+        raise KeyError(f"no published figure {figure_id!r} in {PUBLISHED_FILE.name}")
+    return hit.iloc[0]
+
+
+def stated(row: pd.Series) -> str:
+    """A figure as its source states it: "< 50%", "60-66.7%", "about 28 a year"."""
+    unit = {"percent": "%", "per_year": " a year"}.get(str(row["unit"]), "")
+    if row["relation"] == "between":
+        return f"{row['value_low']:g}-{row['value_high']:g}{unit}"
+    prefix = {"less_than": "< ", "at_least": ">= ", "approximately": "about "}.get(
+        row["relation"], ""
+    )
+    return f"{prefix}{row['value']:g}{unit}"

@@ -1,0 +1,520 @@
+"""Checks on the transcribed register of published SCR figures (data/published/).
+
+The controlled vocabularies (measures, units, relations, source kinds) are parsed from
+data/published/README.md so that the CSVs and their documentation cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.paths import PUBLISHED_DIR
+
+PUBLISHED = PUBLISHED_DIR
+FIGURES_CSV = PUBLISHED / "published_figures.csv"
+NOT_FOUND_CSV = PUBLISHED / "not_found.csv"
+README = PUBLISHED / "README.md"
+
+FIGURE_COLUMNS = [
+    "figure_id",
+    "report",
+    "review_period",
+    "measure",
+    "category",
+    "value",
+    "value_low",
+    "value_high",
+    "unit",
+    "relation",
+    "denominator",
+    "statement",
+    "source_title",
+    "source_url",
+    "locator",
+    "source_kind",
+    "note",
+]
+NOT_FOUND_COLUMNS = [
+    "item_id",
+    "review_period",
+    "measure",
+    "what_was_sought",
+    "register_section",
+    "note",
+]
+SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+
+
+def _read(path: Path) -> pd.DataFrame:
+    # Everything as text, blanks as "", so that nothing is silently coerced.
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+@cache
+def figures() -> pd.DataFrame:
+    return _read(FIGURES_CSV)
+
+
+@cache
+def not_found() -> pd.DataFrame:
+    return _read(NOT_FOUND_CSV)
+
+
+@cache
+def readme_table(heading: str) -> tuple[tuple[str, ...], ...]:
+    """Rows (as tuples of cell text) of the first markdown table under `heading`."""
+    lines = README.read_text(encoding="utf-8").splitlines()
+    try:
+        start = next(i for i, line in enumerate(lines) if line.strip() == heading)
+    except StopIteration:
+        raise AssertionError(f"README has no heading {heading!r}") from None
+    rows: list[tuple[str, ...]] = []
+    in_table = False
+    for line in lines[start + 1 :]:
+        if line.startswith("#"):
+            break
+        if line.startswith("|"):
+            in_table = True
+            cells = tuple(c.strip() for c in line.strip().strip("|").split("|"))
+            if set("".join(cells)) <= set("-: "):
+                continue  # separator row
+            rows.append(cells)
+        elif in_table:
+            break
+    assert len(rows) > 1, f"no table under {heading!r}"
+    return tuple(rows[1:])  # drop header row
+
+
+def _names(heading: str) -> set[str]:
+    names = set()
+    for row in readme_table(heading):
+        m = re.fullmatch(r"`([a-z0-9_]+)`", row[0])
+        assert m, f"first cell under {heading!r} is not a `code` name: {row[0]!r}"
+        names.add(m.group(1))
+    return names
+
+
+@cache
+def measure_units() -> dict[str, str]:
+    return {
+        re.fullmatch(r"`([a-z0-9_]+)`", row[0]).group(1): row[1]
+        for row in readme_table("## Measure vocabulary")
+    }
+
+
+def num(text: str) -> float:
+    return float(text) if text != "" else math.nan
+
+
+def rows_where(**conds: str) -> pd.DataFrame:
+    df = figures()
+    mask = pd.Series(True, index=df.index)
+    for col, val in conds.items():
+        mask &= df[col] == val
+    return df[mask]
+
+
+# --------------------------------------------------------------------------------------
+# Structure
+# --------------------------------------------------------------------------------------
+
+
+def test_figure_columns_exact_order():
+    assert list(figures().columns) == FIGURE_COLUMNS
+
+
+def test_not_found_columns_exact_order():
+    assert list(not_found().columns) == NOT_FOUND_COLUMNS
+
+
+def test_enough_rows():
+    assert len(figures()) >= 40
+    assert len(not_found()) >= 10
+
+
+def test_figure_ids_unique_and_snake_case():
+    ids = figures()["figure_id"]
+    assert ids.is_unique, ids[ids.duplicated()].tolist()
+    bad = [i for i in ids if not SNAKE.match(i)]
+    assert not bad, bad
+
+
+def test_not_found_ids_unique_and_snake_case():
+    ids = not_found()["item_id"]
+    assert ids.is_unique, ids[ids.duplicated()].tolist()
+    bad = [i for i in ids if not SNAKE.match(i)]
+    assert not bad, bad
+
+
+def test_no_cell_has_stray_whitespace():
+    for df in (figures(), not_found()):
+        for col in df.columns:
+            bad = df[df[col] != df[col].str.strip()]
+            assert bad.empty, (col, bad.iloc[:, 0].tolist())
+
+
+@pytest.mark.parametrize(
+    "col",
+    [
+        "report",
+        "review_period",
+        "measure",
+        "unit",
+        "relation",
+        "statement",
+        "source_title",
+        "locator",
+        "source_kind",
+    ],
+)
+def test_required_text_present(col):
+    empty = figures().loc[figures()[col] == "", "figure_id"].tolist()
+    assert not empty, f"{col} empty for {empty}"
+
+
+def test_source_urls_well_formed():
+    df = figures()
+    for fid, url in zip(df["figure_id"], df["source_url"], strict=True):
+        assert url.startswith(("http://", "https://")), fid
+        assert not re.search(r"\s", url), fid
+        # Punctuation copied from the register's prose must not end a URL.
+        assert not url.endswith((")", ".", ",", ";")), (fid, url)
+
+
+def test_same_url_same_title_and_kind():
+    per_url = figures().groupby("source_url")[["source_title", "source_kind"]].nunique()
+    inconsistent = per_url[(per_url > 1).any(axis=1)]
+    assert inconsistent.empty, inconsistent.index.tolist()
+
+
+def test_no_duplicate_figure():
+    key = ["report", "review_period", "measure", "category"]
+    dup = figures()[figures().duplicated(key, keep=False)]
+    assert dup.empty, dup["figure_id"].tolist()
+
+
+# --------------------------------------------------------------------------------------
+# Controlled vocabularies (parsed from README)
+# --------------------------------------------------------------------------------------
+
+
+def test_readme_vocabularies_parse():
+    assert {"scrs_count", "csc_current_involvement_percent", "feature_count"} <= set(
+        measure_units()
+    )
+    assert _names("## Relation rules") >= {"equals", "less_than", "between"}
+    assert "percent" in _names("### Units")
+    assert "report" in _names("### Source kinds")
+
+
+def test_measures_in_vocabulary():
+    unknown = set(figures()["measure"]) - set(measure_units())
+    assert not unknown, unknown
+
+
+def test_every_documented_measure_is_snake_case():
+    bad = [m for m in measure_units() if not SNAKE.match(m)]
+    assert not bad, bad
+
+
+def test_units_in_vocabulary_and_match_measure():
+    df = figures()
+    assert set(df["unit"]) <= _names("### Units"), set(df["unit"]) - _names("### Units")
+    documented = {u.strip("`") for u in measure_units().values()}
+    assert documented <= _names("### Units"), documented - _names("### Units")
+    mismatched = [
+        (f, m, u)
+        for f, m, u in zip(df["figure_id"], df["measure"], df["unit"], strict=True)
+        if measure_units()[m].strip("`") != u
+    ]
+    assert not mismatched, mismatched
+
+
+def test_relation_in_allowed_set():
+    bad = set(figures()["relation"]) - _names("## Relation rules")
+    assert not bad, bad
+
+
+def test_source_kind_in_allowed_set():
+    bad = set(figures()["source_kind"]) - _names("### Source kinds")
+    assert not bad, bad
+
+
+def test_not_found_measures_blank_or_in_vocabulary():
+    m = set(not_found()["measure"]) - {""}
+    assert m <= set(measure_units()), m - set(measure_units())
+
+
+def test_figure_ids_cited_in_notes_exist():
+    """Notes that point at another row (e.g. 'entered as p2011_csc_current') must resolve."""
+    ids = set(figures()["figure_id"])
+    pattern = re.compile(r"\b((?:p|pre|sudi)\d{4}_[a-z0-9_]+)\b")
+    for text in [*not_found()["note"], *figures()["note"]]:
+        for ref in pattern.findall(text):
+            assert ref in ids, ref
+
+
+def test_not_found_rows_say_where_in_register():
+    df = not_found()
+    assert (df["what_was_sought"] != "").all()
+    assert (df["register_section"] != "").all()
+
+
+# --------------------------------------------------------------------------------------
+# Values
+# --------------------------------------------------------------------------------------
+
+
+def test_between_rows_have_ordered_bounds():
+    df = figures()[figures()["relation"] == "between"]
+    assert not df.empty
+    for _, r in df.iterrows():
+        lo, hi, v = num(r["value_low"]), num(r["value_high"]), num(r["value"])
+        assert not math.isnan(lo) and not math.isnan(hi), r["figure_id"]
+        assert lo < hi, r["figure_id"]
+        # A bare value, if present, must not contradict the range.
+        assert math.isnan(v) or lo <= v <= hi, r["figure_id"]
+
+
+def test_non_between_rows_have_numeric_value_and_no_bounds():
+    df = figures()[figures()["relation"] != "between"]
+    for _, r in df.iterrows():
+        assert not math.isnan(num(r["value"])), r["figure_id"]
+        assert r["value_low"] == "" and r["value_high"] == "", r["figure_id"]
+
+
+def test_numeric_fields_parse():
+    for col in ("value", "value_low", "value_high", "denominator"):
+        for fid, text in zip(figures()["figure_id"], figures()[col], strict=True):
+            if text != "":
+                float(text)  # raises if a word or a % sign slipped in
+                assert "%" not in text, (fid, col)
+
+
+def test_percents_within_0_100():
+    df = figures()[figures()["unit"] == "percent"]
+    for _, r in df.iterrows():
+        for col in ("value", "value_low", "value_high"):
+            x = num(r[col])
+            assert math.isnan(x) or 0 <= x <= 100, (r["figure_id"], col, x)
+
+
+def test_counts_are_non_negative_integers():
+    df = figures()[figures()["unit"] == "count"]
+    for _, r in df.iterrows():
+        x = num(r["value"])
+        assert x >= 0 and x == int(x), r["figure_id"]
+
+
+def test_denominators_positive_integers_and_not_exceeded_by_counts():
+    for _, r in figures().iterrows():
+        if r["denominator"] == "":
+            continue
+        d = float(r["denominator"])
+        assert d > 0 and d == int(d), r["figure_id"]
+        if r["unit"] == "count":
+            assert float(r["value"]) <= d, r["figure_id"]
+
+
+def test_parts_do_not_exceed_totals():
+    """Death / serious-harm splits must not exceed the total for the same source and period."""
+    df = figures()
+    for measure in ("scrs_count", "sin_count", "scrs_initiated_count", "children_count"):
+        sub = df[df["measure"] == measure]
+        for (report, period), grp in sub.groupby(["report", "review_period"]):
+            total = grp.loc[grp["category"] == "", "value"]
+            if total.empty:
+                continue
+            parts = grp.loc[grp["category"].isin(["death", "serious_harm"]), "value"]
+            assert parts.astype(float).sum() <= float(total.iloc[0]), (measure, report, period)
+
+
+# --------------------------------------------------------------------------------------
+# Honesty: derived arithmetic is not entered as a published figure
+# --------------------------------------------------------------------------------------
+
+
+def test_derived_2009_11_contact_share_not_entered():
+    # "79% had some CSC contact" is 42 + 37 in the register, not a stated figure.
+    df = rows_where(review_period="2009-11")
+    assert not (df["value"] == "79").any()
+    assert rows_where(review_period="2009-11", measure="csc_ever_involvement_percent").empty
+
+
+def test_unconfirmed_2005_07_count_not_entered():
+    assert rows_where(review_period="2005-07", measure="scrs_count").empty
+    assert "nf_2005_scrs" in set(not_found()["item_id"])
+
+
+def test_exact_2011_14_csc_shares_recorded_as_not_found():
+    ids = set(not_found()["item_id"])
+    assert {"nf_2011_csc_current_exact", "nf_2011_csc_ever_exact"} <= ids
+
+
+# --------------------------------------------------------------------------------------
+# Spot checks against the register
+# --------------------------------------------------------------------------------------
+
+SIDEBOTHAM = "Sidebotham et al 2016 (2011-14)"
+
+
+@pytest.mark.parametrize(
+    ("report", "period", "measure", "category", "relation", "value"),
+    [
+        (SIDEBOTHAM, "2011-14", "cp_plan_current_percent", "", "equals", 12),
+        (SIDEBOTHAM, "2011-14", "scrs_count", "", "equals", 293),
+        (SIDEBOTHAM, "2011-14", "final_reports_count", "", "equals", 175),
+        (SIDEBOTHAM, "2011-14", "csc_current_involvement_percent", "", "less_than", 50),
+        (SIDEBOTHAM, "2011-14", "age_11_17_percent", "", "equals", 28),
+        (
+            "Brandon et al 2012 (2009-11)",
+            "2009-11",
+            "csc_current_involvement_percent",
+            "",
+            "equals",
+            42,
+        ),
+        ("Brandon et al 2012 (2009-11)", "2009-11", "csc_not_known_percent", "", "equals", 21),
+        (
+            "Brandon et al 2012 (2009-11)",
+            "2009-11",
+            "csc_referral_not_accepted_percent",
+            "",
+            "equals",
+            14,
+        ),
+        ("Brandon et al 2012 (2009-11)", "2009-11", "cp_plan_current_percent", "", "equals", 10),
+        ("Brandon et al 2012 (2009-11)", "2007-09", "cp_plan_current_percent", "", "equals", 16),
+        ("Brandon et al 2012 (2009-11)", "2009-11", "scrs_count", "", "equals", 184),
+        ("Brandon et al 2012 (2009-11)", "2009-11", "age_under_1_percent", "", "equals", 36),
+        ("Brandon et al 2008 (2003-05)", "2003-05", "scrs_count", "", "equals", 161),
+        ("Brandon et al 2008 (2003-05)", "2003-05", "age_under_1_percent", "", "equals", 47),
+        ("DCSF-RR022 (2001-03)", "2001-03", "children_count", "", "equals", 45),
+        ("Brandon, Sidebotham et al 2020 (2014-17)", "2014-17", "scrs_count", "", "equals", 368),
+        (
+            "Brandon, Sidebotham et al 2020 (2014-17)",
+            "2014-17",
+            "children_count",
+            "",
+            "equals",
+            404,
+        ),
+        (
+            "Brandon, Sidebotham et al 2020 (2014-17)",
+            "2014-17",
+            "final_reports_count",
+            "",
+            "equals",
+            278,
+        ),
+        (
+            "Brandon, Sidebotham et al 2020 (2014-17)",
+            "2014-17",
+            "deaths_per_year",
+            "",
+            "approximately",
+            28,
+        ),
+        (
+            "Brandon, Sidebotham et al 2020 (2014-17)",
+            "2014-17",
+            "serious_harm_per_year",
+            "",
+            "equals",
+            54,
+        ),
+        (
+            "Brandon, Sidebotham et al 2020 (2014-17)",
+            "2009-14",
+            "serious_harm_per_year",
+            "",
+            "equals",
+            32,
+        ),
+        ("DfE 2022 (2017-19)", "2017-19", "scrs_count", "", "equals", 235),
+        ("DfE 2022 (2017-19)", "2017-19", "parent_domestic_abuse_percent", "", "equals", 55),
+        (
+            "Brandon et al 2013, NSPCC Neglect and SCRs",
+            "2005-07",
+            "cp_plan_neglect_current_percent",
+            "",
+            "equals",
+            12,
+        ),
+        (
+            "Brandon et al 2013, NSPCC Neglect and SCRs",
+            "2009-11",
+            "cp_plan_neglect_current_percent",
+            "",
+            "equals",
+            6,
+        ),
+        (
+            "Brandon et al 2013, NSPCC Neglect and SCRs",
+            "2009-11",
+            "neglect_feature_percent",
+            "",
+            "equals",
+            60,
+        ),
+        ("Ofsted (SCRs initiated)", "2013-14", "scrs_initiated_count", "death", "equals", 74),
+        ("Ofsted (serious incident notifications)", "2012-13", "sin_count", "", "equals", 231),
+        (
+            "Garstang & Sidebotham, ADC 104(1):30 (2011-14 SUDI SCRs)",
+            "2011-14",
+            "sudi_count",
+            "",
+            "equals",
+            30,
+        ),
+    ],
+)
+def test_spot_values(report, period, measure, category, relation, value):
+    hit = rows_where(report=report, review_period=period, measure=measure, category=category)
+    assert len(hit) == 1, hit["figure_id"].tolist()
+    r = hit.iloc[0]
+    assert r["relation"] == relation
+    assert float(r["value"]) == value
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "low", "high"),
+    [
+        ("p2011_csc_ever", 60, 66.7),  # "almost two thirds"
+        ("p2011_parent_alcohol", 37, 38),  # 37%/38% pairing uncertain
+        ("p2011_parent_drug", 37, 38),
+        ("pre2011_age_11_17", 22, 25),
+        ("pre2012_neglect_feature", 0, 25),  # "no more than a quarter"
+        ("p2005_toxic_trio_any", 67.5, 75),  # "nearly three quarters"
+    ],
+)
+def test_spot_between(figure_id, low, high):
+    r = figures().set_index("figure_id").loc[figure_id]
+    assert r["relation"] == "between"
+    assert r["value"] == ""
+    assert (float(r["value_low"]), float(r["value_high"])) == (low, high)
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "url_fragment", "kind"),
+    [
+        ("p2011_cp_plan_current", "elearning.rcgp.org.uk", "secondary_summary"),
+        ("p2009_csc_current", "childprotectioncompany.com", "secondary_summary"),
+        ("p2011_prelim_fatalities_notified", "adc.bmj.com/content/101/Suppl_1/A161.2", "journal"),
+        (
+            "p2005_cp_plan_neglect_current",
+            "neglect-and-serious-case-reviews-pdf-735kb-nspcc/9",
+            "research_report",
+        ),
+    ],
+)
+def test_spot_sources(figure_id, url_fragment, kind):
+    r = figures().set_index("figure_id").loc[figure_id]
+    assert url_fragment in r["source_url"]
+    assert r["source_kind"] == kind
