@@ -98,8 +98,9 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
-    # Until the notebooks land, reproducing means: load and validate the data, summarise it.
-    return _cmd_summary(args)
+    from analysis.reproduce import reproduce
+
+    return reproduce(args.data, jobs=args.jobs)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reproduce", help="rebuild the analysis (default: shipped data)")
     p.add_argument("--data", type=Path, help="case file (default: $SCR_DATA or shipped data)")
+    p.add_argument("--jobs", type=int, default=2, help="notebooks to run at once (default 2)")
     p.set_defaults(func=_cmd_reproduce)
     return parser
 

@@ -1,0 +1,114 @@
+"""Execute every notebook on the chosen data (in parallel) and print the scorecard summary.
+
+``python -m analysis reproduce [--data FILE]`` is what ``make reproduce`` calls. The committed
+notebooks are never modified: executed copies are written to ``<run>/outputs/notebooks/``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from analysis.paths import DATA_ENV_VAR, NOTEBOOKS_DIR
+
+NOTEBOOK_TIMEOUT_S = 600
+
+
+@dataclass
+class NotebookResult:
+    notebook: str
+    ok: bool
+    seconds: float
+    error: str = ""
+
+
+def chapter_notebooks() -> list[Path]:
+    """The numbered chapter notebooks, in report order."""
+    return sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def execute_notebook(path: Path, out_dir: Path | None = None) -> NotebookResult:
+    """Run one notebook top to bottom in a fresh kernel, started in ``notebooks/``.
+
+    The kernel inherits this process's environment (so ``SCR_DATA`` chooses the data).
+    """
+    start = time.perf_counter()
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=NOTEBOOK_TIMEOUT_S,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
+    )
+    try:
+        client.execute()
+        error = ""
+    except CellExecutionError as exc:
+        error = str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)
+    except Exception as exc:  # a kernel that dies or times out is a failed notebook, not a crash
+        error = f"{type(exc).__name__}: {exc}"
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, out_dir / path.name)
+    return NotebookResult(path.name, not error, time.perf_counter() - start, error)
+
+
+def run_all(
+    notebooks: list[Path] | None = None,
+    jobs: int = 2,
+    out_dir: Path | None = None,
+    progress=print,
+) -> list[NotebookResult]:
+    """Execute notebooks ``jobs`` at a time, reporting each as it finishes."""
+    notebooks = chapter_notebooks() if notebooks is None else notebooks
+    results = []
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(execute_notebook, nb, out_dir): nb for nb in notebooks}
+        for i, future in enumerate(as_completed(futures), start=1):
+            result = future.result()
+            results.append(result)
+            mark = "ok " if result.ok else "FAILED"
+            progress(
+                f"[{i}/{len(notebooks)}] {mark} {result.notebook} ({result.seconds:.1f} s)"
+                + (f"\n        {result.error}" if result.error else "")
+            )
+    return sorted(results, key=lambda r: r.notebook)
+
+
+def reproduce(data: Path | None = None, jobs: int = 2) -> int:
+    """Validate the data, execute every notebook, print the scorecard summary; return exit code."""
+    from analysis.load import load_cases
+    from analysis.outputs import Run
+    from analysis.scorecard import summary
+
+    if data is not None:
+        os.environ[DATA_ENV_VAR] = str(Path(data).resolve())
+    cases = load_cases()  # validates first: an invalid file stops here with its report
+    run = Run(cases)
+    print(run.describe())
+    notebooks = chapter_notebooks()
+    print(f"Executing {len(notebooks)} notebooks, {jobs} at a time...")
+    start = time.perf_counter()
+    results = run_all(notebooks, jobs=jobs, out_dir=run.tables_dir / "notebooks")
+    failed = [r for r in results if not r.ok]
+    print(
+        f"{len(results) - len(failed)} of {len(results)} notebooks ran "
+        f"in {time.perf_counter() - start:.1f} s."
+    )
+    scorecard_path = run.tables_dir / "scorecard.csv"
+    if scorecard_path.exists():
+        print("\nReproduction scorecard (" + str(scorecard_path) + "):")
+        print(summary(pd.read_csv(scorecard_path)))
+    if failed:
+        print(f"Failed: {', '.join(r.notebook for r in failed)}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,137 @@
+"""Intervals, tests, models and rates (statsmodels and scipy do the statistics)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import statsmodels.formula.api as smf
+from scipy import stats as sps
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    proportion_confint,
+    test_proportions_2indep,
+)
+
+
+def wilson_interval(count, n, alpha: float = 0.05):
+    """95% Wilson score interval for a proportion (as fractions), NaN where n is 0.
+
+    >>> low, high = wilson_interval(35, 293)
+    >>> round(float(low), 3), round(float(high), 3)
+    (0.087, 0.162)
+    """
+    count = np.asarray(count, dtype=float)
+    n = np.asarray(n, dtype=float)
+    safe_n = np.where(n > 0, n, 1)
+    low, high = proportion_confint(count, safe_n, alpha=alpha, method="wilson")
+    return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
+
+
+def association_test(cases: pd.DataFrame, row: str, column: str) -> dict:
+    """Chi-square test of association between two category columns, with Cramér's V.
+
+    Categories with no rows are dropped from the table first (they carry no information).
+    For a 2x2 table with an expected count below 5, Fisher's exact test is reported instead.
+
+    Returns
+    -------
+    dict
+        ``test``, ``statistic``, ``dof``, ``p_value``, ``cramers_v``, ``n``,
+        ``min_expected``.
+    """
+    table = pd.crosstab(cases[row], cases[column])
+    table = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
+    chi2, p, dof, expected = sps.chi2_contingency(table, correction=False)
+    n = int(table.to_numpy().sum())
+    k = min(table.shape) - 1
+    result = {
+        "test": "chi-square",
+        "statistic": float(chi2),
+        "dof": int(dof),
+        "p_value": float(p),
+        "cramers_v": float(np.sqrt(chi2 / (n * k))) if k > 0 else float("nan"),
+        "n": n,
+        "min_expected": float(expected.min()),
+    }
+    if table.shape == (2, 2) and expected.min() < 5:
+        result.update(
+            test="Fisher exact",
+            statistic=float("nan"),
+            dof=1,
+            p_value=float(sps.fisher_exact(table)[1]),
+        )
+    return result
+
+
+def logistic_model(
+    cases: pd.DataFrame, outcome: pd.Series, predictors: Sequence[str]
+) -> pd.DataFrame:
+    """Logistic regression of a yes/no outcome on category predictors (statsmodels).
+
+    Parameters
+    ----------
+    cases : DataFrame
+        Loaded cases.
+    outcome : Series of bool
+        E.g. involved with social care at the time of the incident.
+    predictors : list of str
+        Category columns; the first code present in each is the reference level.
+
+    Returns
+    -------
+    DataFrame
+        ``term``, ``odds_ratio``, ``ci_low``, ``ci_high``, ``p_value``, plus ``n`` and the
+        model's pseudo R-squared in ``attrs``.
+    """
+    frame = cases[list(predictors)].copy()
+    for column in predictors:
+        frame[column] = frame[column].cat.remove_unused_categories().astype(str)
+        frame[column] = pd.Categorical(
+            frame[column],
+            categories=[c for c in cases[column].cat.categories if c in set(frame[column])],
+        )
+    frame["y"] = outcome.astype(int).to_numpy()
+    formula = "y ~ " + " + ".join(f"C({p})" for p in predictors)
+    fit = smf.logit(formula, data=frame).fit(disp=False)
+    ci = fit.conf_int()
+    table = pd.DataFrame(
+        {
+            "term": fit.params.index,
+            "odds_ratio": np.exp(fit.params.to_numpy()),
+            "ci_low": np.exp(ci[0].to_numpy()),
+            "ci_high": np.exp(ci[1].to_numpy()),
+            "p_value": fit.pvalues.to_numpy(),
+        }
+    )
+    table["term"] = table["term"].str.replace(r"C\((\w+)\)\[T\.(.+)\]", r"\1 = \2", regex=True)
+    table.attrs.update(
+        n=int(fit.nobs),
+        pseudo_r2=float(fit.prsquared),
+        converged=bool(fit.mle_retvals["converged"]),
+    )
+    return table
+
+
+def compare_proportions(count1: int, n1: int, count2: int, n2: int) -> dict:
+    """Difference between two independent proportions (2 minus 1), its 95% CI and p-value.
+
+    Newcombe's score interval and a score test (statsmodels ``*_2indep``), which behave well
+    for the small counts of these reviews.
+    """
+    low, high = confint_proportions_2indep(count2, n2, count1, n1, method="newcomb")
+    test = test_proportions_2indep(count2, n2, count1, n1, method="score")
+    return {
+        "difference_points": 100 * (count2 / n2 - count1 / n1),
+        "ci_low_points": 100 * low,
+        "ci_high_points": 100 * high,
+        "p_value": float(test.pvalue),
+    }
+
+
+def rate_per(count, population, per: int = 100_000):
+    """A rate per ``per`` of population (NaN where the population is unknown)."""
+    count = pd.to_numeric(pd.Series(count), errors="coerce")
+    population = pd.to_numeric(pd.Series(population), errors="coerce")
+    return (count / population * per).to_numpy()

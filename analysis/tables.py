@@ -1,0 +1,218 @@
+"""Tidy tables: counts, percentages, denominators and 95% Wilson intervals.
+
+Every table is a long frame with dimension columns, ``*_count``, ``*_percent`` and
+``denominator_count``, and a ``label`` column with the codebook's human label; pivot only for
+display. Every row of the input is counted once in each breakdown (nothing dropped), so counts
+add back to the number of rows (``tests/test_tables.py`` checks it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from analysis.codebook import all_variables, load_codebook
+from analysis.measures import reviews
+from analysis.stats import wilson_interval
+
+INVOLVEMENT_MEASURES = {
+    "now": "Involved at the time of the incident",
+    "ever": "Ever involved (at least child in need)",
+    "closed_gap": "Ever involved but not at the time",
+}
+
+
+def label_of(column: str, code) -> str:
+    """The codebook label of a code (the code itself when it has none)."""
+    var = all_variables().get(column)
+    return var.codes.get(str(code), str(code)) if var else str(code)
+
+
+def _with_interval(table: pd.DataFrame) -> pd.DataFrame:
+    low, high = wilson_interval(table["count"], table["denominator_count"])
+    return table.assign(
+        percent=100 * table["count"] / table["denominator_count"],
+        ci_low_percent=100 * low,
+        ci_high_percent=100 * high,
+    )
+
+
+def _add_key_labels(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """A ``{key}_label`` column after each codebook dimension, for display."""
+    for key in keys:
+        if key in all_variables() and f"{key}_label" not in table.columns:
+            position = table.columns.get_loc(key) + 1
+            table.insert(position, f"{key}_label", [label_of(key, v) for v in table[key]])
+            table[key] = table[key].astype(str)
+    return table
+
+
+def _as_list(by) -> list[str]:
+    if by is None:
+        return []
+    return [by] if isinstance(by, str) else list(by)
+
+
+def proportion_table(
+    cases: pd.DataFrame, column: str, by: str | Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Share of each code of ``column`` (within each group of ``by``), with Wilson intervals.
+
+    Every code of the codebook appears, with a zero count if unused, so tables keep their shape
+    across datasets. Rows with a blank value are counted under ``(blank)``.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        Loaded cases (``load_cases``).
+    column : str
+        A codebook category column, e.g. ``"csc_status_at_incident"``.
+    by : str or list of str, optional
+        Dimension columns to break down by, e.g. ``"age_band"``.
+
+    Returns
+    -------
+    DataFrame
+        ``by...``, ``column`` (code), ``label``, ``count``, ``denominator_count``, ``percent``,
+        ``ci_low_percent``, ``ci_high_percent``.
+    """
+    keys = _as_list(by)
+    values = cases[column].astype("object").where(cases[column].notna(), "(blank)")
+    variable = all_variables().get(column)
+    order = list(variable.codes) if variable else sorted(set(values) - {"(blank)"})
+    order += sorted(set(values) - set(order) - {"(blank)"})  # anything unexpected stays visible
+    if (values == "(blank)").any():
+        order.append("(blank)")
+    frame = cases[keys].assign(**{column: pd.Categorical(values, categories=order)})
+    counts = frame.groupby(keys + [column], observed=False, dropna=False).size()
+    counts = counts.rename("count").reset_index()
+    if keys:
+        counts["denominator_count"] = counts.groupby(keys, observed=False)["count"].transform("sum")
+    else:
+        counts["denominator_count"] = len(cases)
+    counts = counts[counts["denominator_count"] > 0]
+    counts.insert(len(keys) + 1, "label", [label_of(column, c) for c in counts[column]])
+    counts[column] = counts[column].astype(str)
+    return _with_interval(_add_key_labels(counts.reset_index(drop=True), keys))
+
+
+def involvement_flags(cases: pd.DataFrame) -> pd.DataFrame:
+    """Per child: involved now, ever, and ever-but-not-now (the "closed too soon" gap)."""
+    now_codes = load_codebook().codes_for("csc_involved_at_incident")
+    now = cases["csc_status_at_incident"].isin(now_codes)
+    ever = cases["csc_ever_involved"] == "yes"
+    return pd.DataFrame({"now": now, "ever": ever, "closed_gap": ever & ~now}, index=cases.index)
+
+
+def involvement_now_vs_ever(
+    cases: pd.DataFrame, by: str | Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The headline: share involved with social care at the time, ever, and ever-but-not-now.
+
+    Needs ``csc_status_at_incident`` and ``csc_ever_involved``. Denominator: all children in
+    each group (those coded ``not_recorded`` included, as "of the children").
+
+    Returns
+    -------
+    DataFrame
+        ``by...``, ``measure`` (now / ever / closed_gap), ``label``, ``count``,
+        ``denominator_count``, ``percent``, ``ci_low_percent``, ``ci_high_percent``.
+    """
+    keys = _as_list(by)
+    flags = involvement_flags(cases)
+    frame = pd.concat([cases[keys], flags], axis=1)
+    long = frame.melt(id_vars=keys, var_name="measure", value_name="flag")
+    grouped = long.groupby(keys + ["measure"], observed=False, sort=False)["flag"]
+    table = grouped.agg(count="sum", denominator_count="size").reset_index()
+    table = table[table["denominator_count"] > 0]
+    table["count"] = table["count"].astype(int)
+    table["measure"] = pd.Categorical(table["measure"], categories=list(INVOLVEMENT_MEASURES))
+    table = table.sort_values(keys + ["measure"], kind="stable").reset_index(drop=True)
+    table.insert(len(keys) + 1, "label", table["measure"].map(INVOLVEMENT_MEASURES).astype(str))
+    table["measure"] = table["measure"].astype(str)
+    return _with_interval(_add_key_labels(table, keys))
+
+
+def yes_share_table(
+    cases: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    final_reports_only: bool = True,
+    level: str = "review",
+) -> pd.DataFrame:
+    """Share coded ``yes`` for each of several yes/no variables (e.g. parental factors).
+
+    ``final_reports_only`` restricts to reviews with a final report (the denominator of
+    final-report-only variables); ``level="review"`` counts each review once.
+    """
+    rows = reviews(cases) if level == "review" else cases
+    if final_reports_only:
+        rows = rows[rows["final_report_available"] == "yes"]
+    out = []
+    for column in columns:
+        out.append(
+            {
+                "variable": column,
+                "label": all_variables()[column].description.split(",")[0],
+                "count": int((rows[column] == "yes").sum()),
+                "not_recorded_count": int((rows[column] == "not_recorded").sum()),
+                "denominator_count": len(rows),
+            }
+        )
+    return _with_interval(pd.DataFrame(out))
+
+
+def combinations_table(
+    cases: pd.DataFrame, flags: dict[str, pd.Series], *, final_reports_only: bool = True
+) -> pd.DataFrame:
+    """Every combination of several yes/no flags (e.g. the "toxic trio") with counts.
+
+    ``flags`` maps a short name to a boolean Series aligned with ``cases``. Each row of the
+    result is one combination; counts add up to the denominator.
+    """
+    rows = reviews(cases)
+    if final_reports_only:
+        rows = rows[rows["final_report_available"] == "yes"]
+    frame = pd.DataFrame({name: flag.loc[rows.index] for name, flag in flags.items()})
+    names = list(flags)
+    table = frame.value_counts(subset=names, sort=False).rename("count").reset_index()
+    full = pd.MultiIndex.from_product([[False, True]] * len(names), names=names).to_frame(
+        index=False
+    )
+    table = full.merge(table, how="left", on=names).fillna({"count": 0})
+    table["count"] = table["count"].astype(int)
+    table["factors_present"] = table[names].sum(axis=1)
+    table["combination"] = [
+        " + ".join(n for n in names if r[n]) or "none" for _, r in table.iterrows()
+    ]
+    table["denominator_count"] = len(rows)
+    table = table.sort_values(["factors_present", "combination"]).reset_index(drop=True)
+    return _with_interval(table)
+
+
+def reviews_by_year(cases: pd.DataFrame) -> pd.DataFrame:
+    """Reviews by review period, incident year and outcome (each review counted once)."""
+    r = reviews(cases)
+    table = (
+        r.groupby(["review_period", "incident_year", "outcome"], observed=True)
+        .size()
+        .rename("reviews_count")
+        .reset_index()
+    )
+    for column in ("review_period", "incident_year", "outcome"):
+        table[column] = table[column].astype(str)
+    table["outcome_label"] = [label_of("outcome", o) for o in table["outcome"]]
+    return table
+
+
+def death_groups(cases: pd.DataFrame) -> pd.Series:
+    """Per row: "directly caused", "related, not directly caused", or blank for serious harm."""
+    cb = load_codebook()
+    direct = cases["death_category"].isin(cb.codes_for("death_directly_caused"))
+    related = cases["death_category"].isin(cb.codes_for("death_related_not_directly_caused"))
+    groups = pd.Series(pd.NA, index=cases.index, dtype="object")
+    groups[direct] = "directly caused"
+    groups[related] = "related, not directly caused"
+    groups[(cases["outcome"] == "death") & ~(direct | related)] = "not recorded"
+    return groups

@@ -1,0 +1,108 @@
+"""Tables count every row once, with correct percentages and Wilson intervals."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import load_cases
+from analysis.stats import wilson_interval
+from analysis.tables import (
+    combinations_table,
+    death_groups,
+    involvement_flags,
+    involvement_now_vs_ever,
+    proportion_table,
+    reviews_by_year,
+    yes_share_table,
+)
+
+
+@pytest.fixture(scope="module")
+def early():
+    return load_cases(period="2011-14")
+
+
+@pytest.mark.parametrize("by", [None, "age_band", ["outcome", "sex"]])
+def test_status_breakdown_adds_back_to_the_rows_loaded(early, by):
+    table = proportion_table(early, "csc_status_at_incident", by=by)
+    assert table["count"].sum() == len(early)
+    keys = [by] if isinstance(by, str) else (by or [])
+    if keys:
+        per_group = table.groupby(keys, observed=True)["count"].sum()
+        assert (per_group == table.groupby(keys, observed=True)["denominator_count"].first()).all()
+        assert np.allclose(table.groupby(keys, observed=True)["percent"].sum(), 100)
+
+
+def test_every_code_appears_even_when_unused(early):
+    table = proportion_table(early[early["outcome"] == "death"], "harm_type")
+    assert "physical_injury" in set(table["harm_type"])
+    assert table.loc[table["harm_type"] == "(blank)", "count"].item() == 197
+
+
+def test_involvement_table_matches_a_hand_count(early):
+    table = involvement_now_vs_ever(early).set_index("measure")
+    status = early["csc_status_at_incident"].astype(str)
+    now = status.isin(["open_child_in_need", "open_child_protection_plan", "open_looked_after"])
+    ever = early["csc_ever_involved"].astype(str) == "yes"
+    assert table.loc["now", "count"] == now.sum()
+    assert table.loc["ever", "count"] == ever.sum()
+    assert table.loc["closed_gap", "count"] == (ever & ~now).sum()
+    assert (table["denominator_count"] == len(early)).all()
+    low, high = wilson_interval(now.sum(), len(early))
+    assert table.loc["now", "ci_low_percent"] == pytest.approx(100 * low)
+    assert (
+        table.loc["now", "ci_low_percent"]
+        < table.loc["now", "percent"]
+        < table.loc["now", "ci_high_percent"]
+    )
+
+
+def test_involvement_by_group_covers_every_child(early):
+    table = involvement_now_vs_ever(early, by="age_band")
+    now = table[table["measure"] == "now"]
+    assert now["denominator_count"].sum() == len(early)
+
+
+def test_wilson_interval_known_value_and_zero_denominator():
+    low, high = wilson_interval([0, 10], [0, 10])
+    assert np.isnan(low[0]) and np.isnan(high[0])
+    assert high[1] == pytest.approx(1.0) and low[1] == pytest.approx(0.7225, abs=1e-4)
+
+
+def test_yes_share_uses_final_reports(early):
+    table = yes_share_table(early, ["parent_alcohol_misuse"]).iloc[0]
+    assert table["denominator_count"] == 175
+    assert (
+        table["count"]
+        == (
+            (early["final_report_available"] == "yes") & (early["parent_alcohol_misuse"] == "yes")
+        ).sum()
+    )
+
+
+def test_combinations_partition_the_denominator(early):
+    flags = {
+        "a": early["parent_domestic_abuse"] == "yes",
+        "b": early["parent_mental_ill_health"] == "yes",
+    }
+    table = combinations_table(early, flags)
+    assert len(table) == 4
+    assert table["count"].sum() == table["denominator_count"].iloc[0] == 175
+    both = table.loc[table["combination"] == "a + b", "count"].item()
+    reports = early["final_report_available"] == "yes"
+    assert both == (flags["a"] & flags["b"] & reports).sum()
+
+
+def test_reviews_by_year_counts_every_review_once():
+    late = load_cases(period="2014-17")
+    table = reviews_by_year(late)
+    assert table["reviews_count"].sum() == 368
+    harm = table[table["outcome"] == "serious_harm"]["reviews_count"].sum()
+    assert harm == 162
+
+
+def test_death_groups(early):
+    groups = death_groups(early)
+    assert groups.notna().sum() == (early["outcome"] == "death").sum()
+    assert (groups == "directly caused").sum() == 84
+    assert isinstance(involvement_flags(early), pd.DataFrame)
