@@ -30,6 +30,7 @@ SCORECARD_COLUMNS = [
     "status",
     "difference",
     "calibration_target",
+    "reason_kind",
     "reason",
     "source_url",
 ]
@@ -41,6 +42,17 @@ def _difference(value: float, row: pd.Series) -> float:
         low, high = row["value_low"], row["value_high"]
         return 0.0 if low <= value <= high else value - (low if value < low else high)
     return value - row["value"]
+
+
+def _why_not_computable(fig: pd.Series, cases: pd.DataFrame | None) -> tuple[str, str] | None:
+    """(kind, reason) when the case data cannot speak to a published figure, else None."""
+    if cases is None or cases.empty:
+        return "period not in case data", f"no case data for review period {fig['review_period']}"
+    if fig["measure"] not in MEASURES:
+        return "measure not coded", f"{fig['measure']} is not coded in the case data"
+    if pd.notna(fig["category"]) and str(fig["category"]).strip():
+        return "subgroup not coded", f"a subgroup figure ({fig['category']}) not coded"
+    return None
 
 
 def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -71,29 +83,19 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "denominator": pd.NA,
             "difference": math.nan,
             "calibration_target": fig["figure_id"] in calibration,
+            "reason_kind": "",
             "reason": "",
             "source_url": fig["source_url"],
         }
         cases = cases_by_period.get(fig["review_period"])
-        if cases is None or cases.empty:
-            row.update(
-                status="not computable",
-                reason=f"no case data for review period {fig['review_period']}",
-            )
-        elif fig["measure"] not in MEASURES:
-            row.update(
-                status="not computable", reason=f"{fig['measure']} is not coded in the case data"
-            )
-        elif pd.notna(fig["category"]) and str(fig["category"]).strip():
-            row.update(
-                status="not computable",
-                reason=f"a subgroup figure ({fig['category']}) not coded in the case data",
-            )
+        why = _why_not_computable(fig, cases)
+        if why:
+            row.update(status="not computable", reason_kind=why[0], reason=why[1])
         else:
             try:
                 result = compute(fig["measure"], cases)
             except ValueError as exc:
-                row.update(status="not computable", reason=str(exc))
+                row.update(status="not computable", reason_kind="column missing", reason=str(exc))
             else:
                 ok = agrees(
                     result.value, fig["relation"], fig["value"], fig["value_low"], fig["value_high"]
