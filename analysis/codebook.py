@@ -27,6 +27,7 @@ class Variable:
     name: str
     type: str
     description: str
+    label: str = ""
     required: bool = False
     blank_allowed: bool = False
     unique: bool = False
@@ -120,6 +121,7 @@ def load_codebook(period: str = "2011-14") -> Codebook:
             name=name,
             type=spec["type"],
             description=" ".join(str(spec.get("description", "")).split()),
+            label=str(spec.get("label", name)),
             required=bool(spec.get("required", False)),
             blank_allowed=bool(spec.get("blank_allowed", False)),
             unique=bool(spec.get("unique", False)),

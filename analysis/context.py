@@ -104,6 +104,21 @@ def analyses_series() -> pd.DataFrame:
     return out
 
 
+def plans_started() -> pd.DataFrame:
+    """Child protection plans started a year: CPR3 registrations until 2008-09, then plans."""
+    both = pd.concat([yearly("cp_registrations_count"), yearly("cp_plans_started_count")])
+    return both.drop_duplicates("financial_year", keep="last")
+
+
+def activity_series() -> dict[str, pd.DataFrame]:
+    """The yearly child-protection activity series, by measure name (see :func:`yearly`)."""
+    return {
+        "section_47_enquiries_count": yearly("section_47_enquiries_count"),
+        "cp_plans_started_count": plans_started(),
+        "cp_plans_at_31_march_count": yearly("cp_plans_at_31_march_count"),
+    }
+
+
 def activity_backdrop(first_year: str = "2003-04", last_year: str = "2017-18") -> pd.DataFrame:
     """Child-protection activity and serious incident notifications by financial year (wide).
 
@@ -111,11 +126,7 @@ def activity_backdrop(first_year: str = "2003-04", last_year: str = "2017-18") -
     ``plans_series``); section 47 enquiries are counted from 2009-10 (one earlier year exists).
     """
     parts = {
-        "section_47_enquiries_count": yearly("section_47_enquiries_count"),
-        "cp_plans_started_count": pd.concat(
-            [yearly("cp_registrations_count"), yearly("cp_plans_started_count")]
-        ).drop_duplicates("financial_year", keep="last"),
-        "cp_plans_at_31_march_count": yearly("cp_plans_at_31_march_count"),
+        **activity_series(),
         "sin_total_count": yearly("sin_total_count"),
         "sin_deaths_count": yearly("sin_deaths_count"),
         "children_0_17_count": yearly("children_0_17_count"),

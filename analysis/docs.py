@@ -29,14 +29,14 @@ def codebook_markdown() -> str:
         )
     lines += ["", f"## Variables ({base.period})", ""]
     lines += [
-        "| variable | type | required | final report only | codes (label) | missing codes "
-        "| used by measures | description |",
-        "|---|---|---|---|---|---|---|---|",
+        "| variable | label | type | required | final report only | codes (label) "
+        "| missing codes | used by measures | description |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for var in base.variables.values():
         codes = "<br>".join(f"`{c}` ({lab})" for c, lab in var.codes.items()) or "text"
         lines.append(
-            f"| `{var.name}` | {var.type} | {'yes' if var.required else 'no'} "
+            f"| `{var.name}` | {var.label} | {var.type} | {'yes' if var.required else 'no'} "
             f"| {'yes' if var.final_report_only else 'no'} | {codes} "
             f"| {', '.join(f'`{c}`' for c in var.missing_codes)} "
             f"| {', '.join(var.measures)} | {var.description} |"

@@ -221,7 +221,14 @@ _register(
     ["death_category"],
     lambda c: (float((c["death_category"] == "sudi").sum()), None, None),
 )
-for _factor in ("domestic_abuse", "mental_ill_health", "alcohol_misuse", "drug_misuse"):
+for _factor in (
+    "domestic_abuse",
+    "mental_ill_health",
+    "alcohol_misuse",
+    "drug_misuse",
+    "criminality",
+    "learning_disability",
+):
     _register(
         f"parent_{_factor}_percent",
         "percent",

@@ -42,12 +42,19 @@ class Run:
     Parameters
     ----------
     cases : DataFrame
-        The loaded cases (their ``attrs`` say what dataset they are).
+        The loaded cases (their ``attrs`` say what dataset they are, and where the run writes).
+    label : str, optional
+        Stamp outputs with this instead of the cases' label, for outputs made from something
+        else, e.g. ``"Public statistics"`` for a chart of national statistics only.
     """
 
-    def __init__(self, cases: pd.DataFrame):
-        self.label = dataset_label(cases)
-        self.synthetic = is_synthetic(cases)
+    def __init__(self, cases: pd.DataFrame, label: str | None = None):
+        self.label = label or dataset_label(cases)
+        self.synthetic = is_synthetic(cases) and label is None
+        if self.synthetic:
+            self.kind = " (synthetic data, not real cases)"
+        else:
+            self.kind = "" if label else " (own data)"
         root = run_root(cases)
         self.figures_dir = root / "figures"
         self.tables_dir = root / "outputs"
@@ -57,9 +64,8 @@ class Run:
 
     def describe(self) -> str:
         """One line for the top of a notebook: what data, where outputs go."""
-        kind = "synthetic data, not real cases" if self.synthetic else "own data"
         return (
-            f"Data: {self.label} ({kind}). Figures go to {self.figures_dir}, "
+            f"Data: {self.label}{self.kind}. Figures go to {self.figures_dir}, "
             f"tables to {self.tables_dir}."
         )
 
@@ -75,10 +81,14 @@ class Run:
         return path
 
     def figure(self, fig, name: str, *, data: pd.DataFrame, alt_text: str, source_note=None):
-        """Save a figure in the house style (PNG, SVG, plotted data, alt text), stamped."""
+        """Save a figure in the house style (PNG, SVG, plotted data, alt text), stamped.
+
+        Returns the stamped figure, so a notebook cell ending with this call shows it; the
+        paths written are in ``fig.saved_paths``.
+        """
         from analysis.figures import save_figure
 
-        return save_figure(
+        fig.saved_paths = save_figure(
             fig,
             name,
             data=data,
@@ -87,3 +97,4 @@ class Run:
             source_note=source_note,
             out_dir=self.figures_dir,
         )
+        return fig

@@ -9,6 +9,7 @@ import pandas as pd
 from analysis.paths import PUBLISHED_DIR
 
 PUBLISHED_FILE = PUBLISHED_DIR / "published_figures.csv"
+NOT_FOUND_FILE = PUBLISHED_DIR / "not_found.csv"
 
 
 @cache
@@ -19,6 +20,11 @@ def _read() -> pd.DataFrame:
 def load_published() -> pd.DataFrame:
     """Every published figure, one row each, with its relation, source and locator."""
     return _read().copy()
+
+
+def load_not_found() -> pd.DataFrame:
+    """Figures looked for in public sources and not found (``item_id``, what was sought...)."""
+    return pd.read_csv(NOT_FOUND_FILE, encoding="utf-8")
 
 
 def figure(figure_id: str) -> pd.Series:

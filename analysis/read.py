@@ -59,7 +59,8 @@ def detect_format(path: Path) -> str:
     A file whose content and extension disagree (an Excel file saved as ``.csv``) is read as
     what it is, with a note; an extension we do not support is refused.
     """
-    head = path.open("rb").read(16)
+    with path.open("rb") as handle:
+        head = handle.read(16)
     if head.startswith(b"PK\x03\x04"):
         return "excel"
     if head.startswith(b"\xd0\xcf\x11\xe0"):

@@ -48,6 +48,8 @@ def execute_notebook(path: Path, out_dir: Path | None = None) -> NotebookResult:
         timeout=NOTEBOOK_TIMEOUT_S,
         kernel_name="python3",
         resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
+        # the kernel's start-up chatter (transport warnings) is noise for a user
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
     try:
         client.execute()

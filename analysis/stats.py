@@ -118,10 +118,13 @@ def compare_proportions(count1: int, n1: int, count2: int, n2: int) -> dict:
     """Difference between two independent proportions (2 minus 1), its 95% CI and p-value.
 
     Newcombe's score interval and a score test (statsmodels ``*_2indep``), which behave well
-    for the small counts of these reviews.
+    for the small counts of these reviews. When both shares are 0% (or both 100%) there is
+    nothing to test and the p-value is NaN.
     """
-    low, high = confint_proportions_2indep(count2, n2, count1, n1, method="newcomb")
-    test = test_proportions_2indep(count2, n2, count1, n1, method="score")
+    # statsmodels also computes ratios that divide by zero at 0%; they are not used here
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low, high = confint_proportions_2indep(count2, n2, count1, n1, method="newcomb")
+        test = test_proportions_2indep(count2, n2, count1, n1, method="score")
     return {
         "difference_points": 100 * (count2 / n2 - count1 / n1),
         "ci_low_points": 100 * low,

@@ -154,7 +154,7 @@ def yes_share_table(
         out.append(
             {
                 "variable": column,
-                "label": all_variables()[column].description.split(",")[0],
+                "label": all_variables()[column].label,
                 "count": int((rows[column] == "yes").sum()),
                 "not_recorded_count": int((rows[column] == "not_recorded").sum()),
                 "denominator_count": len(rows),

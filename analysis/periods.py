@@ -1,0 +1,372 @@
+"""Two review periods compared: each measure's share in both, the change and a test of it.
+
+Each compared measure is counted at its own level, as the report counts it: child-level
+measures over children (2014-17 has siblings: 404 children in 368 reviews), family-level
+measures over reviews (:func:`analysis.measures.reviews`), and final-report measures over
+reviews with a final report. The change is the second period's share minus the first's, in
+percentage points, with Newcombe's 95% interval and a score test
+(:func:`analysis.stats.compare_proportions`); with a dozen tests at once, Holm-adjusted
+p-values are given beside the raw ones.
+
+Two cautions the tables cannot show. Siblings in one 2014-17 review are not independent, so
+child-level intervals there are slightly too narrow. And on the shipped **synthetic** data the
+periods differ only where the generator made them differ (:data:`SYNTHETIC_DIFFERENCES`,
+assumption S13): "no change" elsewhere is built in, not found.
+
+Examples
+--------
+>>> [c.key for c in COMPARED][:3]
+['csc_current_involvement_percent', 'csc_ever_involvement_percent', 'cp_plan_current_percent']
+>>> holm([0.01, 0.04, 0.03]).round(2).tolist()
+[0.03, 0.06, 0.06]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.multitest import multipletests
+
+from analysis.figures import (
+    MUTED_COLOUR,
+    PALETTE,
+    SIZE_LABEL,
+    SIZE_TICK,
+    TEXT_COLOUR,
+    house_style,
+    new_figure,
+)
+from analysis.measures import MEASURES, compute
+from analysis.stats import compare_proportions, wilson_interval
+from analysis.tables import yes_share_table
+
+FIRST, SECOND = "2011-14", "2014-17"
+#: What each level's denominator counts.
+BASES = {
+    "child": "children",
+    "review": "reviews",
+    "final_report": "reviews with a final report",
+}
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One measure to compare between periods.
+
+    Attributes
+    ----------
+    key : str
+        A name in :data:`analysis.measures.MEASURES`, or a final-report yes/no codebook column
+        (e.g. ``"parent_criminality"``) that has no registered measure.
+    label : str
+        Short display label.
+    """
+
+    key: str
+    label: str
+
+
+#: The measures compared, in display order: the child, social care, outcome, family.
+COMPARED = (
+    Compared("csc_current_involvement_percent", "Involved with social care at the time"),
+    Compared("csc_ever_involvement_percent", "Ever involved with social care"),
+    Compared("cp_plan_current_percent", "Child protection plan at the time"),
+    Compared("age_under_1_percent", "Aged under 1"),
+    Compared("age_11_17_percent", "Aged 11 to 17"),
+    Compared("deaths_percent", "Reviews of a death"),
+    Compared("parent_domestic_abuse_percent", "Parental factor: domestic abuse"),
+    Compared("parent_mental_ill_health_percent", "Parental factor: mental ill health"),
+    Compared("parent_alcohol_misuse_percent", "Parental factor: alcohol misuse"),
+    Compared("parent_drug_misuse_percent", "Parental factor: drug misuse"),
+    Compared("parent_criminality", "Parental factor: criminality"),
+    Compared("parent_learning_disability", "Parental factor: learning disability"),
+    Compared("neglect_feature_percent", "Neglect a feature"),
+)
+
+#: Where the synthetic generator was told the periods differ (``docs/assumptions.md``). Every
+#: other share of 2014-17 reuses 2011-14's (S13), so differences elsewhere are chance or
+#: knock-on effects of the outcome mix (age and social-care status depend on the category of
+#: death or harm).
+SYNTHETIC_DIFFERENCES = {
+    "deaths_percent": "S02: outcome mix by year (more serious-harm reviews in 2014-17)",
+    "neglect_feature_percent": "S09: neglect a feature set more often in 2014-17",
+}
+
+
+def _level(key: str) -> str:
+    if key in MEASURES:
+        spec = MEASURES[key]
+        if spec.level == "review" and "final_report_available" in spec.columns:
+            return "final_report"
+        return spec.level
+    return "final_report"
+
+
+def count_share(cases: pd.DataFrame, key: str) -> tuple[int, int]:
+    """Numerator and denominator of one compared measure in one period's cases.
+
+    Registered measures are computed by :func:`analysis.measures.compute`; a bare yes/no
+    final-report column by :func:`analysis.tables.yes_share_table` (reviews with a final
+    report, each review once), the same rule the registered parental factors use.
+    """
+    if key in MEASURES:
+        result = compute(key, cases)
+        if result.numerator is None or result.denominator is None:
+            raise ValueError(f"{key} is not a share; only percentages can be compared")
+        return int(result.numerator), int(result.denominator)
+    row = yes_share_table(cases, [key], final_reports_only=True, level="review").iloc[0]
+    return int(row["count"]), int(row["denominator_count"])
+
+
+def holm(p_values: Sequence[float]) -> np.ndarray:
+    """Holm-adjusted p-values (family-wise error over all the tests given; NaN kept)."""
+    p = np.asarray(p_values, dtype=float)
+    out = np.full_like(p, np.nan)
+    ok = ~np.isnan(p)
+    if ok.any():
+        out[ok] = multipletests(p[ok], method="holm")[1]
+    return out
+
+
+def _split(cases: pd.DataFrame, first: str, second: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    periods = cases["review_period"].astype(str)
+    parts = cases[periods == first], cases[periods == second]
+    for name, part in zip((first, second), parts, strict=True):
+        if part.empty:
+            raise ValueError(f"no cases for review period {name}")
+    return parts
+
+
+def period_shares(
+    cases: pd.DataFrame,
+    compared: Sequence[Compared] = COMPARED,
+    first: str = FIRST,
+    second: str = SECOND,
+) -> pd.DataFrame:
+    """Each measure's share in each period, long, with 95% Wilson intervals.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        Loaded cases of both periods (``load_cases()``).
+    compared : sequence of Compared
+        The measures; default :data:`COMPARED`.
+    first, second : str
+        The two review periods.
+
+    Returns
+    -------
+    DataFrame
+        ``measure``, ``label``, ``level``, ``denominator_basis``, ``review_period``,
+        ``count``, ``denominator_count``, ``percent``, ``ci_low_percent``,
+        ``ci_high_percent``.
+    """
+    rows = []
+    for period, part in zip((first, second), _split(cases, first, second), strict=True):
+        for item in compared:
+            count, n = count_share(part, item.key)
+            level = _level(item.key)
+            rows.append(
+                {
+                    "measure": item.key,
+                    "label": item.label,
+                    "level": level,
+                    "denominator_basis": BASES[level],
+                    "review_period": period,
+                    "count": count,
+                    "denominator_count": n,
+                }
+            )
+    table = pd.DataFrame(rows)
+    low, high = wilson_interval(table["count"], table["denominator_count"])
+    return table.assign(
+        percent=100 * table["count"] / table["denominator_count"],
+        ci_low_percent=100 * low,
+        ci_high_percent=100 * high,
+    )
+
+
+def compare_periods(
+    cases: pd.DataFrame,
+    compared: Sequence[Compared] = COMPARED,
+    first: str = FIRST,
+    second: str = SECOND,
+) -> pd.DataFrame:
+    """Change in each measure between two periods, with its 95% interval and tests.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        Loaded cases of both periods; needs ``review_period``, ``review_id`` and the columns
+        of each measure (see :data:`analysis.measures.MEASURES`).
+    compared, first, second
+        As in :func:`period_shares`.
+
+    Returns
+    -------
+    DataFrame
+        One row per measure: ``measure``, ``label``, ``level``, ``denominator_basis``,
+        ``first_period``, ``first_count``, ``first_denominator_count``, ``first_percent``,
+        ``second_period``, ``second_count``, ``second_denominator_count``,
+        ``second_percent``, ``difference_points`` (second minus first), ``ci_low_points``,
+        ``ci_high_points`` (Newcombe 95%), ``p_value`` (score test), ``p_value_holm``
+        (Holm-adjusted over the rows of this table).
+    """
+    shares = period_shares(cases, compared, first, second)
+    one = shares[shares["review_period"] == first].reset_index(drop=True)
+    two = shares[shares["review_period"] == second].reset_index(drop=True)
+    table = one[["measure", "label", "level", "denominator_basis"]].copy()
+    for prefix, part, period in (("first", one, first), ("second", two, second)):
+        table[f"{prefix}_period"] = period
+        table[f"{prefix}_count"] = part["count"]
+        table[f"{prefix}_denominator_count"] = part["denominator_count"]
+        table[f"{prefix}_percent"] = part["percent"]
+    tests = [
+        compare_proportions(
+            r.first_count, r.first_denominator_count, r.second_count, r.second_denominator_count
+        )
+        for r in table.itertuples(index=False)
+    ]
+    table = pd.concat([table, pd.DataFrame(tests)], axis=1)
+    table["p_value_holm"] = holm(table["p_value"])
+    return table
+
+
+def counts_a_year(
+    cases: pd.DataFrame,
+    measures: Sequence[str] = ("deaths_per_year", "deaths_all_per_year", "serious_harm_per_year"),
+) -> pd.DataFrame:
+    """Reviews a year by outcome in each period present (counts, not shares: no test here).
+
+    Returns
+    -------
+    DataFrame
+        ``review_period``, ``measure``, ``description``, ``reviews_count``, ``years``,
+        ``per_year``.
+    """
+    rows = []
+    for period in sorted(cases["review_period"].dropna().astype(str).unique()):
+        part = cases[cases["review_period"].astype(str) == period]
+        for name in measures:
+            result = compute(name, part)
+            rows.append(
+                {
+                    "review_period": period,
+                    "measure": name,
+                    "description": MEASURES[name].description,
+                    "reviews_count": result.numerator,
+                    "years": result.denominator,
+                    "per_year": result.value,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def change_headline(table: pd.DataFrame, alpha: float = 0.05) -> str:
+    """A title stating which measures changed clearly (Holm-adjusted p below ``alpha``).
+
+    >>> t = pd.DataFrame({"label": ["Reviews of a death", "Aged under 1"],
+    ...                   "difference_points": [-11.26, 1.0], "p_value_holm": [0.04, 0.9]})
+    >>> change_headline(t)
+    '1 of 2 measures changed clearly between the periods: reviews of a death (-11.3 points)'
+    """
+    clear = table[table["p_value_holm"] < alpha]
+    lead = f"{len(clear)} of {len(table)} measures changed clearly between the periods"
+    if clear.empty:
+        return lead
+    parts = [
+        f"{r.label[0].lower()}{r.label[1:]} ({r.difference_points:+.1f} points)"
+        for r in clear.itertuples(index=False)
+    ]
+    return f"{lead}: {'; '.join(parts)}"
+
+
+def similar_headline(table: pd.DataFrame, points: float = 2.0) -> str:
+    """A title stating how many shares differ by less than ``points`` between the periods.
+
+    >>> t = pd.DataFrame({"difference_points": [-11.26, 1.0, 0.2]})
+    >>> similar_headline(t)
+    '2 of 3 shares differ by less than 2 percentage points between the periods'
+    """
+    close = int((table["difference_points"].abs() < points).sum())
+    return (
+        f"{close} of {len(table)} shares differ by less than {points:g} percentage points "
+        "between the periods"
+    )
+
+
+def mark_synthetic_differences(table: pd.DataFrame) -> pd.DataFrame:
+    """Add ``generator_differs`` and ``generator_assumption`` (for synthetic data only).
+
+    Says, per measure, whether the synthetic generator was told the periods differ
+    (:data:`SYNTHETIC_DIFFERENCES`); meaningless on real data, so call it only then.
+    """
+    return table.assign(
+        generator_differs=table["measure"].isin(list(SYNTHETIC_DIFFERENCES)),
+        generator_assumption=table["measure"]
+        .map(SYNTHETIC_DIFFERENCES)
+        .fillna("S13: 2014-17 reuses the 2011-14 shares"),
+    )
+
+
+def difference_figure(table: pd.DataFrame, *, title: str, subtitle: str | None = None):
+    """Dot-and-interval chart of each measure's change, in percentage points, zero marked.
+
+    A filled dot marks a change whose Holm-adjusted p-value is below 0.05, an open dot one
+    that is not (say so in the subtitle); each row is labelled with its change and interval.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`compare_periods`.
+    """
+    n = len(table)
+    fig, ax = new_figure(title, subtitle, height=0.9 + 0.42 * n)
+    with house_style():
+        y = -np.arange(n)
+        diff = table["difference_points"].to_numpy(dtype=float)
+        low = table["ci_low_points"].to_numpy(dtype=float)
+        high = table["ci_high_points"].to_numpy(dtype=float)
+        clear = table["p_value_holm"].to_numpy(dtype=float) < 0.05
+        ax.axvline(0, color=MUTED_COLOUR, linewidth=1.2, zorder=1)
+        ax.hlines(y, low, high, color=PALETTE[0], linewidth=2.2, zorder=2)
+        ax.scatter(diff[clear], y[clear], s=55, color=PALETTE[0], zorder=3)
+        ax.scatter(
+            diff[~clear],
+            y[~clear],
+            s=55,
+            facecolor="white",
+            edgecolor=PALETTE[0],
+            linewidth=2,
+            zorder=3,
+        )
+        span = max(np.nanmax(np.abs(np.r_[low, high])), 5.0)
+        for yi, hi, d, lo in zip(y, high, diff, low, strict=True):
+            ax.annotate(
+                f"{d:+.1f} ({lo:+.1f} to {hi:+.1f})",
+                xy=(hi, yi),
+                xytext=(6, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=SIZE_LABEL - 1,
+                color=TEXT_COLOUR,
+                bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none"),
+                zorder=4,
+            )
+        ax.set_yticks(y, table["label"].tolist())
+        ax.tick_params(axis="y", length=0, pad=6)
+        ax.set_ylim(-n + 0.4, 0.6)
+        ax.set_xlim(-span * 1.1, span * 1.9)  # room on the right for the value labels
+        ax.spines["left"].set_visible(False)
+        ax.grid(axis="x")
+        ax.set_axisbelow(True)
+        ax.set_xlabel(
+            "Change in percentage points, with 95% interval",
+            color=MUTED_COLOUR,
+            fontsize=SIZE_TICK,
+        )
+    return fig

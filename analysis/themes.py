@@ -1,0 +1,327 @@
+"""The report's practice messages, the coded measure behind each, and what the sources publish.
+
+*Pathways to harm, pathways to protection* (2011-14) states its main practice messages in
+words: cases closed too soon, professionals hanging back, uncertainty about thresholds, the
+child's and the family's voice, workloads. The codebook gives each a ``theme_*`` variable so a
+coder can record whether a review raises it. :data:`MESSAGES` is the mapping, as data:
+
+message -> coded measure -> whether any published statistic bears on it -> source wording.
+
+Only "cases closed too soon" has published statistics near it (fewer than half involved with
+social care at the time, almost two thirds ever), and even there the share of reviews raising
+the theme is not published. Every other message is **qualitative**: no source gives a number.
+The ``theme_*`` rates in the shipped synthetic data are invented (assumption S10): a table made
+from them illustrates the method, never a finding.
+
+The wording is taken from a blog summary of the report dated 11 July 2016
+(:data:`SOURCE`), a secondary source; the report pages it cites are unverified.
+
+Examples
+--------
+>>> [m.key for m in MESSAGES if not m.qualitative]
+['closed_too_soon']
+>>> message_for("theme_workload_pressure").label
+'Workload or resource pressure'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.codebook import Codebook, load_codebook
+from analysis.published import figure, stated
+from analysis.tables import involvement_now_vs_ever, proportion_table, yes_share_table
+
+#: Where the messages' wording comes from (a secondary summary, not the report itself).
+SOURCE = (
+    "Blog summary of the 2011-14 triennial analysis, 11 July 2016 (secondary summary; URL not "
+    "recorded; the report pages it cites are unverified)"
+)
+#: Prefix of the codebook's practice-theme variables.
+THEME_PREFIX = "theme_"
+QUALITATIVE = "qualitative: no statistic in the sources"
+RELATED = "related statistics published; the theme's own rate is not"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One practice message of the report and the coded measure that speaks to it.
+
+    Attributes
+    ----------
+    key : str
+        Short id, e.g. ``"closed_too_soon"``.
+    label : str
+        Short label for tables and figures.
+    variable : str
+        The codebook ``theme_*`` column coding whether a review raises the message.
+    headings : tuple of str
+        The source's heading(s) for the message (two headings can share one coded theme).
+    wording : str
+        The source's sentences, verbatim but for straight quotation marks (quotation marks
+        inside are the report's own words as the source quotes them).
+    pages_cited : str
+        Report pages as the source gives them (unverified).
+    related_figures : tuple of str
+        ``figure_id`` of published figures that bear on the message (none measures the theme's
+        own rate).
+    not_found : tuple of str
+        ``item_id`` in ``not_found.csv`` for statistics looked for and not found.
+    other_measures : tuple of str
+        Other coded measures that speak to the message, as ``column: code`` or a table measure.
+    """
+
+    key: str
+    label: str
+    variable: str
+    headings: tuple[str, ...]
+    wording: str
+    pages_cited: str
+    related_figures: tuple[str, ...] = ()
+    not_found: tuple[str, ...] = ()
+    other_measures: tuple[str, ...] = ()
+
+    @property
+    def qualitative(self) -> bool:
+        """True when no published statistic bears on the message: the source states it only."""
+        return not self.related_figures
+
+    @property
+    def evidence(self) -> str:
+        return QUALITATIVE if self.qualitative else RELATED
+
+
+MESSAGES: tuple[Message, ...] = (
+    Message(
+        key="closed_too_soon",
+        label="Case closed or stepped down too soon",
+        variable="theme_case_closed_too_soon",
+        headings=("Cases are being closed too soon",),
+        wording="The report identified how, while less than half of children involved in "
+        "serious case reviews were involved with children's social care at the time of the "
+        "incident or abuse, almost two-thirds had at some point been involved with children's "
+        "social care. \"It is apparent that many of these children's cases had either been "
+        "closed too soon or lacked the ongoing support services and monitoring that the "
+        'children and families needed."',
+        pages_cited="pg 11 & 179",
+        related_figures=("p2011_csc_current", "p2011_csc_ever"),
+        not_found=("nf_2011_case_closed",),
+        other_measures=(
+            "involvement_now_vs_ever: closed_gap",
+            "csc_status_at_incident: closed_before_incident",
+        ),
+    ),
+    Message(
+        key="hanging_back",
+        label="Professionals hung back; narrow view of responsibility",
+        variable="theme_hanging_back",
+        headings=(
+            "Social workers should be more authoritative",
+            'Professionals can have a "narrow view of their responsibility"',
+        ),
+        wording='Often professionals involved in cases "hung back expecting others to act", the '
+        "report said. Sometimes people involved in case would pass on information and consider "
+        'their responsibility ended. "Principles of authoritative practice include allowing '
+        "professionals to exercise their professional judgement in light of the circumstances "
+        'of particular cases."',
+        pages_cited="pg 16 & 177; pg 17/18 & 200",
+    ),
+    Message(
+        key="thresholds",
+        label="Uncertainty or disagreement about thresholds",
+        variable="theme_threshold_disagreement",
+        headings=("Uncertainty about thresholds",),
+        wording="Difference in perceived thresholds could lead to frustration, or even a "
+        "breakdown in effective working, the report said. It added that where the threshold "
+        'for social work involvement is not met, there could be "little analysis of risks of '
+        'harm". As a result of this, "support plans may be unclear and easily drift".',
+        pages_cited="pg 15 & 242",
+    ),
+    Message(
+        key="child_voice",
+        label="Child's voice not heard",
+        variable="theme_child_voice_not_heard",
+        headings=("The voice of the family can become lost",),
+        wording='Hearing children is dependent on "safe and trusting environments" so children '
+        "can be seen individually and speak freely. Adolescent voices are equally important "
+        "to younger children's, the report said, \"but they may struggle to express their "
+        'needs or feelings".',
+        pages_cited="pg 14 & 68 & 131",
+    ),
+    Message(
+        key="family_voice",
+        label="Family's voice lost",
+        variable="theme_family_voice_not_heard",
+        headings=("The voice of the family can become lost",),
+        wording='The report stresses that "hearing the voice of the immediate and wider '
+        'family" is as crucial as hearing the voice of the child.',
+        pages_cited="pg 14 & 68 & 131",
+    ),
+    Message(
+        key="workloads",
+        label="Workload or resource pressure",
+        variable="theme_workload_pressure",
+        headings=("Workloads are challenging services",),
+        wording='"High and unmanageable" workloads had resulted in delays to services, high '
+        "thresholds or lower quality, the report found.",
+        pages_cited="pg 17 & 190",
+    ),
+)
+
+
+def message_for(variable: str) -> Message:
+    """The message a ``theme_*`` variable codes.
+
+    Raises
+    ------
+    KeyError
+        No message is mapped to the variable.
+    """
+    for message in MESSAGES:
+        if message.variable == variable:
+            return message
+    raise KeyError(f"no practice message is mapped to {variable!r}")
+
+
+def unmapped_themes(codebook: Codebook | None = None) -> list[str]:
+    """``theme_*`` variables of the codebook that no message maps (should be none)."""
+    codebook = codebook or load_codebook()
+    mapped = {m.variable for m in MESSAGES}
+    return [v for v in codebook.variables if v.startswith(THEME_PREFIX) and v not in mapped]
+
+
+def messages_table() -> pd.DataFrame:
+    """The mapping as a tidy table: one row per message.
+
+    Returns
+    -------
+    DataFrame
+        ``message_key``, ``message``, ``variable``, ``variable_description`` (codebook),
+        ``qualitative``, ``evidence``, ``related_figures`` (ids with their stated values, e.g.
+        "p2011_csc_current (< 50%)"), ``not_found``, ``other_measures``, ``source_heading``,
+        ``source_wording``, ``pages_cited``.
+    """
+    codebook = load_codebook()
+    rows = []
+    for m in MESSAGES:
+        rows.append(
+            {
+                "message_key": m.key,
+                "message": m.label,
+                "variable": m.variable,
+                "variable_description": codebook[m.variable].description,
+                "qualitative": m.qualitative,
+                "evidence": m.evidence,
+                "related_figures": "; ".join(
+                    f"{fid} ({stated(figure(fid))})" for fid in m.related_figures
+                ),
+                "not_found": "; ".join(m.not_found),
+                "other_measures": "; ".join(m.other_measures),
+                "source_heading": " / ".join(m.headings),
+                "source_wording": m.wording,
+                "pages_cited": m.pages_cited,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def theme_table(cases: pd.DataFrame) -> pd.DataFrame:
+    """Share of reviews with a final report coded with each practice theme, with intervals.
+
+    Themes are coded only from final reports, so the denominator is reviews with a final
+    report (each review once); ``not_recorded`` stays in it.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        Loaded cases with ``final_report_available`` and the ``theme_*`` columns.
+
+    Returns
+    -------
+    DataFrame
+        One row per message in :data:`MESSAGES` order: ``message_key``, ``variable``,
+        ``label`` (the message), ``count``, ``not_recorded_count``, ``denominator_count``,
+        ``percent``, ``ci_low_percent``, ``ci_high_percent``, ``qualitative``, ``evidence``.
+
+    Raises
+    ------
+    KeyError
+        A theme column is missing from ``cases``.
+    """
+    variables = [m.variable for m in MESSAGES]
+    missing = [v for v in variables if v not in cases.columns]
+    if missing:
+        raise KeyError(f"theme columns not in the data: {missing}")
+    table = yes_share_table(cases, variables)
+    messages = {m.variable: m for m in MESSAGES}
+    # The codebook description is a sentence, not a label: show the message instead.
+    table["label"] = [messages[v].label for v in table["variable"]]
+    table.insert(0, "message_key", [messages[v].key for v in table["variable"]])
+    table["qualitative"] = [messages[v].qualitative for v in table["variable"]]
+    table["evidence"] = [messages[v].evidence for v in table["variable"]]
+    return table
+
+
+def closed_too_soon_measures(cases: pd.DataFrame) -> pd.DataFrame:
+    """Every coded measure that speaks to "cases closed too soon", beside what is published.
+
+    Three views of one message: the gap between ever and now involved with children's social
+    care (all children), the status "case closed before the incident" (all children), and the
+    coded theme (reviews with a final report).
+
+    Parameters
+    ----------
+    cases : DataFrame
+        Loaded cases (``csc_status_at_incident``, ``csc_ever_involved``,
+        ``final_report_available``, ``theme_case_closed_too_soon``).
+
+    Returns
+    -------
+    DataFrame
+        ``measure``, ``label``, ``population``, ``count``, ``denominator_count``, ``percent``,
+        ``ci_low_percent``, ``ci_high_percent``, ``figure_id``, ``stated`` (published), and
+        ``published`` ("yes", "no: our arithmetic on published bounds", "no: not found").
+    """
+    columns = ["label", "count", "denominator_count", "percent"]
+    columns += ["ci_low_percent", "ci_high_percent"]
+    involvement = involvement_now_vs_ever(cases).set_index("measure")
+    status = proportion_table(cases, "csc_status_at_incident").set_index("csc_status_at_incident")
+    theme = theme_table(cases).set_index("variable")
+    closed_code = "closed_before_incident"
+    parts = [
+        ("now", involvement.loc["now", columns], "children", "p2011_csc_current", "yes"),
+        ("ever", involvement.loc["ever", columns], "children", "p2011_csc_ever", "yes"),
+        (
+            "closed_gap",
+            involvement.loc["closed_gap", columns],
+            "children",
+            "",
+            "no: not published (only bounds on ever and now)",
+        ),
+        (
+            closed_code,
+            status.loc[closed_code, columns],
+            "children",
+            "",
+            "no: not found (nf_2011_case_closed)",
+        ),
+        (
+            "theme_case_closed_too_soon",
+            theme.loc["theme_case_closed_too_soon", columns],
+            "reviews with a final report",
+            "",
+            "no: the theme is stated only in words",
+        ),
+    ]
+    rows = []
+    for measure, values, population, figure_id, published in parts:
+        row = {"measure": measure, **values.to_dict(), "population": population}
+        row["figure_id"] = figure_id
+        row["stated"] = stated(figure(figure_id)) if figure_id else ""
+        row["published"] = published
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    order = ["measure", "label", "population", *columns[1:], "figure_id", "stated", "published"]
+    return table[order]

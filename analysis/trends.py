@@ -1,0 +1,812 @@
+"""Ten years in context: the national analyses set against public child-protection statistics.
+
+Everything here is built from **public statistics** (``data/published/`` and
+``data/context/``), never from case data, so its tables and figures are stamped "Public
+statistics" rather than "SYNTHETIC DATA" (:func:`public_statistics_run`).
+
+Two kinds of series meet here and must not be confused:
+
+* the national analyses count reviews **per analysis period** (two, two and a half or three
+  years); a per-year figure is an average over the period, derived as count / years;
+* child-protection activity and notifications are **annual** (financial years).
+
+So a review count is compared with activity only over the same window: the activity of the
+financial years the window covers, each weighted by the share of that year inside the window
+(:func:`window_mean`). Every derived value is flagged ``derived``; every published value keeps
+its ``figure_id`` and every context value its source.
+
+Examples
+--------
+>>> window_years("2017-04-01", "2019-09-30")
+{'2017-18': 1.0, '2018-19': 1.0, '2019-20': 0.5}
+>>> PUBLIC_STATISTICS_LABEL
+'Public statistics'
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import numpy as np
+import pandas as pd
+
+from analysis.context import ANALYSES, activity_backdrop, activity_series, analyses_series, yearly
+from analysis.figures import (
+    MUTED_COLOUR,
+    PALETTE,
+    SIZE_LABEL,
+    SIZE_NOTE,
+    TEXT_COLOUR,
+    house_style,
+    new_figure,
+)
+from analysis.outputs import Run
+from analysis.published import load_not_found, load_published, stated
+from analysis.stats import rate_per
+
+#: The stamp on tables and figures made only from public statistics (real, not case data).
+PUBLIC_STATISTICS_LABEL = "Public statistics"
+#: Base of every index: the first national analysis whose whole window the children in need
+#: census covers (CIN census from 2009-10), so the base mixes no series break.
+BASE_PERIOD = "2009-11"
+#: Annual activity measures set against the reviews (names as in ``activity_backdrop``).
+ACTIVITY_SERIES = {
+    "section_47_enquiries_count": "Section 47 enquiries",
+    "cp_plans_started_count": "Child protection plans started",
+    "cp_plans_at_31_march_count": "Child protection plans at 31 March",
+}
+#: The row label of the reviews themselves in the index tables.
+REVIEWS_SERIES = "Serious case reviews (average a year)"
+#: Financial year of the first children in need census; plans started before it are the CPR3
+#: *registrations* (a series break).
+CIN_CENSUS_FIRST_YEAR = "2009-10"
+_FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+#: White box behind a value label that sits on lines (the words stay legible).
+_TEXT_BOX = dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85)
+
+
+# --------------------------------------------------------------------------------------------
+# A run that says "Public statistics"
+# --------------------------------------------------------------------------------------------
+
+
+def public_statistics_run(cases: pd.DataFrame) -> Run:
+    """A run whose tables and figures are stamped "Public statistics", not with the cases' label.
+
+    The cases only choose the output folder, so a run on a researcher's own file keeps its
+    context outputs beside the rest.
+    """
+    return Run(cases, label=PUBLIC_STATISTICS_LABEL)
+
+
+# --------------------------------------------------------------------------------------------
+# Windows and financial years
+# --------------------------------------------------------------------------------------------
+
+
+def _fy_bounds(year: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    start = int(year[:4])
+    return pd.Timestamp(f"{start}-04-01"), pd.Timestamp(f"{start + 1}-03-31")
+
+
+def window_years(start, end) -> dict[str, float]:
+    """Financial years a window overlaps, each with the share of that year inside it.
+
+    Parameters
+    ----------
+    start, end : date-like
+        First and last day of the window (inclusive), e.g. an analysis's incident window.
+
+    Returns
+    -------
+    dict of str to float
+        ``{"2017-18": 1.0, ...}``, each share rounded to two decimals.
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    first = start.year if start.month >= 4 else start.year - 1
+    out = {}
+    year = first
+    while True:
+        label = f"{year}-{(year + 1) % 100:02d}"
+        fy_start, fy_end = _fy_bounds(label)
+        if fy_start > end:
+            break
+        overlap = (min(end, fy_end) - max(start, fy_start)).days + 1
+        if overlap > 0:
+            out[label] = round(overlap / ((fy_end - fy_start).days + 1), 2)
+        year += 1
+    return out
+
+
+def period_window(review_period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Incident window of a review period label ("2011-14", "2009-14", "2017-19").
+
+    A national analysis takes its window from :data:`analysis.context.ANALYSES` (2017-19 ends
+    on 30 September 2019); any other "YYYY-YY" label runs 1 April to 31 March.
+
+    >>> [str(d.date()) for d in period_window("2009-14")]
+    ['2009-04-01', '2014-03-31']
+    """
+    known = ANALYSES.set_index("review_period")
+    if review_period in known.index:
+        row = known.loc[review_period]
+        return pd.Timestamp(row["period_start"]), pd.Timestamp(row["period_end"])
+    match = _FINANCIAL_YEAR.match(review_period)
+    if not match:
+        raise ValueError(f"cannot read a window from {review_period!r}")
+    first = int(match.group(1))
+    last = first // 100 * 100 + int(match.group(2))
+    if last <= first:  # a window across a century, e.g. "1999-01"
+        last += 100
+    return pd.Timestamp(f"{first}-04-01"), pd.Timestamp(f"{last}-03-31")
+
+
+def window_mean(values: pd.Series, start, end) -> dict:
+    """Average of an annual series over a window, weighting each year by its share inside it.
+
+    Years with no value are left out of the average and out of ``years_covered``, so a
+    partly covered window says so instead of looking complete.
+
+    Parameters
+    ----------
+    values : Series
+        Annual values indexed by financial year ("2012-13").
+    start, end : date-like
+        The window.
+
+    Returns
+    -------
+    dict
+        ``mean`` (NaN when no year is covered), ``years_covered`` and ``years_in_window``
+        (sums of the year shares) and ``years_used`` (e.g. "2012-13; 2013-14").
+
+    Examples
+    --------
+    >>> s = pd.Series({"2012-13": 10.0, "2013-14": 20.0})
+    >>> window_mean(s, "2011-04-01", "2014-03-31")["mean"], window_mean(s, "2011-04-01",
+    ...     "2014-03-31")["years_covered"]
+    (15.0, 2.0)
+    """
+    weights = window_years(start, end)
+    known = {y: w for y, w in weights.items() if y in values.index and pd.notna(values[y])}
+    covered = float(sum(known.values()))
+    mean = float(sum(values[y] * w for y, w in known.items()) / covered) if covered else np.nan
+    return {
+        "mean": mean,
+        "years_covered": covered,
+        "years_in_window": float(sum(weights.values())),
+        "years_used": "; ".join(known),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The national analyses and what they publish per year
+# --------------------------------------------------------------------------------------------
+
+
+def analyses_table() -> pd.DataFrame:
+    """Reviews in each national analysis 2001-03 to 2017-19, with sources and gaps.
+
+    Built on :func:`analysis.context.analyses_series`. A count found in a public source keeps
+    its ``figure_id``, relation, statement and URL; a count looked for and not found keeps the
+    ``not_found_id`` from ``data/published/not_found.csv`` and a blank count (a gap, not zero).
+
+    Returns
+    -------
+    DataFrame
+        ``review_period``, ``period_start``, ``period_end``, ``years``, ``scrs_count``,
+        ``scrs_per_year`` (derived: count / years), ``per_year_derived``, ``count_status``
+        ("published" / "not found"), ``figure_id``, ``not_found_id``, ``statement``,
+        ``source_url``.
+    """
+    table = analyses_series()
+    published = load_published().set_index("figure_id")
+    missing = load_not_found()
+    missing = missing[missing["measure"] == "scrs_count"].set_index("review_period")
+    rows = []
+    for row in table.itertuples(index=False):
+        found = isinstance(row.figure_id, str)
+        source = published.loc[row.figure_id] if found else None
+        rows.append(
+            {
+                "count_status": "published" if found else "not found",
+                "figure_id": row.figure_id if found else "",
+                "not_found_id": (
+                    ""
+                    if found or row.review_period not in missing.index
+                    else missing.loc[row.review_period, "item_id"]
+                ),
+                "statement": source["statement"] if found else "",
+                "source_url": source["source_url"] if found else "",
+            }
+        )
+    extra = pd.DataFrame(rows)
+    table = pd.concat([table.drop(columns=["figure_id"]).reset_index(drop=True), extra], axis=1)
+    return table
+
+
+def published_per_year() -> pd.DataFrame:
+    """Deaths and serious-harm reviews a year, as published (``deaths_per_year`` and
+    ``serious_harm_per_year`` in ``data/published/``).
+
+    Returns
+    -------
+    DataFrame
+        ``review_period``, ``outcome`` ("death" / "serious_harm"), ``per_year``, ``relation``,
+        ``stated`` (e.g. "about 28 a year"), ``figure_id``, ``statement``, ``source_url``.
+    """
+    table = load_published()
+    table = table[
+        table["measure"].isin(["deaths_per_year", "serious_harm_per_year"])
+        & table["category"].isna()
+    ]
+    out = pd.DataFrame(
+        {
+            "review_period": table["review_period"],
+            "outcome": table["measure"].map(
+                {"deaths_per_year": "death", "serious_harm_per_year": "serious_harm"}
+            ),
+            "per_year": table["value"],
+            "relation": table["relation"],
+            "stated": [stated(r) for _, r in table.iterrows()],
+            "figure_id": table["figure_id"].astype(str),
+            "statement": table["statement"],
+            "source_url": table["source_url"],
+        }
+    )
+    return out.sort_values(["outcome", "review_period"]).reset_index(drop=True)
+
+
+def population_series() -> pd.Series:
+    """ONS 0-17 population by the financial year DfE applies it to, one consistent vintage.
+
+    Only the ``latest_revision`` series (mid-2012 onward, as DfE holds it) is used: the single
+    earlier value (mid-2009) is on the pre-2011-Census basis and would mix two bases in one
+    rate.
+    """
+    table = yearly("children_0_17_count")
+    table = table[table["vintage"] == "latest_revision"]
+    return table.set_index("financial_year")["value"].astype(float)
+
+
+def rates_per_100000() -> pd.DataFrame:
+    """Reviews, deaths and serious-harm reviews a year per 100,000 children, where known.
+
+    The population is the mean ONS 0-17 estimate over the window's financial years (weighted
+    by the share of each year in the window, :func:`window_mean`); where only some years have
+    an estimate the rate uses those years and ``population_years_covered`` says how many.
+    Every rate is derived.
+
+    Returns
+    -------
+    DataFrame
+        ``review_period``, ``what`` ("reviews" / "deaths" / "serious harm"), ``per_year``,
+        ``per_year_derived``, ``relation``, ``figure_id``, ``population_mean_count``,
+        ``population_years_covered``, ``years_in_window``, ``population_coverage``
+        ("full" / "partial" / "none"), ``rate_per_100000``, ``derived`` (always true).
+    """
+    population = population_series()
+    rows = []
+    for row in analyses_table().itertuples(index=False):
+        rows.append(
+            {
+                "review_period": row.review_period,
+                "what": "reviews",
+                "per_year": row.scrs_per_year,
+                "per_year_derived": True,
+                "relation": "equals" if row.figure_id else "",
+                "figure_id": row.figure_id,
+            }
+        )
+    for row in published_per_year().itertuples(index=False):
+        rows.append(
+            {
+                "review_period": row.review_period,
+                "what": "deaths" if row.outcome == "death" else "serious harm",
+                "per_year": row.per_year,
+                "per_year_derived": False,
+                "relation": row.relation,
+                "figure_id": row.figure_id,
+            }
+        )
+    table = pd.DataFrame(rows)
+    cover = [window_mean(population, *period_window(p)) for p in table["review_period"]]
+    table["population_mean_count"] = [c["mean"] for c in cover]
+    table["population_years_covered"] = [c["years_covered"] for c in cover]
+    table["years_in_window"] = [c["years_in_window"] for c in cover]
+    table["population_coverage"] = [
+        "none"
+        if c["years_covered"] == 0
+        else "full"
+        if c["years_covered"] >= c["years_in_window"]
+        else "partial"
+        for c in cover
+    ]
+    table["rate_per_100000"] = rate_per(table["per_year"], table["population_mean_count"])
+    table["derived"] = True
+    return table
+
+
+# --------------------------------------------------------------------------------------------
+# Reviews against child-protection activity
+# --------------------------------------------------------------------------------------------
+
+
+def activity_yearly(first_year: str = "2001-02", last_year: str = "2019-20") -> pd.DataFrame:
+    """Annual child-protection activity, long, with each value's source and series break.
+
+    Returns
+    -------
+    DataFrame
+        ``financial_year``, ``series`` (a name in :data:`ACTIVITY_SERIES`), ``label``,
+        ``value_count``, ``collection`` ("CIN census" from 2009-10; before it, "CPR3
+        registrations" for plans started and "before the CIN census" otherwise),
+        ``vintage``, ``derived``, ``source``.
+    """
+    wide = activity_backdrop(first_year, last_year)
+    parts = activity_series()
+    rows = []
+    for series, part in parts.items():
+        part = part.set_index("financial_year")
+        for year in wide["financial_year"]:
+            value = wide.loc[wide["financial_year"] == year, series].iloc[0]
+            if pd.isna(value):
+                continue
+            if year >= CIN_CENSUS_FIRST_YEAR:
+                collection = "CIN census"
+            elif series == "cp_plans_started_count":
+                collection = "CPR3 registrations"
+            else:
+                collection = "before the CIN census"
+            rows.append(
+                {
+                    "financial_year": year,
+                    "series": series,
+                    "label": ACTIVITY_SERIES[series],
+                    "value_count": float(value),
+                    "collection": collection,
+                    "vintage": part.loc[year, "vintage"],
+                    "derived": bool(part.loc[year, "derived"]),
+                    "source": part.loc[year, "source"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def reviews_against_activity(base_period: str = BASE_PERIOD) -> pd.DataFrame:
+    """Reviews a year and activity a year over each analysis window, indexed to a base period.
+
+    Like is compared with like: for each national analysis, the reviews a year (count / years)
+    and the mean annual activity over the same window (:func:`window_mean`), each divided by
+    its value for ``base_period`` (= 100). Also the reviews a year per 1,000 section 47
+    enquiries. All values here are derived.
+
+    Returns
+    -------
+    DataFrame
+        Long: ``review_period``, ``series`` (``scrs`` or an activity measure), ``label``,
+        ``per_year`` (mean a year over the window), ``years_covered``, ``years_in_window``,
+        ``years_used``, ``index_value`` (``base_period`` = 100), ``crosses_series_break``
+        (plans started averaged over CPR3 registration years), ``derived``.
+        ``attrs["base_period"]`` names the base.
+    """
+    activity = activity_yearly()
+    analyses = analyses_table()
+    rows = []
+    for row in analyses.itertuples(index=False):
+        start, end = pd.Timestamp(row.period_start), pd.Timestamp(row.period_end)
+        rows.append(
+            {
+                "review_period": row.review_period,
+                "series": "scrs",
+                "label": REVIEWS_SERIES,
+                "per_year": row.scrs_per_year,
+                "years_covered": row.years if pd.notna(row.scrs_count) else 0.0,
+                "years_in_window": row.years,
+                "years_used": "whole window" if pd.notna(row.scrs_count) else "",
+                "crosses_series_break": False,
+            }
+        )
+        for series, label in ACTIVITY_SERIES.items():
+            values = activity[activity["series"] == series].set_index("financial_year")
+            mean = window_mean(values["value_count"], start, end)
+            cpr3 = values.loc[values["collection"] == "CPR3 registrations"].index
+            used = mean["years_used"].split("; ") if mean["years_used"] else []
+            rows.append(
+                {
+                    "review_period": row.review_period,
+                    "series": series,
+                    "label": label,
+                    "per_year": mean["mean"],
+                    "years_covered": mean["years_covered"],
+                    "years_in_window": mean["years_in_window"],
+                    "years_used": mean["years_used"],
+                    "crosses_series_break": any(y in cpr3 for y in used),
+                }
+            )
+    table = pd.DataFrame(rows)
+    base = table[table["review_period"] == base_period].set_index("series")["per_year"]
+    if base.isna().any():
+        raise ValueError(
+            f"base period {base_period} lacks a value for {list(base[base.isna()].index)}"
+        )
+    table["index_value"] = 100 * table["per_year"] / table["series"].map(base)
+    table["derived"] = True
+    table.attrs["base_period"] = base_period
+    return table
+
+
+def reviews_per_enquiries(table: pd.DataFrame, per: int = 1000) -> pd.DataFrame:
+    """Reviews a year per ``per`` section 47 enquiries a year, by analysis (derived).
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`reviews_against_activity`.
+
+    Returns
+    -------
+    DataFrame
+        ``review_period``, ``scrs_per_year``, ``section_47_enquiries_per_year``,
+        ``enquiries_years_covered``, ``years_in_window``, ``scrs_per_{per}_enquiries``,
+        ``derived``.
+    """
+    order = ANALYSES["review_period"]
+    wide = table.pivot(index="review_period", columns="series", values="per_year").reindex(order)
+    enquiries = (
+        table[table["series"] == "section_47_enquiries_count"]
+        .set_index("review_period")
+        .reindex(order)
+    )
+    out = pd.DataFrame(
+        {
+            "review_period": wide.index,
+            "scrs_per_year": wide["scrs"].to_numpy(),
+            "section_47_enquiries_per_year": wide["section_47_enquiries_count"].to_numpy(),
+            "enquiries_years_covered": enquiries["years_covered"].to_numpy(),
+            "years_in_window": enquiries["years_in_window"].to_numpy(),
+        }
+    )
+    out[f"scrs_per_{per}_enquiries"] = (
+        per * out["scrs_per_year"] / out["section_47_enquiries_per_year"]
+    )
+    out["derived"] = True
+    return out.reset_index(drop=True)
+
+
+def activity_index_yearly(base_period: str = BASE_PERIOD) -> pd.DataFrame:
+    """Annual activity indexed to its mean over ``base_period``'s window (= 100).
+
+    Returns
+    -------
+    DataFrame
+        :func:`activity_yearly` plus ``index_value``.
+    """
+    activity = activity_yearly()
+    start, end = period_window(base_period)
+    bases = {
+        s: window_mean(
+            activity.loc[activity["series"] == s].set_index("financial_year")["value_count"],
+            start,
+            end,
+        )["mean"]
+        for s in ACTIVITY_SERIES
+    }
+    activity["index_value"] = 100 * activity["value_count"] / activity["series"].map(bases)
+    activity.attrs["base_period"] = base_period
+    return activity
+
+
+# --------------------------------------------------------------------------------------------
+# Ofsted: reviews initiated and serious incident notifications
+# --------------------------------------------------------------------------------------------
+
+
+def ofsted_yearly(first_year: str = "2009-10", last_year: str = "2018-19") -> pd.DataFrame:
+    """SCRs initiated and serious incident notifications (SINs) by financial year, long.
+
+    SCRs initiated (Ofsted, by the date the review began, not the incident year) and SINs
+    come from ``data/published/`` (``ofsted_*`` rows); SINs not published there are taken
+    from ``data/context/`` (``sin_*_count``). A year with no value in either is kept with a
+    blank value so a chart shows the gap.
+
+    Returns
+    -------
+    DataFrame
+        ``financial_year``, ``series`` (``scrs_initiated``, ``sins``, ``sin_deaths``),
+        ``label``, ``value_count``, ``source_tier`` ("published" / "context" / ""),
+        ``source_id`` (figure_id or context source URL), ``derived``.
+    """
+    labels = {
+        "scrs_initiated": "SCRs initiated (Ofsted)",
+        "sins": "Serious incident notifications",
+        "sin_deaths": "Notifications of a death",
+    }
+    published = load_published()
+    published = published[published["review_period"].str.match(_FINANCIAL_YEAR)]
+    picks = {
+        "scrs_initiated": (published["measure"] == "scrs_initiated_count")
+        & published["category"].isna(),
+        "sins": (published["measure"] == "sin_count") & published["category"].isna(),
+        "sin_deaths": (published["measure"] == "sin_count") & (published["category"] == "death"),
+    }
+    context = {"sins": yearly("sin_total_count"), "sin_deaths": yearly("sin_deaths_count")}
+    years = []
+    year = int(first_year[:4])
+    while f"{year}-{(year + 1) % 100:02d}" <= last_year:
+        years.append(f"{year}-{(year + 1) % 100:02d}")
+        year += 1
+    rows = []
+    for series, mask in picks.items():
+        found = published[mask].set_index("review_period")
+        extra = context[series].set_index("financial_year") if series in context else None
+        for fy in years:
+            row = {"financial_year": fy, "series": series, "label": labels[series]}
+            if fy in found.index:
+                hit = found.loc[fy]
+                row.update(
+                    value_count=float(hit["value"]),
+                    source_tier="published",
+                    source_id=str(hit["figure_id"]),
+                    derived=False,
+                )
+            elif extra is not None and fy in extra.index:
+                hit = extra.loc[fy]
+                row.update(
+                    value_count=float(hit["value"]),
+                    source_tier="context",
+                    source_id=str(hit["source"]),
+                    derived=bool(hit["derived"]),
+                )
+            else:
+                row.update(value_count=np.nan, source_tier="", source_id="", derived=False)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Figures (house style, for what the generic plots cannot draw)
+# --------------------------------------------------------------------------------------------
+
+
+def _decimal_year(date) -> float:
+    date = pd.Timestamp(date)
+    return date.year + (date.day_of_year - 1) / (366 if date.is_leap_year else 365)
+
+
+def analyses_figure(table: pd.DataFrame, *, title: str, subtitle: str | None = None):
+    """Vertical bars of reviews a year in each national analysis; gaps say "no count found".
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`analyses_table`.
+    """
+    fig, ax = new_figure(title, subtitle, height=3.8)
+    with house_style():
+        x = np.arange(len(table))
+        values = table["scrs_per_year"].to_numpy(dtype=float)
+        ax.bar(x, np.nan_to_num(values), width=0.65, color=PALETTE[0])
+        top = np.nanmax(values)
+        for i, row in enumerate(table.itertuples(index=False)):
+            if np.isnan(values[i]):
+                ax.text(
+                    i,
+                    top * 0.04,
+                    "no count\nfound",
+                    ha="center",
+                    va="bottom",
+                    fontsize=SIZE_NOTE,
+                    color=MUTED_COLOUR,
+                    style="italic",
+                )
+                continue
+            ax.annotate(
+                f"{values[i]:.1f}".removesuffix(".0"),  # 80.5 stays 80.5, 92.0 reads 92
+                xy=(i, values[i]),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=SIZE_LABEL,
+                color=TEXT_COLOUR,
+                fontweight="bold",
+            )
+            ax.annotate(
+                f"{row.scrs_count:.0f} in\n{row.years:g} yrs",
+                xy=(i, 0),
+                xytext=(0, 4),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=SIZE_NOTE,
+                color="white",
+            )
+        ax.set_xticks(x, table["review_period"].tolist())
+        ax.tick_params(axis="x", length=0)
+        ax.set_ylim(0, top * 1.15)
+        ax.yaxis.set_visible(False)
+        ax.spines["left"].set_visible(False)
+    return fig
+
+
+def backdrop_figure(
+    activity: pd.DataFrame, reviews: pd.DataFrame, *, title: str, subtitle: str | None = None
+):
+    """Annual activity (lines) and reviews a year per analysis (flat bars over each window),
+    all indexed to the same base period = 100.
+
+    Reviews are drawn as a horizontal bar spanning each analysis window, at the window's
+    average a year, because they are not annual counts; windows with no count found are
+    named as gaps. Plans started before 2009-10 (CPR3 registrations) are dashed, after a
+    marked series break.
+
+    Parameters
+    ----------
+    activity : DataFrame
+        From :func:`activity_index_yearly`.
+    reviews : DataFrame
+        From :func:`reviews_against_activity` (its ``scrs`` rows are drawn).
+    """
+    fig, ax = new_figure(title, subtitle, height=4.6)
+    base_period = activity.attrs.get("base_period", BASE_PERIOD)
+    end_labels = []
+    label_style = dict(
+        textcoords="offset points",
+        ha="left",
+        va="center",
+        fontsize=SIZE_LABEL,
+        fontweight="bold",
+        zorder=4,
+    )
+    with house_style():
+        ax.axhline(100, color=MUTED_COLOUR, linestyle=(0, (4, 3)), linewidth=1.2, zorder=1)
+        colours = dict(zip(ACTIVITY_SERIES, PALETTE[1:4], strict=True))
+        for series, label in ACTIVITY_SERIES.items():
+            rows = activity[activity["series"] == series].copy()
+            rows["x"] = [_decimal_year(_fy_bounds(y)[0]) + 0.5 for y in rows["financial_year"]]
+            rows = rows.set_index("financial_year")
+            # One line per run of consecutive years of one kind: a missing year stays a gap and
+            # the CPR3 registrations (dashed) are never joined to the CIN census plans.
+            years = list(rows.index)
+            runs, current = [], [years[0]]
+            for prev, year in zip(years, years[1:], strict=False):
+                same_kind = rows.loc[prev, "collection"] == rows.loc[year, "collection"]
+                if int(year[:4]) == int(prev[:4]) + 1 and same_kind:
+                    current.append(year)
+                else:
+                    runs.append(current)
+                    current = [year]
+            runs.append(current)
+            for run_years in runs:
+                part = rows.loc[run_years]
+                dashed = (part["collection"] == "CPR3 registrations").all()
+                ax.plot(
+                    part["x"],
+                    part["index_value"],
+                    color=colours[series],
+                    linestyle=(0, (4, 2)) if dashed else "-",
+                    marker="o",
+                    markersize=4,
+                    zorder=3,
+                )
+            last = rows.iloc[-1]
+            end_labels.append(
+                ax.annotate(
+                    textwrap.fill(label, 18),
+                    xy=(last["x"], last["index_value"]),
+                    xytext=(8, 0),
+                    color=TEXT_COLOUR,
+                    **label_style,
+                )
+            )
+        scrs = reviews[reviews["series"] == "scrs"].reset_index(drop=True)
+        windows = ANALYSES.set_index("review_period")
+        x0s = [_decimal_year(windows.loc[p, "period_start"]) for p in scrs["review_period"]]
+        x1s = [_decimal_year(windows.loc[p, "period_end"]) for p in scrs["review_period"]]
+        for x0, x1, value in zip(x0s, x1s, scrs["index_value"], strict=True):
+            if np.isnan(value):
+                continue
+            ax.plot(
+                [x0, x1],
+                [value] * 2,
+                color=PALETTE[0],
+                linewidth=6,
+                solid_capstyle="butt",
+                zorder=2,
+            )
+            ax.annotate(
+                f"{value:.0f}",
+                xy=((x0 + x1) / 2, value),
+                xytext=(0, 5),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=SIZE_NOTE,
+                color=PALETTE[0],
+                fontweight="bold",
+                bbox=_TEXT_BOX,
+                zorder=5,
+            )
+        # Consecutive windows without a count are named once, as one gap.
+        missing = scrs["index_value"].isna().to_numpy()
+        i = 0
+        while i < len(scrs):
+            if not missing[i]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(scrs) and missing[j + 1]:
+                j += 1
+            names = " and\n".join(scrs["review_period"].iloc[i : j + 1])
+            ax.annotate(
+                f"{names}:\nno review\ncount found",
+                xy=((x0s[i] + x1s[j]) / 2, 0),
+                xytext=(0, 4),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=SIZE_NOTE,
+                color=MUTED_COLOUR,
+                style="italic",
+            )
+            i = j + 1
+        last = scrs.dropna(subset=["index_value"]).index[-1]
+        end_labels.append(
+            ax.annotate(
+                textwrap.fill("Reviews a year (average over each analysis)", 18),
+                xy=(x1s[last], scrs.loc[last, "index_value"]),
+                xytext=(8, 0),
+                color=PALETTE[0],
+                **label_style,
+            )
+        )
+        brk = _decimal_year(_fy_bounds(CIN_CENSUS_FIRST_YEAR)[0])
+        ax.axvline(brk, color=MUTED_COLOUR, linestyle=":", linewidth=1.2, zorder=1)
+        ax.annotate(
+            "series break:\nCPR3 registrations\n(dashed), then\nCIN census",
+            xy=(brk, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(-4, -2),
+            textcoords="offset points",
+            ha="right",
+            va="top",
+            fontsize=SIZE_NOTE,
+            color=MUTED_COLOUR,
+        )
+        starts = range(2001, 2020, 4)
+        ax.set_xticks([s + 0.75 for s in starts], [f"{s}-{(s + 1) % 100:02d}" for s in starts])
+        ax.tick_params(axis="x", length=0)
+        ax.set_xlim(2001.2, 2020.0)
+        ax.set_ylim(0, None)
+        ax.grid(axis="y")
+        ax.set_axisbelow(True)
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylabel(
+            f"Index, {base_period} = 100 (dashed line)",
+            rotation=0,
+            ha="left",
+            va="bottom",
+            fontsize=SIZE_NOTE,
+        )
+        ax.yaxis.set_label_coords(0.0, 1.03)
+        _spread_vertically(fig, end_labels)
+    return fig
+
+
+def _spread_vertically(fig, texts, gap_points: float = 2.0) -> None:
+    """Move line-end labels apart vertically so none overlaps another (order kept)."""
+    if len(texts) < 2:
+        return
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    to_points = 72 / fig.dpi
+    order = sorted(texts, key=lambda t: t.get_window_extent(renderer).y0)
+    for low, high in zip(order, order[1:], strict=False):
+        a, b = low.get_window_extent(renderer), high.get_window_extent(renderer)
+        overlap = a.y1 - b.y0
+        if overlap > -gap_points:
+            x_off, y_off = high.xyann
+            high.xyann = (x_off, y_off + (overlap + gap_points) * to_points)

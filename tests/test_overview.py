@@ -1,0 +1,243 @@
+"""Overview and children tables: every review counted once, published values read, not typed."""
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
+
+from analysis import load_cases
+from analysis.codebook import load_codebook
+from analysis.figures import PALETTE, line_series
+from analysis.measures import reviews
+from analysis.overview import (
+    CHILDREN_COMPARISONS,
+    OUTCOME_GROUPS,
+    OVERVIEW_COMPARISONS,
+    Comparison,
+    age_share_figure,
+    age_share_points,
+    age_share_series,
+    death_categories_figure,
+    death_category_table,
+    death_group_table,
+    mark_period_averages,
+    outcome_group,
+    preliminary_death_split,
+    published_rows,
+    recomputed_vs_published,
+    reviews_by_year_and_group,
+)
+from analysis.published import figure
+
+
+@pytest.fixture(scope="module")
+def both():
+    return load_cases()
+
+
+@pytest.fixture(scope="module")
+def by_period(both):
+    return {p: load_cases(period=p) for p in ("2011-14", "2014-17")}
+
+
+def test_outcome_group_follows_the_codebook_definitions(both):
+    groups = outcome_group(both)
+    cb = load_codebook()
+    direct = both["death_category"].isin(cb.codes_for("death_directly_caused"))
+    related = both["death_category"].isin(cb.codes_for("death_related_not_directly_caused"))
+    assert (groups[both["outcome"] == "serious_harm"] == "serious_harm").all()
+    assert (groups[direct] == "death_directly_caused").all()
+    assert (groups[related] == "death_related_not_directly_caused").all()
+    assert set(groups) <= set(OUTCOME_GROUPS)
+
+
+def test_a_death_without_category_is_its_own_group(by_period):
+    cases = by_period["2011-14"].copy()
+    first_death = cases.index[cases["outcome"] == "death"][0]
+    cases.loc[first_death, "death_category"] = "not_recorded"
+    assert outcome_group(cases).loc[first_death] == "death_not_recorded"
+    table = death_group_table(cases, by=None)
+    assert "death_not_recorded" in set(table["outcome_group"])
+    assert table["count"].sum() == (cases["outcome"] == "death").sum()
+
+
+def test_reviews_by_year_counts_each_review_once(both):
+    table = reviews_by_year_and_group(both)
+    per_period = table.groupby("review_period")["reviews_count"].sum()
+    expected = reviews(both).groupby("review_period", observed=True).size()
+    assert per_period.to_dict() == {str(k): v for k, v in expected.items()}
+    # every year of each period, for every group present, even at zero
+    for period, rows in table.groupby("review_period"):
+        assert list(dict.fromkeys(rows["incident_year"])) == list(
+            load_codebook(period).incident_years
+        )
+        assert rows.groupby("incident_year").size().nunique() == 1
+    assert "death_not_recorded" not in set(table["outcome_group"])
+
+
+def test_yearly_death_groups_average_to_the_measures(both, by_period):
+    table = reviews_by_year_and_group(both)
+    compared = recomputed_vs_published(by_period, OVERVIEW_COMPARISONS)
+    for measure, group in [
+        ("deaths_per_year", "death_directly_caused"),
+        ("serious_harm_per_year", "serious_harm"),
+    ]:
+        for period in ("2011-14", "2014-17"):
+            rows = table[(table["review_period"] == period) & (table["outcome_group"] == group)]
+            value = compared[
+                (compared["measure"] == measure) & (compared["review_period"] == period)
+            ]
+            assert rows["reviews_count"].mean() == pytest.approx(value["recomputed_value"].item())
+
+
+def test_death_group_shares_add_to_all_deaths(both):
+    table = death_group_table(both)
+    for period, rows in table.groupby("review_period"):
+        deaths = reviews(both[both["review_period"] == period])
+        assert rows["count"].sum() == (deaths["outcome"] == "death").sum()
+        assert rows["percent"].sum() == pytest.approx(100)
+        assert (rows["ci_low_percent"] <= rows["percent"]).all()
+        assert (rows["percent"] <= rows["ci_high_percent"]).all()
+
+
+def test_child_level_counts_siblings(both):
+    later = both[both["review_period"] == "2014-17"]
+    children = death_group_table(later, by=None, level="child")["count"].sum()
+    assert children == (later["outcome"] == "death").sum()
+    with pytest.raises(ValueError):
+        death_group_table(later, level="family")
+
+
+def test_death_categories_keep_every_code_and_name_their_group(both):
+    table = death_category_table(both)
+    codes = list(load_codebook().variables["death_category"].codes)
+    for _, rows in table.groupby("review_period"):
+        assert list(rows["death_category"]) == codes
+        assert rows["count"].sum() == rows["denominator_count"].iloc[0]
+    direct = load_codebook().codes_for("death_directly_caused")
+    assert set(table.loc[table["death_category"].isin(direct), "outcome_group"]) == {
+        "death_directly_caused"
+    }
+    assert (table["label"] != table["death_category"]).all()  # codebook labels, not codes
+
+
+def test_comparisons_read_published_values_and_name_the_calibration(by_period):
+    table = recomputed_vs_published(by_period, OVERVIEW_COMPARISONS)
+    assert list(table["figure_id"]) == [c.figure_id for c in OVERVIEW_COMPARISONS]
+    harm = table.set_index("figure_id").loc["p2009_14_serious_harm_per_year"]
+    assert harm["published_period"] == "2009-14"
+    assert harm["review_period"] == "2011-14"
+    assert harm["calibrated_to"] == "S02"
+    deaths = table.set_index("figure_id").loc["p2011_deaths_per_year"]
+    assert deaths["published"] == f"about {figure('p2011_deaths_per_year')['value']:g} a year"
+    assert deaths["numerator"] == 3 * deaths["recomputed_value"]
+
+
+def test_a_missed_figure_does_not_agree(by_period):
+    cases = by_period["2011-14"]
+    fewer = cases[cases["final_report_available"] == "no"]
+    table = recomputed_vs_published({"2011-14": fewer}, OVERVIEW_COMPARISONS)
+    assert not table.set_index("figure_id").loc["p2011_final_reports", "agrees"]
+
+
+def test_comparisons_leave_out_periods_without_data(by_period):
+    table = recomputed_vs_published({"2011-14": by_period["2011-14"]}, OVERVIEW_COMPARISONS)
+    assert set(table["review_period"]) == {"2011-14"}
+    empty = recomputed_vs_published({}, OVERVIEW_COMPARISONS)
+    assert empty.empty and "agrees" in empty.columns
+
+
+def test_percentage_comparisons_carry_a_wilson_interval(by_period):
+    table = recomputed_vs_published(by_period, CHILDREN_COMPARISONS)
+    row = table.iloc[0]
+    assert row["ci_low"] < row["recomputed_value"] < row["ci_high"]
+    counts = recomputed_vs_published(by_period, [Comparison("2011-14", "scrs_count", "p2011_scrs")])
+    assert np.isnan(counts["ci_low"].iloc[0])
+
+
+def test_age_series_keeps_published_and_recomputed_apart(by_period):
+    series = age_share_series({"2011-14": by_period["2011-14"]}, recomputed_label="TEST")
+    published = series[series["kind"] == "published"].set_index("figure_id")
+    for fid in ["p2003_age_under_1", "p2007_age_under_1", "p2009_age_under_1", "p2011_age_11_17"]:
+        assert published.loc[fid, "percent"] == figure(fid)["value"]
+    earlier = published.loc["pre2011_age_11_17"]
+    assert np.isnan(earlier["percent"])
+    assert earlier["percent_low"] == figure("pre2011_age_11_17")["value_low"]
+    recomputed = series[series["kind"] == "recomputed"].set_index("share")
+    assert not recomputed.loc["age_under_1", "published_same_period"]  # 2011-14 not published
+    assert recomputed.loc["age_11_17", "published_same_period"]
+    assert recomputed["source"].str.contains("TEST").all()
+    assert (recomputed["figure_id"] == "").all()
+
+
+def test_age_figure_never_joins_the_recomputed_value_to_a_line(by_period):
+    series = age_share_series({"2011-14": by_period["2011-14"]}, recomputed_label="TEST")
+    fig = age_share_figure(series, title="t")
+    ax = fig.axes[0]
+    recomputed = series.query("kind == 'recomputed' and share == 'age_under_1'")["percent"].item()
+    for line in ax.get_lines():
+        ys = np.asarray(line.get_ydata(), dtype=float)
+        if np.isclose(ys, recomputed).any():
+            assert len(ys) == 1 and line.get_markerfacecolor() == "white"
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "not published" in texts and "TEST" in texts
+    # the adolescent share is published for 2011-14, so its recomputed value is not drawn
+    adolescent = series.query("kind == 'recomputed' and share == 'age_11_17'")["percent"].item()
+    assert not any(
+        np.isclose(np.asarray(line.get_ydata(), dtype=float), adolescent).any()
+        and line.get_markerfacecolor() == "white"
+        for line in ax.get_lines()
+    )
+
+
+def test_period_averages_are_marked_over_their_own_years(both, by_period):
+    yearly = reviews_by_year_and_group(both)
+    compared = recomputed_vs_published(by_period, OVERVIEW_COMPARISONS)
+    per_year = compared[compared["measure"].str.endswith("_per_year")]
+    fig = line_series(yearly, "incident_year", "reviews_count", "outcome_group_label", title="t")
+    fig = mark_period_averages(fig, yearly, per_year)
+    ax = fig.axes[0]
+    segments = [c for c in ax.collections if c.get_gid() == "reference-marker"]
+    assert len(segments) == len(per_year)
+    spans = sorted(tuple(np.round(s.get_segments()[0][:, 0], 2)) for s in segments)
+    assert spans == [(-0.2, 2.2), (-0.2, 2.2), (2.8, 5.2), (2.8, 5.2)]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert any("2011-14 analysis" in t for t in labels)
+
+
+def test_death_category_bars_are_coloured_by_group(both):
+    table = death_category_table(both)
+    shown = table[(table["review_period"] == "2011-14") & (table["count"] > 0)]
+    fig = death_categories_figure(shown, title="t")
+    ax = fig.axes[0]
+    colours = [to_hex(bar.get_facecolor()) for bar in ax.patches]
+    expected = {
+        "death_directly_caused": PALETTE[0],
+        "death_related_not_directly_caused": PALETTE[1],
+    }
+    assert colours == [expected[g].lower() for g in shown["outcome_group"]]
+    assert sum(OUTCOME_GROUPS["death_directly_caused"] in t.get_text() for t in ax.texts) == 1
+
+
+def test_preliminary_split_is_arithmetic_on_published_counts():
+    table = preliminary_death_split()
+    counts = [figure(f)["value"] for f in table["figure_id"]]
+    assert list(table["count"]) == counts
+    assert (table["denominator_count"] == sum(counts)).all()
+    assert table["percent"].sum() == pytest.approx(100)
+
+
+def test_published_rows_keep_order_and_wording():
+    ids = ["p2011_age_11_17", "pre2011_age_11_17"]
+    table = published_rows(ids)
+    assert list(table["figure_id"]) == ids
+    earlier = figure("pre2011_age_11_17")
+    assert table["stated"].iloc[1] == f"{earlier['value_low']:g}-{earlier['value_high']:g}%"
+    assert table["statement"].iloc[0] == figure("p2011_age_11_17")["statement"]
+
+
+def test_points_drawn_leave_out_recomputed_values_that_are_published(by_period):
+    series = age_share_series({"2011-14": by_period["2011-14"]}, recomputed_label="TEST")
+    points = age_share_points(series)
+    recomputed = points[points["kind"] == "recomputed"]
+    assert list(recomputed["share"]) == ["age_under_1"]
+    assert (points["kind"] == "published").sum() == (series["kind"] == "published").sum()

@@ -1,0 +1,249 @@
+"""Ten years in context: windows, sources, gaps, rates, indices and the public-statistics run."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from analysis import load_cases
+from analysis.context import yearly
+from analysis.figures import GID_STAMP, SYNTHETIC_STAMP
+from analysis.paths import PUBLISHED_DIR
+from analysis.published import figure, load_published
+from analysis.trends import (
+    ACTIVITY_SERIES,
+    BASE_PERIOD,
+    PUBLIC_STATISTICS_LABEL,
+    activity_index_yearly,
+    activity_yearly,
+    analyses_figure,
+    analyses_table,
+    backdrop_figure,
+    ofsted_yearly,
+    period_window,
+    population_series,
+    public_statistics_run,
+    published_per_year,
+    rates_per_100000,
+    reviews_against_activity,
+    reviews_per_enquiries,
+    window_mean,
+    window_years,
+)
+
+# --- windows ------------------------------------------------------------------------------
+
+
+def test_window_years_weights_each_year_by_its_share_in_the_window():
+    assert window_years("2011-04-01", "2014-03-31") == {
+        "2011-12": 1.0,
+        "2012-13": 1.0,
+        "2013-14": 1.0,
+    }
+    # 2017-19 ends on 30 September 2019: half of 2019-20
+    assert window_years(*period_window("2017-19"))["2019-20"] == pytest.approx(0.5, abs=0.01)
+    assert sum(window_years("2009-04-01", "2014-03-31").values()) == pytest.approx(5.0)
+
+
+def test_period_window_reads_analyses_and_plain_labels():
+    start, end = period_window("2017-19")
+    assert (str(start.date()), str(end.date())) == ("2017-04-01", "2019-09-30")
+    start, end = period_window("2009-14")
+    assert (str(start.date()), str(end.date())) == ("2009-04-01", "2014-03-31")
+    with pytest.raises(ValueError):
+        period_window("Ofsted year 2 (dates not stated)")
+
+
+def test_window_mean_leaves_out_missing_years_and_says_so():
+    values = pd.Series({"2011-12": float("nan"), "2012-13": 10.0, "2013-14": 20.0})
+    result = window_mean(values, "2011-04-01", "2014-03-31")
+    assert result["mean"] == pytest.approx(15.0)
+    assert (result["years_covered"], result["years_in_window"]) == (2.0, 3.0)
+    assert result["years_used"] == "2012-13; 2013-14"
+    empty = window_mean(values, "2001-04-01", "2003-03-31")
+    assert math.isnan(empty["mean"]) and empty["years_covered"] == 0
+
+
+def test_window_mean_weights_a_part_year():
+    values = pd.Series({"2017-18": 10.0, "2018-19": 10.0, "2019-20": 40.0})
+    result = window_mean(values, "2017-04-01", "2019-09-30")
+    assert result["mean"] == pytest.approx((10 + 10 + 0.5 * 40) / 2.5)
+
+
+# --- the national analyses -----------------------------------------------------------------
+
+
+def test_analyses_table_keeps_sources_and_gaps():
+    table = analyses_table().set_index("review_period")
+    published = load_published().set_index("figure_id")
+    for period, row in table.iterrows():
+        if row["count_status"] == "published":
+            source = published.loc[row["figure_id"]]
+            assert source["measure"] == "scrs_count"
+            assert row["scrs_count"] == source["value"]
+            assert row["source_url"] == source["source_url"]
+            assert row["scrs_per_year"] == pytest.approx(row["scrs_count"] / row["years"])
+        else:
+            assert math.isnan(row["scrs_count"]), period
+    assert list(table.index[table["count_status"] == "not found"]) == ["2005-07", "2007-09"]
+    missing = pd.read_csv(PUBLISHED_DIR / "not_found.csv")["item_id"]
+    assert set(table.loc[["2005-07", "2007-09"], "not_found_id"]) <= set(missing)
+
+
+def test_published_per_year_reads_every_per_year_figure():
+    table = published_per_year().set_index("figure_id")
+    for fid in [
+        "p2011_deaths_per_year",
+        "p2014_deaths_per_year",
+        "p2009_14_serious_harm_per_year",
+        "p2014_serious_harm_per_year",
+    ]:
+        assert table.loc[fid, "per_year"] == figure(fid)["value"]
+    assert table.loc["p2011_deaths_per_year", "stated"].startswith("about")
+
+
+# --- rates -----------------------------------------------------------------------------------
+
+
+def test_population_is_one_consistent_series_from_mid_2012():
+    population = population_series()
+    assert population.index.min() == "2012-13"
+    held = yearly("children_0_17_count").set_index("financial_year")
+    assert (held.loc[population.index, "vintage"] == "latest_revision").all()
+
+
+def test_rates_say_how_much_of_the_window_has_a_population():
+    rates = rates_per_100000()
+    reviews = rates[rates["what"] == "reviews"].set_index("review_period")
+    assert reviews.loc["2011-14", "population_coverage"] == "partial"
+    assert reviews.loc["2011-14", "population_years_covered"] == 2.0
+    assert reviews.loc["2014-17", "population_coverage"] == "full"
+    assert reviews.loc["2009-11", "population_coverage"] == "none"
+    assert math.isnan(reviews.loc["2009-11", "rate_per_100000"])
+    population = yearly("children_0_17_count").set_index("financial_year")["value"]
+    mean_2014_17 = population[["2014-15", "2015-16", "2016-17"]].mean()
+    expected = figure("p2014_scrs")["value"] / 3 / mean_2014_17 * 100_000
+    assert reviews.loc["2014-17", "rate_per_100000"] == pytest.approx(expected)
+    assert rates["derived"].all()
+
+
+# --- reviews against activity -------------------------------------------------------------
+
+
+def test_activity_yearly_marks_the_cpr3_break_and_keeps_sources():
+    activity = activity_yearly()
+    plans = activity[activity["series"] == "cp_plans_started_count"].set_index("financial_year")
+    assert plans.loc["2008-09", "collection"] == "CPR3 registrations"
+    assert plans.loc["2009-10", "collection"] == "CIN census"
+    assert "2011-12" not in plans.index  # not found (gap G4), not filled
+    s47 = activity[activity["series"] == "section_47_enquiries_count"].set_index("financial_year")
+    held = yearly("section_47_enquiries_count").set_index("financial_year")
+    assert s47.loc["2012-13", "value_count"] == held.loc["2012-13", "value"]
+    assert s47.loc["2012-13", "source"] == held.loc["2012-13", "source"]
+    assert s47.loc["2003-04", "collection"] == "before the CIN census"
+
+
+def test_every_series_is_100_in_the_base_period():
+    table = reviews_against_activity()
+    base = table[table["review_period"] == BASE_PERIOD]
+    assert base["index_value"].tolist() == pytest.approx([100.0] * (1 + len(ACTIVITY_SERIES)))
+    assert table.attrs["base_period"] == BASE_PERIOD
+    assert table["derived"].all()
+
+
+def test_reviews_are_compared_over_their_own_window():
+    table = reviews_against_activity().set_index(["review_period", "series"])
+    s47 = yearly("section_47_enquiries_count").set_index("financial_year")["value"]
+    expected = s47[["2014-15", "2015-16", "2016-17"]].mean()
+    assert table.loc[("2014-17", "section_47_enquiries_count"), "per_year"] == pytest.approx(
+        expected
+    )
+    scrs = table.loc[("2014-17", "scrs")]
+    assert scrs["index_value"] == pytest.approx(100 * (368 / 3) / (184 / 2))
+    # plans started are missing for 2011-12: two of three years, said so
+    plans = table.loc[("2011-14", "cp_plans_started_count")]
+    assert (plans["years_covered"], plans["years_in_window"]) == (2.0, 3.0)
+    # windows before 2009-10 average CPR3 registrations: a series break
+    assert table.loc[("2007-09", "cp_plans_started_count"), "crosses_series_break"]
+    assert not table.loc[("2011-14", "cp_plans_started_count"), "crosses_series_break"]
+    # a gap stays a gap
+    assert math.isnan(table.loc[("2005-07", "scrs"), "index_value"])
+
+
+def test_a_base_period_without_data_is_refused():
+    with pytest.raises(ValueError, match="lacks a value"):
+        reviews_against_activity(base_period="2005-07")
+
+
+def test_reviews_per_enquiries():
+    ratio = reviews_per_enquiries(reviews_against_activity()).set_index("review_period")
+    row = ratio.loc["2009-11"]
+    assert row["scrs_per_1000_enquiries"] == pytest.approx(
+        1000 * row["scrs_per_year"] / row["section_47_enquiries_per_year"]
+    )
+    assert ratio.loc["2003-05", "enquiries_years_covered"] == 1.0
+
+
+def test_activity_index_yearly_is_100_on_average_over_the_base_window():
+    activity = activity_index_yearly()
+    base = activity[activity["financial_year"].isin(["2009-10", "2010-11"])]
+    assert base.groupby("series")["index_value"].mean().tolist() == pytest.approx(
+        [100.0] * len(ACTIVITY_SERIES)
+    )
+
+
+# --- Ofsted -------------------------------------------------------------------------------
+
+
+def test_ofsted_yearly_cites_each_value_and_keeps_gaps():
+    table = ofsted_yearly().set_index(["series", "financial_year"])
+    row = table.loc[("scrs_initiated", "2013-14")]
+    assert (row["source_tier"], row["source_id"]) == ("published", "ofsted_2013_14_scrs_initiated")
+    assert row["value_count"] == figure("ofsted_2013_14_scrs_initiated")["value"]
+    later = table.loc[("sins", "2018-19")]
+    assert later["source_tier"] == "context"
+    assert (
+        later["value_count"]
+        == yearly("sin_total_count").set_index("financial_year").loc["2018-19", "value"]
+    )
+    assert math.isnan(table.loc[("sins", "2017-18"), "value_count"])  # gap G6a
+    years = ofsted_yearly()["financial_year"].unique().tolist()
+    assert years[0] == "2009-10" and years[-1] == "2018-19" and len(years) == 10
+
+
+def test_published_and_context_notification_counts_agree_where_both_exist():
+    context = yearly("sin_total_count").set_index("financial_year")["value"]
+    published = load_published()
+    rows = published[(published["measure"] == "sin_count") & published["category"].isna()]
+    for _, row in rows.iterrows():
+        if row["review_period"] in context.index:
+            assert context[row["review_period"]] == row["value"], row["figure_id"]
+
+
+# --- the run and the figures ----------------------------------------------------------------
+
+
+def test_public_statistics_run_stamps_public_statistics(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCR_OUTPUT_DIR", str(tmp_path))
+    run = public_statistics_run(load_cases(period="2011-14"))
+    assert run.label == PUBLIC_STATISTICS_LABEL and not run.synthetic
+    assert "Public statistics" in run.describe() and "synthetic" not in run.describe()
+    path = run.table(pd.DataFrame({"a_count": [1]}), "06_test")
+    assert path.parent == tmp_path / "outputs"
+    assert path.read_text(encoding="utf-8").splitlines()[1].startswith("Public statistics,")
+    table = analyses_table()
+    fig = analyses_figure(table, title="Reviews a year")
+    paths = run.figure(
+        fig, "06_test", data=table[["review_period", "scrs_count"]], alt_text="A bar chart."
+    ).saved_paths
+    stamp = next(t for t in fig.texts if t.get_gid() == GID_STAMP)
+    assert stamp.get_text() == f"Data: {PUBLIC_STATISTICS_LABEL}"
+    alt = paths["alt"].read_text(encoding="utf-8")
+    assert "synthetic" not in alt.lower() and SYNTHETIC_STAMP not in alt
+
+
+def test_backdrop_figure_names_the_gaps():
+    fig = backdrop_figure(activity_index_yearly(), reviews_against_activity(), title="T")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any("no review" in t and "2005-07" in t for t in texts)
+    assert any("series break" in t for t in texts)
