@@ -149,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except InvalidCaseDataError as exc:
         print(exc.report.to_text(limit=50), file=sys.stderr)
+        print(
+            "Stopped: the data file has problems, so nothing was run or written. Fix them and "
+            "run again; `python -m analysis validate FILE --all` lists every one.",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     except CaseDataError as exc:
         print(str(exc), file=sys.stderr)

@@ -14,12 +14,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.disclosure import THRESHOLD, protect, unprotected_small_counts
 from analysis.load import dataset_label, is_synthetic
 from analysis.paths import ROOT
 
 OUTPUT_ENV_VAR = "SCR_OUTPUT_DIR"
 RUNS_DIR = ROOT / "runs"
 FLOAT_DECIMALS = 4
+_FROM_ATTRS = object()
+
+
+class DisclosureError(RuntimeError):
+    """An output of a non-synthetic run would show an unprotected small count."""
 
 
 def _slug(name: str) -> str:
@@ -45,12 +51,21 @@ class Run:
         The loaded cases (their ``attrs`` say what dataset they are, and where the run writes).
     label : str, optional
         Stamp outputs with this instead of the cases' label, for outputs made from something
-        else, e.g. ``"Public statistics"`` for a chart of national statistics only.
+        else, e.g. ``"Public statistics"`` for a chart of national statistics only (which are
+        published already, so not suppressed).
+
+    Notes
+    -----
+    Disclosure control (:mod:`analysis.disclosure`) is on for every run on non-synthetic case
+    data: :meth:`table` writes and returns the protected table, so figures drawn from what it
+    returns never show a suppressed value, and :meth:`figure` refuses data that still holds an
+    unprotected small count.
     """
 
     def __init__(self, cases: pd.DataFrame, label: str | None = None):
         self.label = label or dataset_label(cases)
         self.synthetic = is_synthetic(cases) and label is None
+        self.protected = label is None and not is_synthetic(cases)
         if self.synthetic:
             self.kind = " (synthetic data, not real cases)"
         else:
@@ -69,16 +84,42 @@ class Run:
             f"tables to {self.tables_dir}."
         )
 
-    def table(self, table: pd.DataFrame, name: str) -> Path:
-        """Write a tidy table as ``{name}.csv`` with a ``dataset`` column saying what made it."""
+    def table(self, table: pd.DataFrame, name: str, *, partition_by=_FROM_ATTRS) -> pd.DataFrame:
+        """Write a tidy table as ``{name}.csv``, protected if the data is real; return it.
+
+        The written file starts with a ``dataset`` column saying what made it. On non-synthetic
+        data small counts are suppressed first (``partition_by`` as in
+        :func:`analysis.disclosure.protect`; by default what the table builder recorded), and
+        the protected table is returned: draw figures from it. ``path`` is in ``attrs``.
+        """
+        out = table
+        if self.protected:
+            if partition_by is _FROM_ATTRS:
+                partition_by = table.attrs.get("partition_by")
+            out = protect(table, partition_by=partition_by)
+            print(out.attrs["disclosure"])
+            self._write_disclosure_note()
         self.tables_dir.mkdir(parents=True, exist_ok=True)
-        out = table.copy()
-        out.insert(0, "dataset", self.label)
+        written = out.copy()
+        written.insert(0, "dataset", self.label)
+        floats = written.select_dtypes("float").columns
+        written[floats] = written[floats].round(FLOAT_DECIMALS)
         path = self.tables_dir / f"{name}.csv"
-        floats = out.select_dtypes("float").columns
-        out[floats] = out[floats].round(FLOAT_DECIMALS)
-        out.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-        return path
+        written.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+        out.attrs["path"] = path
+        return out
+
+    def _write_disclosure_note(self) -> None:
+        self.tables_dir.mkdir(parents=True, exist_ok=True)
+        (self.tables_dir / "DISCLOSURE.txt").write_text(
+            f"Outputs in this folder were made from {self.label}, not synthetic data.\n"
+            f"Disclosure control: counts from 1 to {THRESHOLD - 1}, and counts within "
+            f"{THRESHOLD - 1} of their total, are suppressed (blank, marker 'c'); where one cell "
+            "of a breakdown is suppressed, the next smallest is too, so no suppressed count can "
+            "be recovered from totals. Percentages are computed from protected counts.\n"
+            "Threshold set in analysis/disclosure.py (THRESHOLD).\n",
+            encoding="utf-8",
+        )
 
     def figure(self, fig, name: str, *, data: pd.DataFrame, alt_text: str, source_note=None):
         """Save a figure in the house style (PNG, SVG, plotted data, alt text), stamped.
@@ -88,6 +129,11 @@ class Run:
         """
         from analysis.figures import save_figure
 
+        if self.protected and not unprotected_small_counts(data).empty:
+            raise DisclosureError(
+                f"figure {name!r}: its data shows counts below {THRESHOLD}; draw it from the "
+                "table run.table(...) returned, which is protected"
+            )
         fig.saved_paths = save_figure(
             fig,
             name,

@@ -29,6 +29,13 @@ class NotebookResult:
     ok: bool
     seconds: float
     error: str = ""
+    skipped: str = ""  # why a notebook was not run (the data lacks a period it needs)
+
+
+def required_periods(path: Path) -> list[str]:
+    """Review periods a notebook needs (its ``scr.requires_periods`` metadata)."""
+    nb = nbformat.read(path, as_version=4)
+    return list(nb.metadata.get("scr", {}).get("requires_periods", []))
 
 
 def chapter_notebooks() -> list[Path]:
@@ -69,25 +76,44 @@ def run_all(
     jobs: int = 2,
     out_dir: Path | None = None,
     progress=print,
+    periods: list[str] | None = None,
 ) -> list[NotebookResult]:
-    """Execute notebooks ``jobs`` at a time, reporting each as it finishes."""
+    """Execute notebooks ``jobs`` at a time, reporting each as it finishes.
+
+    With ``periods`` (the review periods in the data), a notebook that needs a period the
+    data lacks is skipped with the reason, not run into an error.
+    """
     notebooks = chapter_notebooks() if notebooks is None else notebooks
     results = []
+    if periods is not None:
+        runnable = []
+        for nb in notebooks:
+            missing = [p for p in required_periods(nb) if p not in periods]
+            if missing:
+                reason = f"needs review period {', '.join(missing)}, not in the data"
+                results.append(NotebookResult(nb.name, True, 0.0, skipped=reason))
+                progress(f"[skip] {nb.name}: {reason}")
+            else:
+                runnable.append(nb)
+        notebooks = runnable
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(execute_notebook, nb, out_dir): nb for nb in notebooks}
         for i, future in enumerate(as_completed(futures), start=1):
             result = future.result()
             results.append(result)
             mark = "ok " if result.ok else "FAILED"
+            detail = f"\n        {result.error}" if result.error else ""
             progress(
-                f"[{i}/{len(notebooks)}] {mark} {result.notebook} ({result.seconds:.1f} s)"
-                + (f"\n        {result.error}" if result.error else "")
+                f"[{i}/{len(notebooks)}] {mark} {result.notebook} ({result.seconds:.1f} s)" + detail
             )
     return sorted(results, key=lambda r: r.notebook)
 
 
 def reproduce(data: Path | None = None, jobs: int = 2) -> int:
-    """Validate the data, execute every notebook, print the scorecard summary; return exit code."""
+    """Validate the data, execute every notebook, print the scorecard summary; return exit code.
+
+    An invalid file stops before any notebook runs (the caller prints its validation report).
+    """
     from analysis.load import load_cases
     from analysis.outputs import Run
     from analysis.scorecard import summary
@@ -97,18 +123,23 @@ def reproduce(data: Path | None = None, jobs: int = 2) -> int:
     cases = load_cases()  # validates first: an invalid file stops here with its report
     run = Run(cases)
     print(run.describe())
+    if run.protected:
+        print("Disclosure control is on: see DISCLOSURE.txt in the outputs folder.")
+    periods = sorted(str(p) for p in cases["review_period"].unique())
     notebooks = chapter_notebooks()
     print(f"Executing {len(notebooks)} notebooks, {jobs} at a time...")
     start = time.perf_counter()
-    results = run_all(notebooks, jobs=jobs, out_dir=run.tables_dir / "notebooks")
+    results = run_all(notebooks, jobs=jobs, out_dir=run.tables_dir / "notebooks", periods=periods)
     failed = [r for r in results if not r.ok]
+    skipped = [r for r in results if r.skipped]
     print(
-        f"{len(results) - len(failed)} of {len(results)} notebooks ran "
-        f"in {time.perf_counter() - start:.1f} s."
+        f"{len(results) - len(failed) - len(skipped)} of {len(results)} notebooks ran "
+        f"in {time.perf_counter() - start:.1f} s"
+        + (f"; {len(skipped)} skipped (the data lacks a period they need)." if skipped else ".")
     )
     scorecard_path = run.tables_dir / "scorecard.csv"
     if scorecard_path.exists():
-        print("\nReproduction scorecard (" + str(scorecard_path) + "):")
+        print(f"\nReproduction scorecard ({scorecard_path}):")
         print(summary(pd.read_csv(scorecard_path)))
     if failed:
         print(f"Failed: {', '.join(r.notebook for r in failed)}", file=sys.stderr)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis.calibration import TARGETS
 from analysis.compare import agrees
+from analysis.load import SYNTHETIC_LABEL
 from analysis.measures import MEASURES, compute
 from analysis.published import load_published, stated
 
@@ -112,22 +113,32 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def summary(scorecard: pd.DataFrame) -> str:
-    """ "N of M computable published figures reproduced; K not computable", and a caveat."""
+    """ "N of M computable published figures reproduced; K not computable", and a caveat.
+
+    The calibration caveat applies only to synthetic data: a written scorecard says what data
+    made it in its ``dataset`` column.
+    """
     counts = scorecard["status"].value_counts()
     reproduced = int(counts.get("reproduced", 0))
     missed = int(counts.get("not reproduced", 0))
     not_computable = int(counts.get("not computable", 0))
-    calibrated = int(
-        (scorecard["calibration_target"] & (scorecard["status"] == "reproduced")).sum()
-    )
     lines = [
         f"{reproduced} of {reproduced + missed} computable published figures reproduced; "
         f"{missed} not reproduced; {not_computable} of {len(scorecard)} not computable "
         "from case data.",
     ]
-    if calibrated:
+    synthetic = "dataset" not in scorecard or (scorecard["dataset"] == SYNTHETIC_LABEL).all()
+    calibrated = scorecard["calibration_target"].astype(bool) & (
+        scorecard["status"] == "reproduced"
+    )
+    if synthetic and calibrated.any():
         lines.append(
-            f"{calibrated} of the reproduced figures were calibration targets of the synthetic "
-            "data: reproducing them proves the pipeline, not the finding."
+            f"{int(calibrated.sum())} of the reproduced figures were calibration targets of the "
+            "synthetic data: reproducing them proves the pipeline, not the finding."
+        )
+    elif not synthetic:
+        lines.append(
+            "On this (non-synthetic) data, a reproduced figure is evidence that the data and the "
+            "kit agree with the report; a figure not reproduced deserves a look at the coding."
         )
     return "\n".join(lines)

@@ -94,7 +94,9 @@ def proportion_table(
     counts = counts[counts["denominator_count"] > 0]
     counts.insert(len(keys) + 1, "label", [label_of(column, c) for c in counts[column]])
     counts[column] = counts[column].astype(str)
-    return _with_interval(_add_key_labels(counts.reset_index(drop=True), keys))
+    table = _with_interval(_add_key_labels(counts.reset_index(drop=True), keys))
+    table.attrs["partition_by"] = keys  # the codes of `column` partition each group's total
+    return table
 
 
 def involvement_flags(cases: pd.DataFrame) -> pd.DataFrame:
@@ -188,7 +190,9 @@ def combinations_table(
     ]
     table["denominator_count"] = len(rows)
     table = table.sort_values(["factors_present", "combination"]).reset_index(drop=True)
-    return _with_interval(table)
+    table = _with_interval(table)
+    table.attrs["partition_by"] = []  # the combinations partition the reviews
+    return table
 
 
 def reviews_by_year(cases: pd.DataFrame) -> pd.DataFrame:

@@ -33,6 +33,8 @@ def test_committed_notebooks_carry_no_outputs(path):
         ("notebooks/01_overview.ipynb", False),
         ("figures/fig.png", True),
         ("outputs/table.csv", True),
+        ("runs/my_cases/outputs/scorecard.csv", True),
+        ("report/index.html", True),
     ],
 )
 def test_gitignore_keeps_real_data_out_and_synthetic_in(path, ignored):

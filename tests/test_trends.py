@@ -228,7 +228,7 @@ def test_public_statistics_run_stamps_public_statistics(tmp_path, monkeypatch):
     run = public_statistics_run(load_cases(period="2011-14"))
     assert run.label == PUBLIC_STATISTICS_LABEL and not run.synthetic
     assert "Public statistics" in run.describe() and "synthetic" not in run.describe()
-    path = run.table(pd.DataFrame({"a_count": [1]}), "06_test")
+    path = run.table(pd.DataFrame({"a_count": [1]}), "06_test").attrs["path"]
     assert path.parent == tmp_path / "outputs"
     assert path.read_text(encoding="utf-8").splitlines()[1].startswith("Public statistics,")
     table = analyses_table()

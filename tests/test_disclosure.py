@@ -1,0 +1,105 @@
+"""Disclosure control: no small count shown, and none recoverable from totals."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import load_cases
+from analysis.disclosure import THRESHOLD, protect, unprotected_small_counts
+from analysis.outputs import DisclosureError, Run
+from analysis.tables import proportion_table
+
+
+def _partition(counts, group="g"):
+    t = pd.DataFrame({"group": group, "code": [f"c{i}" for i in range(len(counts))]})
+    t["count"] = counts
+    t["denominator_count"] = sum(counts)
+    t["percent"] = 100 * t["count"] / t["denominator_count"]
+    return t
+
+
+def test_primary_suppression_of_small_counts_and_zeros_shown():
+    out = protect(_partition([0, 3, 40, 50]), partition_by=["group"])
+    assert out["count"].isna().tolist() == [False, True, True, False]  # 3, then 40 as secondary
+    assert out.loc[0, "count"] == 0 and out.loc[0, "count_marker"] == ""
+    assert out["count_marker"].tolist() == ["", "c", "c", ""]
+    assert out["percent"].isna().tolist() == [False, True, True, False]
+
+
+def test_complement_of_a_count_is_protected():
+    t = pd.DataFrame({"measure": ["ever"], "count": [290], "denominator_count": [293]})
+    assert protect(t)["count"].isna().all()  # 290 of 293 reveals 3
+
+
+def test_small_group_is_suppressed_whole():
+    out = protect(_partition([2, 1]), partition_by=["group"])
+    assert out["count"].isna().all() and out["denominator_count"].isna().all()
+
+
+def test_threshold_boundary():
+    t = pd.DataFrame({"count": [THRESHOLD - 1, THRESHOLD], "denominator_count": [100, 100]})
+    assert protect(t)["count"].isna().tolist() == [True, False]
+
+
+def test_protect_is_idempotent_and_says_what_it_did():
+    once = protect(_partition([3, 40, 50]), partition_by=["group"])
+    twice = protect(once, partition_by=["group"])
+    pd.testing.assert_frame_equal(once, twice)
+    assert f"1 to {THRESHOLD - 1}" in once.attrs["disclosure"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(min_value=0, max_value=30), min_size=2, max_size=6),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_no_small_count_shown_and_none_recoverable_from_totals(groups):
+    table = pd.concat([_partition(c, group=f"g{i}") for i, c in enumerate(groups)])
+    out = protect(table.reset_index(drop=True), partition_by=["group"])
+    assert unprotected_small_counts(out.drop(columns=["count_marker"])).empty
+    for _, part in out.groupby("group"):
+        hidden = part["count"].isna()
+        # a single suppressed cell would equal the total minus the visible cells
+        if part["denominator_count"].notna().all():
+            assert hidden.sum() != 1
+        if hidden.any():
+            assert part.loc[hidden, "percent"].isna().all()
+
+
+def test_tables_record_their_partition_so_runs_apply_secondary_suppression():
+    cases = load_cases(period="2011-14")
+    table = proportion_table(cases, "csc_status_at_incident", by="age_band")
+    assert table.attrs["partition_by"] == ["age_band"]
+
+
+def test_run_on_real_data_protects_tables_and_refuses_unprotected_figure_data(
+    valid_frame, write_csv, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SCR_OUTPUT_DIR", str(tmp_path))
+    cases = load_cases(write_csv(valid_frame.drop(columns=["record_origin"])))
+    run = Run(cases)
+    assert run.protected and "own data" in run.describe()
+    table = proportion_table(cases, "outcome", by="review_period")
+    protected = run.table(table, "t")
+    assert protected["count"].isna().all()  # ten rows in two periods: every count is small
+    written = pd.read_csv(tmp_path / "outputs" / "t.csv")
+    assert written["count"].isna().all() and (written["count_marker"] == "c").all()
+    assert (tmp_path / "outputs" / "DISCLOSURE.txt").exists()
+    from analysis.figures import bar_percent
+
+    fig = bar_percent(table[table["review_period"] == "2011-14"], "label", "percent", title="t")
+    with pytest.raises(DisclosureError):
+        run.figure(fig, "t", data=table, alt_text="a chart")
+
+
+def test_synthetic_runs_are_not_suppressed():
+    cases = load_cases(period="2011-14")
+    run = Run(cases)
+    table = proportion_table(cases, "csc_status_at_incident")
+    assert not run.protected
+    assert np.array_equal(run.table(table, "x")["count"], table["count"])
