@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 DATA ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reproduce test lint format validate codebook lab clean
+.PHONY: help setup reproduce test lint format validate codebook lab teach clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ validate: $(STAMP) ## Check a case file against the codebook: make validate FILE
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab (DATA=file to use your own data)
 	$(if $(DATA),SCR_DATA="$(abspath $(DATA))") $(VENV)/bin/jupyter lab notebooks/
+
+teach: $(STAMP) ## Open the teaching exercises in JupyterLab (synthetic data only; docs/teaching.md)
+	$(VENV)/bin/jupyter lab notebooks/teaching/
 
 codebook: $(STAMP) ## Regenerate docs/codebook.md from the codebook
 	$(PY) -m analysis codebook --write
