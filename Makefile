@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 DATA ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reproduce test lint format validate codebook lab teach clean
+.PHONY: help setup reproduce test lint format validate codebook lab teach report clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ setup: $(STAMP) ## Create .venv and install the package with its dev extras
 
 reproduce: $(STAMP) ## Rebuild the analysis on the shipped data (or DATA=file) and print the scorecard
 	$(PY) -m analysis reproduce $(if $(DATA),--data "$(DATA)")
+
+report: $(STAMP) ## Build the HTML report of the last reproduce (report/index.html; DATA=file for own data)
+	$(PY) -m analysis report $(if $(DATA),--data "$(DATA)")
 
 test: $(STAMP) ## Run lint and the whole test suite, notebooks included
 	$(PY) -m ruff check .

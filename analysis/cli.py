@@ -103,6 +103,12 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     return reproduce(args.data, jobs=args.jobs)
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from analysis.report import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
@@ -139,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, help="case file (default: $SCR_DATA or shipped data)")
     p.add_argument("--jobs", type=int, default=2, help="notebooks to run at once (default 2)")
     p.set_defaults(func=_cmd_reproduce)
+
+    from analysis.report import add_arguments
+
+    p = sub.add_parser("report", help="build the static HTML report of a run (after reproduce)")
+    add_arguments(p)
+    p.set_defaults(func=_cmd_report)
     return parser
 
 

@@ -124,8 +124,8 @@ class Run:
     def figure(self, fig, name: str, *, data: pd.DataFrame, alt_text: str, source_note=None):
         """Save a figure in the house style (PNG, SVG, plotted data, alt text), stamped.
 
-        Returns the stamped figure, so a notebook cell ending with this call shows it; the
-        paths written are in ``fig.saved_paths``.
+        Returns the stamped figure, so a notebook cell ending with this call shows it (as the
+        saved PNG); the paths written are in ``fig.saved_paths``.
         """
         from analysis.figures import save_figure
 
@@ -143,4 +143,8 @@ class Run:
             source_note=source_note,
             out_dir=self.figures_dir,
         )
+        # Shown as the saved PNG in JupyterLab and in executed notebooks (the figure is drawn
+        # on an Agg canvas, not through pyplot, so Jupyter has no image of its own)
+        png = fig.saved_paths["png"]
+        fig._repr_png_ = png.read_bytes
         return fig
