@@ -47,13 +47,17 @@ def to_typed(frame: pd.DataFrame) -> pd.DataFrame:
         if name not in frame.columns:
             continue
         if var.is_category:
-            dtype = pd.CategoricalDtype(list(var.codes), ordered=True)
-            out[name] = frame[name].astype(dtype)
+            # values were checked against the codes, so setting the categories loses nothing
+            column = frame[name]
+            if isinstance(column.dtype, pd.CategoricalDtype):
+                out[name] = column.cat.set_categories(list(var.codes), ordered=True)
+            else:
+                out[name] = column.astype(pd.CategoricalDtype(list(var.codes), ordered=True))
         else:
             out[name] = frame[name].astype("string")
     for name in frame.columns:
         if name not in variables:
-            out[name] = frame[name]
+            out[name] = frame[name].astype("string")
     return pd.DataFrame(out, index=frame.index)
 
 

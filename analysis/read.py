@@ -3,15 +3,21 @@
 Reading is kept apart from checking: everything is read as text (nothing coerced, nothing
 dropped), the format is told from the file's content rather than trusted from its extension,
 and each row keeps the number the user sees it under in their own file.
+
+Columns are held as pandas categoricals of text: a coded file has few distinct values per
+column, so stripping, recoding and checking work on the distinct values only, which keeps a
+million-row file fast and small (see ``docs/performance.md``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.errors import UnreadableFileError
@@ -20,6 +26,7 @@ SUPPORTED = {".csv": "csv", ".txt": "csv", ".xlsx": "excel", ".sav": "spss", ".d
 #: Column every case file must have; used to find the header row below any title rows.
 HEADER_MARKER = "case_id"
 _HEADER_SEARCH_ROWS = 20
+_SAMPLE_BYTES = 1 << 16
 
 
 @dataclass
@@ -29,7 +36,8 @@ class RawCases:
     Attributes
     ----------
     frame : DataFrame
-        Every cell as a string, blanks as ``<NA>``; columns as in the file (names stripped).
+        Every cell as text in a categorical column, blanks as missing; columns as in the file
+        (names stripped); index = 0-based position of the row in the file's data rows.
     path : Path
         The file read.
     format : str
@@ -38,6 +46,8 @@ class RawCases:
         The row number the user sees for ``frame``'s first row (e.g. 2 below a header line).
     notes : list of str
         What the reader noticed and handled (encoding, delimiter, title rows...).
+    broken_rows : list of (int, str)
+        0-based positions of rows whose structure is broken (kept, and reported as SCH006).
     """
 
     frame: pd.DataFrame
@@ -45,12 +55,7 @@ class RawCases:
     format: str
     first_row: int
     notes: list[str] = field(default_factory=list)
-    #: (0-based position, message) for rows whose structure is broken but which were kept
     broken_rows: list[tuple[int, str]] = field(default_factory=list)
-
-    def row_numbers(self, positions) -> pd.Series:
-        """The user's row numbers for 0-based positions in ``frame``."""
-        return pd.Series(positions, dtype="int64") + self.first_row
 
 
 def detect_format(path: Path) -> str:
@@ -61,6 +66,7 @@ def detect_format(path: Path) -> str:
     """
     with path.open("rb") as handle:
         head = handle.read(16)
+    suffix = path.suffix.lower()
     if head.startswith(b"PK\x03\x04"):
         return "excel"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -69,39 +75,49 @@ def detect_format(path: Path) -> str:
         )
     if head.startswith((b"$FL2", b"$FL3")):
         return "spss"
-    if head.startswith(b"<stata_dta>") or head[:1] in (b"\x71", b"\x72", b"\x73", b"\x74"):
-        if path.suffix.lower() == ".dta":
-            return "stata"
-    suffix = path.suffix.lower()
+    if suffix == ".dta" and (head.startswith(b"<stata_dta>") or head[:1] in b"\x71\x72\x73\x74"):
+        return "stata"
     if suffix not in SUPPORTED:
         raise UnreadableFileError(
             path,
             f"unsupported file type {suffix or '(no extension)'!r}; "
             "use CSV (.csv), Excel (.xlsx), SPSS (.sav) or Stata (.dta)",
         )
-    if b"\x00" in head and SUPPORTED[suffix] == "csv":
+    if SUPPORTED[suffix] == "excel" and b"\x00" not in head:
+        raise UnreadableFileError(
+            path,
+            "this .xlsx file is not an Excel workbook (it looks like text, perhaps CSV); "
+            "rename it to .csv, or save it from Excel as .xlsx",
+        )
+    if (
+        b"\x00" in head
+        and SUPPORTED[suffix] == "csv"
+        and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    ):
         raise UnreadableFileError(path, "this file is binary, not a text CSV")
     return SUPPORTED[suffix]
 
 
-def _decode(path: Path, data: bytes, notes: list[str]) -> str:
+def _encoding(path: Path, data: bytes, notes: list[str]) -> str:
+    """The text encoding of a CSV: UTF-8 (with or without BOM), UTF-16, else Windows-1252."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        return "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         notes.append("read as UTF-16 (byte-order mark found)")
-        return data.decode("utf-16")
+        return "utf-16"
     try:
-        return data.decode("utf-8")
+        data.decode("utf-8")
+        return "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        text = data.decode("cp1252")
+        data.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise UnreadableFileError(
             path, f"text is neither UTF-8 nor Windows-1252 (byte {exc.start}); save it as UTF-8 CSV"
         ) from None
     notes.append("read as Windows-1252 (as Excel saves CSV on Windows), not UTF-8")
-    return text
+    return "cp1252"
 
 
 def _sniff_delimiter(sample: str) -> str:
@@ -114,79 +130,129 @@ def _sniff_delimiter(sample: str) -> str:
 def _header_offset(rows: list[list[str]]) -> int:
     """Index of the header row: the first of the top rows that names ``case_id``."""
     for i, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
-        if any(str(cell).strip().casefold() == HEADER_MARKER for cell in row):
+        if any(_header_key(cell) == HEADER_MARKER for cell in row):
             return i
     return 0
 
 
-def _tidy_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Strip names and values; empty strings become missing. Everything stays text."""
-    frame.columns = [str(c).strip() for c in frame.columns]
-    out = {}
-    for col in frame.columns:
-        s = frame[col].astype("string").str.strip()
-        out[col] = s.mask(s == "")
-    return pd.DataFrame(out, index=frame.index)
+def _header_key(name) -> str:
+    """A column name folded for matching: "Case ID" and "case_id" agree."""
+    return re.sub(r"[\s\-]+", "_", str(name).strip().casefold())
 
 
-def _read_csv_row_by_row(text: str, delimiter: str, skip: int, broken: list) -> pd.DataFrame:
-    """Slow path for a CSV whose rows do not all have the header's number of fields.
+def _fields_per_row(data: bytes, encoding: str, delimiter: str, skip: int) -> np.ndarray:
+    """Fields on each data line (0 for a blank line), to catch rows the parser padded.
 
-    Every row is kept: a short row is padded with blanks, a long row keeps its first fields,
-    and each is recorded in ``broken`` so validation reports it.
+    Without quotes in a single-byte-delimited file, lines and fields are found with numpy on
+    the raw bytes (fast at a million rows); otherwise the csv module reads the text.
     """
+    if encoding != "utf-16" and b'"' not in data:
+        buf = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(buf == ord("\n"))
+        if len(buf) and buf[-1] != ord("\n"):
+            ends = np.append(ends, len(buf))
+        starts = np.r_[0, ends[:-1] + 1]
+        delimiters = np.flatnonzero(buf == ord(delimiter))
+        fields = np.searchsorted(delimiters, ends) - np.searchsorted(delimiters, starts) + 1
+        content = ends - starts - (buf[np.maximum(ends - 1, 0)] == ord("\r"))
+        return np.where(content > 0, fields, 0)[skip + 1 :]
+    rows = csv.reader(io.StringIO(data.decode(encoding)), delimiter=delimiter)
+    return np.fromiter((len(row) for row in rows), dtype=np.int64)[skip + 1 :]
+
+
+def _column_types(header: list[str]) -> dict[str, str]:
+    """Read coded columns as categories (few distinct values: fast and small) and identifiers
+    as plain text (a category per row would only cost time)."""
+    from analysis.codebook import all_variables
+
+    variables = all_variables()
+    types = {}
+    for name in header:
+        var = variables.get(_header_key(name))
+        types[name] = "str" if var is not None and not var.is_category else "category"
+    return types
+
+
+def _read_csv_row_by_row(text: str, delimiter: str, skip: int) -> pd.DataFrame:
+    """Slow path for a CSV with rows longer than the header: every row kept, cut to width."""
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))[skip:]
     header, width = rows[0], len(rows[0])
-    data = []
-    for i, row in enumerate(rows[1:]):
-        if len(row) != width and any(cell.strip() for cell in row):
-            broken.append((i, f"this row has {len(row)} fields but the header has {width}"))
-        data.append((row + [""] * width)[:width])
+    data = [(row + [""] * width)[:width] if row else [""] * width for row in rows[1:]]
     return pd.DataFrame(data, columns=header, dtype=object)
 
 
 def _read_csv(path: Path, notes: list[str], broken: list) -> tuple[pd.DataFrame, int]:
-    text = _decode(path, path.read_bytes(), notes)
-    if not text.strip():
+    data = path.read_bytes()
+    encoding = _encoding(path, data, notes)
+    sample = data[:_SAMPLE_BYTES].decode(encoding, errors="ignore")
+    if not sample.strip() and not data.decode(encoding).strip():
         raise UnreadableFileError(path, "the file is empty")
-    sample_lines = text.splitlines()[:_HEADER_SEARCH_ROWS]
+    sample_lines = sample.splitlines()[:_HEADER_SEARCH_ROWS]
     delimiter = _sniff_delimiter("\n".join(sample_lines))
     if delimiter != ",":
         notes.append(f"read with delimiter {delimiter!r} (not a comma)")
     skip = _header_offset(list(csv.reader(sample_lines, delimiter=delimiter)))
     if skip:
         notes.append(f"skipped {skip} line(s) above the header row")
+    header = next(csv.reader(sample_lines[skip : skip + 1], delimiter=delimiter), [])
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
+            path,
+            encoding=encoding,
             sep=delimiter,
-            dtype=str,
+            dtype=_column_types(header),
             keep_default_na=False,
+            na_values=[],
             skiprows=skip,
             skip_blank_lines=False,
-            on_bad_lines="error",
             engine="c",
         )
-    except pd.errors.ParserError:
-        frame = _read_csv_row_by_row(text, delimiter, skip, broken)
+    except pd.errors.ParserError:  # a row longer than the header
+        frame = _read_csv_row_by_row(data.decode(encoding), delimiter, skip)
     except pd.errors.EmptyDataError:
         raise UnreadableFileError(path, "the file is empty") from None
+    frame = _drop_trailing_blank_rows(_tidy(frame), notes)
+    # The parser pads a short row silently: count each row's fields so no truncated line
+    # passes unnoticed (the row is kept and reported as SCH006).
+    width = len(frame.columns)
+    fields = _fields_per_row(data, encoding, delimiter, skip)[: len(frame)]
+    for position in np.flatnonzero((fields != width) & (fields > 0)):
+        broken.append(
+            (int(position), f"this row has {fields[position]} fields but the header has {width}")
+        )
     # header on line skip+1, so the first data row is line skip+2
-    return _drop_trailing_blank_rows(frame, notes), skip + 2
+    return frame, skip + 2
 
 
 def _drop_trailing_blank_rows(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     """Blank lines at the very end are an artefact of saving, not records; say so."""
-    blank = frame.replace("", pd.NA).isna().all(axis=1)
-    trailing = 0
-    for is_blank in blank[::-1]:
-        if not is_blank:
-            break
-        trailing += 1
+    filled = np.flatnonzero(frame.notna().any(axis=1).to_numpy())
+    keep = int(filled[-1]) + 1 if len(filled) else 0
+    trailing = len(frame) - keep
     if trailing:
         notes.append(f"ignored {trailing} empty line(s) at the end of the file")
-        frame = frame.iloc[: len(frame) - trailing]
+        frame = frame.iloc[:keep]
     return frame
+
+
+def _excel_notes(path: Path, sheet: str, notes: list[str]) -> None:
+    """Say what Excel hides: merged cells and hidden columns (their values are still read)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=False)
+    except Exception:  # the data itself was readable; the notes are a courtesy
+        return
+    ws = book[sheet]
+    merged = [str(r) for r in ws.merged_cells.ranges]
+    if merged:
+        notes.append(
+            f"merged cells found ({', '.join(merged[:5])}{', ...' if len(merged) > 5 else ''}): "
+            "only the first cell of a merged range holds a value; the others are read as blank"
+        )
+    hidden = [letter for letter, dim in ws.column_dimensions.items() if dim.hidden]
+    if hidden:
+        notes.append(f"hidden column(s) {', '.join(hidden)} in Excel were read like the others")
 
 
 def _read_excel(path: Path, notes: list[str]) -> tuple[pd.DataFrame, int]:
@@ -207,7 +273,8 @@ def _read_excel(path: Path, notes: list[str]) -> tuple[pd.DataFrame, int]:
     frame = frame.loc[
         :, [not str(c).startswith("Unnamed:") or frame[c].ne("").any() for c in frame]
     ]
-    return _drop_trailing_blank_rows(frame, notes), skip + 2
+    _excel_notes(path, sheet, notes)
+    return _drop_trailing_blank_rows(_tidy(frame), notes), skip + 2
 
 
 def _as_text(value) -> str:
@@ -229,7 +296,63 @@ def _read_stats(path: Path, fmt: str, notes: list[str]) -> tuple[pd.DataFrame, i
     if meta.variable_value_labels:
         notes.append("value labels mapped to codes where they match the codebook")
     frame = frame.apply(lambda s: s.map(_as_text))
-    return frame, 1
+    return _tidy(frame), 1
+
+
+def tidy_column(column: pd.Series) -> pd.Series:
+    """Text values stripped, blanks as missing.
+
+    A categorical column is tidied on its distinct values and stays categorical; any other
+    column becomes pandas text (identifiers such as ``case_id``).
+    """
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        text = column.astype("string").str.strip()
+        return text.mask(text == "")
+    old = column.cat.categories.astype(str)
+    new = old.str.strip()
+    if new.equals(old) and not (new == "").any():
+        return column  # the usual case: nothing to strip, no blank cells
+    return _remap(column, new.where(new != "", None))
+
+
+def recode_categories(column: pd.Series, recode) -> pd.Series:
+    """Apply ``recode`` (text -> text or None) to each distinct value of a categorical column.
+
+    Distinct values that recode to the same text are merged; None becomes missing. The rows
+    themselves are never touched one by one.
+    """
+    return _remap(column, pd.Index([recode(str(v)) for v in column.cat.categories], dtype=object))
+
+
+def _remap(column: pd.Series, new: pd.Index) -> pd.Series:
+    """Replace a categorical's categories by ``new`` (same length; None = missing), merging."""
+    kept = pd.Index(pd.unique(new[new.notna()]), dtype=object)
+    position = kept.get_indexer(new)  # -1 for None
+    codes = column.cat.codes.to_numpy()
+    mapped = np.where(codes >= 0, position[codes] if len(position) else -1, -1)
+    return pd.Series(
+        pd.Categorical.from_codes(mapped, categories=kept.astype(str)),
+        index=column.index,
+        name=column.name,
+    )
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return pd.DataFrame({c: tidy_column(frame[c]) for c in frame.columns}).reset_index(drop=True)
+
+
+def match_header(frame: pd.DataFrame, known: set[str], notes: list[str]) -> pd.DataFrame:
+    """Rename columns that match a codebook name up to case and spacing ("Case ID" -> case_id)."""
+    renames = {}
+    for name in frame.columns:
+        key = _header_key(name)
+        if name not in known and key in known and key not in frame.columns:
+            renames[name] = key
+    if renames:
+        pairs = ", ".join(f"{a!r} -> {b}" for a, b in renames.items())
+        notes.append(f"column names matched to the codebook ignoring case and spaces: {pairs}")
+    return frame.rename(columns=renames)
 
 
 def read_raw(path: Path | str) -> RawCases:
@@ -238,14 +361,16 @@ def read_raw(path: Path | str) -> RawCases:
     Parameters
     ----------
     path : path-like
-        A ``.csv`` (UTF-8, UTF-8 with BOM or Windows-1252; comma, semicolon, tab or pipe),
-        ``.xlsx`` (first sheet), ``.sav`` or ``.dta`` file.
+        A ``.csv`` (UTF-8, UTF-8 with BOM, UTF-16 or Windows-1252; comma, semicolon, tab or
+        pipe), ``.xlsx`` (first sheet), ``.sav`` or ``.dta`` file.
 
     Raises
     ------
     UnreadableFileError
-        Missing, empty, unsupported or undecodable file (the CLI exits 2).
+        Missing, empty, unsupported or undecodable file, or one with no data rows (exit 2).
     """
+    from analysis.codebook import all_variables
+
     path = Path(path)
     if not path.exists():
         raise UnreadableFileError(path, "no such file")
@@ -266,4 +391,7 @@ def read_raw(path: Path | str) -> RawCases:
         frame, first_row = _read_stats(path, fmt, notes)
     if frame.columns.empty:
         raise UnreadableFileError(path, "no columns found")
-    return RawCases(_tidy_text(frame), path, fmt, first_row, notes, broken)
+    if frame.empty:
+        raise UnreadableFileError(path, "the file has a header but no data rows")
+    frame = match_header(frame, set(all_variables()), notes)
+    return RawCases(frame, path, fmt, first_row, notes, broken)

@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.codebook import PERIODS, all_variables, load_codebook, normalise_token, value_lookup
-from analysis.read import RawCases
+from analysis.read import RawCases, recode_categories, tidy_column
 from analysis.rules import CROSS_FIELD_RULES, RULES
 
 PROBLEM_COLUMNS = ["file", "row", "case_id", "column", "rule", "severity", "message", "value"]
@@ -101,12 +101,13 @@ def normalise_codes(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
             continue
         lookup = value_lookup(load_codebook().period, name)
         column = out[name]
-        distinct = column.dropna().unique()
-        mapping = {v: lookup.get(normalise_token(v), v) for v in distinct}
-        changed = {v: c for v, c in mapping.items() if v != c}
+        if not isinstance(column.dtype, pd.CategoricalDtype):
+            column = tidy_column(column).astype("category")
+        changed = [v for v in column.cat.categories if lookup.get(normalise_token(v), v) != v]
         if changed:
-            out[name] = column.replace(changed)
-            recoded[name] = int(column.isin(list(changed)).sum())
+            recoded[name] = int(column.isin(changed).sum())
+            column = recode_categories(column, lambda v, m=lookup: m.get(normalise_token(v), v))
+        out[name] = column
     return out, recoded
 
 
@@ -118,7 +119,7 @@ def build_schema(periods: list[str]) -> pa.DataFrameSchema:
     for name, var in variables.items():
         checks = [pa.Check.isin(list(var.codes))] if var.is_category else []
         columns[name] = pa.Column(
-            "string",
+            None,  # text held as categories (see analysis.read); the codes are what is checked
             checks=checks,
             nullable=not (name in required and not var.blank_allowed),
             unique=var.unique,
