@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## Create .venv and install the package with its dev extras
 
 reproduce: $(STAMP) ## Rebuild the analysis on the shipped data (or DATA=file) and print the scorecard
-	$(PY) -m analysis reproduce $(if $(DATA),--data "$(DATA)")
+	$(PY) -m analysis reproduce $(if $(DATA),--data "$(DATA)") $(if $(FORCE),--force)
 
 report: $(STAMP) ## Build the HTML report of the last reproduce (report/index.html; DATA=file for own data)
 	$(PY) -m analysis report $(if $(DATA),--data "$(DATA)")

@@ -100,7 +100,7 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     from analysis.reproduce import reproduce
 
-    return reproduce(args.data, jobs=args.jobs)
+    return reproduce(args.data, jobs=args.jobs, force=args.force)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -144,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reproduce", help="rebuild the analysis (default: shipped data)")
     p.add_argument("--data", type=Path, help="case file (default: $SCR_DATA or shipped data)")
     p.add_argument("--jobs", type=int, default=2, help="notebooks to run at once (default 2)")
+    p.add_argument("--force", action="store_true", help="rerun notebooks even if unchanged")
     p.set_defaults(func=_cmd_reproduce)
 
     from analysis.report import add_arguments

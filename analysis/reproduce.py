@@ -6,6 +6,8 @@ notebooks are never modified: executed copies are written to ``<run>/outputs/not
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sys
 import time
@@ -18,9 +20,28 @@ import pandas as pd
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from analysis.paths import DATA_ENV_VAR, NOTEBOOKS_DIR
+from analysis.paths import CONTEXT_DIR, DATA_ENV_VAR, NOTEBOOKS_DIR, PACKAGE_DIR, PUBLISHED_DIR
 
 NOTEBOOK_TIMEOUT_S = 600
+CACHE_FILE = ".reproduce-cache.json"
+
+
+def inputs_fingerprint(data_paths: list[Path]) -> str:
+    """A hash of everything a notebook's results depend on besides the notebook itself.
+
+    The library's code and codebook, the published and context figures, and the case data.
+    """
+    digest = hashlib.sha256()
+    files = sorted(PACKAGE_DIR.rglob("*.py")) + sorted(PACKAGE_DIR.rglob("*.yaml"))
+    files += sorted(PUBLISHED_DIR.glob("*.csv")) + sorted(CONTEXT_DIR.glob("*.csv"))
+    for path in files + [Path(p) for p in data_paths]:
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _notebook_key(path: Path, fingerprint: str) -> str:
+    return hashlib.sha256(path.read_bytes() + fingerprint.encode()).hexdigest()
 
 
 @dataclass
@@ -30,6 +51,7 @@ class NotebookResult:
     seconds: float
     error: str = ""
     skipped: str = ""  # why a notebook was not run (the data lacks a period it needs)
+    cached: bool = False  # unchanged notebook and inputs: last run's outputs stand
 
 
 def required_periods(path: Path) -> list[str]:
@@ -77,39 +99,53 @@ def run_all(
     out_dir: Path | None = None,
     progress=print,
     periods: list[str] | None = None,
+    fingerprint: str | None = None,
 ) -> list[NotebookResult]:
     """Execute notebooks ``jobs`` at a time, reporting each as it finishes.
 
     With ``periods`` (the review periods in the data), a notebook that needs a period the
-    data lacks is skipped with the reason, not run into an error.
+    data lacks is skipped with the reason, not run into an error. With ``fingerprint`` (see
+    :func:`inputs_fingerprint`) and ``out_dir``, a notebook whose source and inputs are
+    unchanged since its last successful run there is not executed again.
     """
     notebooks = chapter_notebooks() if notebooks is None else notebooks
     results = []
-    if periods is not None:
-        runnable = []
-        for nb in notebooks:
-            missing = [p for p in required_periods(nb) if p not in periods]
-            if missing:
-                reason = f"needs review period {', '.join(missing)}, not in the data"
-                results.append(NotebookResult(nb.name, True, 0.0, skipped=reason))
-                progress(f"[skip] {nb.name}: {reason}")
-            else:
-                runnable.append(nb)
-        notebooks = runnable
+    cache_path = out_dir / CACHE_FILE if out_dir is not None and fingerprint else None
+    cache = json.loads(cache_path.read_text()) if cache_path and cache_path.exists() else {}
+    runnable = []
+    for nb in notebooks:
+        needed = required_periods(nb) if periods is not None else []
+        missing = [p for p in needed if p not in periods]
+        key = _notebook_key(nb, fingerprint) if cache_path else None
+        if missing:
+            reason = f"needs review period {', '.join(missing)}, not in the data"
+            results.append(NotebookResult(nb.name, True, 0.0, skipped=reason))
+            progress(f"[skip] {nb.name}: {reason}")
+        elif key and cache.get(nb.name) == key and (out_dir / nb.name).exists():
+            results.append(NotebookResult(nb.name, True, 0.0, cached=True))
+            progress(f"[cached] {nb.name}: unchanged since its last run")
+        else:
+            runnable.append(nb)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(execute_notebook, nb, out_dir): nb for nb in notebooks}
+        futures = {pool.submit(execute_notebook, nb, out_dir): nb for nb in runnable}
         for i, future in enumerate(as_completed(futures), start=1):
             result = future.result()
             results.append(result)
+            if cache_path is not None:
+                key = _notebook_key(futures[future], fingerprint)
+                cache[result.notebook] = key if result.ok else None
             mark = "ok " if result.ok else "FAILED"
             detail = f"\n        {result.error}" if result.error else ""
             progress(
-                f"[{i}/{len(notebooks)}] {mark} {result.notebook} ({result.seconds:.1f} s)" + detail
+                f"[{i}/{len(runnable)}] {mark} {result.notebook} ({result.seconds:.1f} s)" + detail
             )
+    if cache_path is not None and runnable:
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        cache_path.write_text(json.dumps(cache, indent=1, sort_keys=True))
     return sorted(results, key=lambda r: r.notebook)
 
 
-def reproduce(data: Path | None = None, jobs: int = 2) -> int:
+def reproduce(data: Path | None = None, jobs: int = 2, force: bool = False) -> int:
     """Validate the data, execute every notebook, print the scorecard summary; return exit code.
 
     An invalid file stops before any notebook runs (the caller prints its validation report).
@@ -129,13 +165,23 @@ def reproduce(data: Path | None = None, jobs: int = 2) -> int:
     notebooks = chapter_notebooks()
     print(f"Executing {len(notebooks)} notebooks, {jobs} at a time...")
     start = time.perf_counter()
-    results = run_all(notebooks, jobs=jobs, out_dir=run.tables_dir / "notebooks", periods=periods)
+    fingerprint = None if force else inputs_fingerprint(cases.attrs["sources"])
+    results = run_all(
+        notebooks,
+        jobs=jobs,
+        out_dir=run.tables_dir / "notebooks",
+        periods=periods,
+        fingerprint=fingerprint,
+    )
     failed = [r for r in results if not r.ok]
     skipped = [r for r in results if r.skipped]
+    cached = [r for r in results if r.cached]
     print(
-        f"{len(results) - len(failed) - len(skipped)} of {len(results)} notebooks ran "
-        f"in {time.perf_counter() - start:.1f} s"
-        + (f"; {len(skipped)} skipped (the data lacks a period they need)." if skipped else ".")
+        f"{len(results) - len(failed) - len(skipped) - len(cached)} of {len(results)} notebooks "
+        f"ran in {time.perf_counter() - start:.1f} s"
+        + (f"; {len(cached)} unchanged (cached; --force reruns them)" if cached else "")
+        + (f"; {len(skipped)} skipped (the data lacks a period they need)" if skipped else "")
+        + "."
     )
     scorecard_path = run.tables_dir / "scorecard.csv"
     if scorecard_path.exists():

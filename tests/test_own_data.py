@@ -62,6 +62,14 @@ def test_valid_own_file_yields_protected_outputs_and_a_scorecard(own_frame, tmp_
     assert status["count"].isna().sum() != 1  # a lone suppressed cell would be recoverable
     assert (out / "outputs" / "DISCLOSURE.txt").exists()
     assert (out / "outputs" / "scorecard.csv").exists()
+    # data safety: no notebook output shows a case-level row of the researcher's file
+    ids = set(own_frame["case_id"])
+    executed = list((out / "outputs" / "notebooks").glob("*.ipynb"))
+    assert len(executed) == 7
+    for notebook in executed:
+        text = notebook.read_text(encoding="utf-8")
+        shown = [i for i in ids if i in text]
+        assert not shown, f"{notebook.name} shows case ids {shown[:3]}"
     for alt in (out / "figures").glob("*.alt.txt"):
         if not alt.name.startswith("06_"):
             assert "synthetic" not in alt.read_text(encoding="utf-8").lower(), alt.name
