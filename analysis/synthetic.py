@@ -130,6 +130,24 @@ _STATUS_2011 = {  # S06: 45% open now (132), 12% plan (35), 64.5% ever
     "not_recorded": 3,
     "not_known_to_csc": 52,
 }
+# S03: directly caused deaths in the 2005-09 proportions (ADC G201); SUDI = 30 (Garstang &
+# Sidebotham, 2011-14 SUDI SCRs), suicide and other share the rest; non-fatal harm in the
+# 2009-11 proportions (NSPCC neglect study Table 2.13). 2014-17 uses the same shares (S13).
+_DIRECT_CATEGORIES = {
+    "fatal_physical_assault": 45,
+    "overt_homicide": 24,
+    "covert_homicide": 10,
+    "extreme_neglect": 3,
+    "severe_persistent_cruelty": 2,
+}
+_RELATED_CATEGORIES = {"sudi": 30, "suicide": 38, "other_related": 45}
+_HARM_TYPES = {
+    "physical_injury": 51,
+    "sexual_abuse": 16,
+    "neglect": 11,
+    "other_harm": 16,
+    "not_recorded": 2,
+}
 _PARENTAL = {  # S09
     "parent_alcohol_misuse": 0.37,
     "parent_drug_misuse": 0.377,
@@ -152,24 +170,9 @@ PERIOD_SPECS: dict[str, PeriodSpec] = {
             "2012-13": (28, 38, 30),
             "2013-14": (28, 37, 41),
         },
-        # S03: directly caused split in the 2005-09 proportions (ADC G201) with SUDI = 30
-        # (Garstang & Sidebotham, 2011-14 SUDI SCRs); suicide and other share the rest.
-        direct_categories={
-            "fatal_physical_assault": 45,
-            "overt_homicide": 24,
-            "covert_homicide": 10,
-            "extreme_neglect": 3,
-            "severe_persistent_cruelty": 2,
-        },
-        related_categories={"sudi": 30, "suicide": 38, "other_related": 45},
-        # S03: non-fatal harm in the 2009-11 proportions (NSPCC neglect study Table 2.13)
-        harm_types={
-            "physical_injury": 51,
-            "sexual_abuse": 16,
-            "neglect": 11,
-            "other_harm": 16,
-            "not_recorded": 2,
-        },
+        direct_categories=_DIRECT_CATEGORIES,
+        related_categories=_RELATED_CATEGORIES,
+        harm_types=_HARM_TYPES,
         status_counts=_STATUS_2011,
         final_report_year_weights=(1.3, 1.0, 0.7),
         parental_shares=_PARENTAL,
@@ -186,21 +189,9 @@ PERIOD_SPECS: dict[str, PeriodSpec] = {
             "2015-16": (28, 41, 54),
             "2016-17": (28, 40, 58),
         },
-        direct_categories={
-            "fatal_physical_assault": 45,
-            "overt_homicide": 24,
-            "covert_homicide": 10,
-            "extreme_neglect": 3,
-            "severe_persistent_cruelty": 2,
-        },
-        related_categories={"sudi": 30, "suicide": 38, "other_related": 45},
-        harm_types={
-            "physical_injury": 51,
-            "sexual_abuse": 16,
-            "neglect": 11,
-            "other_harm": 16,
-            "not_recorded": 2,
-        },
+        direct_categories=_DIRECT_CATEGORIES,
+        related_categories=_RELATED_CATEGORIES,
+        harm_types=_HARM_TYPES,
         status_counts=_STATUS_2011,  # S13: no 2014-17 figures found; 2011-14 shares reused
         final_report_year_weights=(1.3, 1.0, 0.7),
         parental_shares=_PARENTAL,
