@@ -148,15 +148,16 @@ def _fields_per_row(data: bytes, encoding: str, delimiter: str, skip: int) -> np
     """
     if encoding != "utf-16" and b'"' not in data:
         buf = np.frombuffer(data, dtype=np.uint8)
-        ends = np.flatnonzero(buf == ord("\n"))
-        if len(buf) and buf[-1] != ord("\n"):
+        newline = ord("\n") if b"\n" in data else ord("\r")  # old Mac files end lines in \r
+        ends = np.flatnonzero(buf == newline)
+        if len(buf) and buf[-1] != newline:
             ends = np.append(ends, len(buf))
         starts = np.r_[0, ends[:-1] + 1]
         delimiters = np.flatnonzero(buf == ord(delimiter))
         fields = np.searchsorted(delimiters, ends) - np.searchsorted(delimiters, starts) + 1
         content = ends - starts - (buf[np.maximum(ends - 1, 0)] == ord("\r"))
         return np.where(content > 0, fields, 0)[skip + 1 :]
-    rows = csv.reader(io.StringIO(data.decode(encoding)), delimiter=delimiter)
+    rows = csv.reader(io.StringIO(data.decode(encoding), newline=None), delimiter=delimiter)
     return np.fromiter((len(row) for row in rows), dtype=np.int64)[skip + 1 :]
 
 
@@ -175,7 +176,7 @@ def _column_types(header: list[str]) -> dict[str, str]:
 
 def _read_csv_row_by_row(text: str, delimiter: str, skip: int) -> pd.DataFrame:
     """Slow path for a CSV with rows longer than the header: every row kept, cut to width."""
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))[skip:]
+    rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))[skip:]
     header, width = rows[0], len(rows[0])
     data = [(row + [""] * width)[:width] if row else [""] * width for row in rows[1:]]
     return pd.DataFrame(data, columns=header, dtype=object)
@@ -383,12 +384,17 @@ def read_raw(path: Path | str) -> RawCases:
     fmt = detect_format(path)
     if SUPPORTED.get(path.suffix.lower()) != fmt:
         notes.append(f"the content is {fmt}, not what the extension {path.suffix!r} says")
-    if fmt == "csv":
-        frame, first_row = _read_csv(path, notes, broken)
-    elif fmt == "excel":
-        frame, first_row = _read_excel(path, notes)
-    else:
-        frame, first_row = _read_stats(path, fmt, notes)
+    try:
+        if fmt == "csv":
+            frame, first_row = _read_csv(path, notes, broken)
+        elif fmt == "excel":
+            frame, first_row = _read_excel(path, notes)
+        else:
+            frame, first_row = _read_stats(path, fmt, notes)
+    except UnreadableFileError:
+        raise
+    except Exception as exc:  # any other failure to parse is still the file's, not a crash
+        raise UnreadableFileError(path, f"the {fmt} structure could not be read ({exc})") from None
     if frame.columns.empty:
         raise UnreadableFileError(path, "no columns found")
     if frame.empty:

@@ -16,6 +16,10 @@ from analysis.codebook import PERIODS, all_variables, load_codebook, normalise_t
 from analysis.read import RawCases, recode_categories, tidy_column
 from analysis.rules import CROSS_FIELD_RULES, RULES
 
+YEAR_HINT = (
+    "; give the financial year of the incident, e.g. 2012-13 for 15 March 2013 "
+    "(dates are not converted: 03/04 could be March or April)"
+)
 PROBLEM_COLUMNS = ["file", "row", "case_id", "column", "rule", "severity", "message", "value"]
 
 
@@ -156,7 +160,8 @@ def _schema_problems(frame: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
             messages.append(f"required column {value!r} is missing")
         elif rule == "SCH002":
             codes = ", ".join(variables[column].codes)
-            messages.append(f"not a code of {column}; allowed: {codes} (or their labels)")
+            hint = YEAR_HINT if column == "incident_year" else ""
+            messages.append(f"not a code of {column}; allowed: {codes} (or their labels){hint}")
         else:
             messages.append(RULES[rule].message)
     return pd.DataFrame(
