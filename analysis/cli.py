@@ -160,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:  # output piped into `head`: the reader has all it wanted
+        sys.stderr.close()
+        return EXIT_OK
     except InvalidCaseDataError as exc:
         print(exc.report.to_text(limit=50), file=sys.stderr)
         print(

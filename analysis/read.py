@@ -75,6 +75,10 @@ def detect_format(path: Path) -> str:
         )
     if head.startswith((b"$FL2", b"$FL3")):
         return "spss"
+    if head.startswith(b"%PDF"):
+        raise UnreadableFileError(
+            path, "this is a PDF document, not a data file; export the data as CSV"
+        )
     if suffix == ".dta" and (head.startswith(b"<stata_dta>") or head[:1] in b"\x71\x72\x73\x74"):
         return "stata"
     if suffix not in SUPPORTED:
@@ -174,6 +178,16 @@ def _column_types(header: list[str]) -> dict[str, str]:
     return types
 
 
+def _refuse_duplicate_names(path: Path, names) -> None:
+    """Two columns with one name would leave one of them unchecked: refuse the file."""
+    keys = [_header_key(n) for n in names if str(n).strip()]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise UnreadableFileError(
+            path, f"column name(s) appear more than once: {', '.join(twice)}; keep one of each"
+        )
+
+
 def _read_csv_row_by_row(text: str, delimiter: str, skip: int) -> pd.DataFrame:
     """Slow path for a CSV with rows longer than the header: every row kept, cut to width."""
     rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))[skip:]
@@ -196,6 +210,7 @@ def _read_csv(path: Path, notes: list[str], broken: list) -> tuple[pd.DataFrame,
     if skip:
         notes.append(f"skipped {skip} line(s) above the header row")
     header = next(csv.reader(sample_lines[skip : skip + 1], delimiter=delimiter), [])
+    _refuse_duplicate_names(path, header)
     try:
         frame = pd.read_csv(
             path,
@@ -270,6 +285,7 @@ def _read_excel(path: Path, notes: list[str]) -> tuple[pd.DataFrame, int]:
     skip = _header_offset(top.fillna("").values.tolist())
     if skip:
         notes.append(f"skipped {skip} row(s) above the header row")
+    _refuse_duplicate_names(path, top.iloc[skip].dropna().tolist())
     frame = pd.read_excel(book, sheet, header=skip, dtype=str, keep_default_na=False)
     frame = frame.loc[
         :, [not str(c).startswith("Unnamed:") or frame[c].ne("").any() for c in frame]

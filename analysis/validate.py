@@ -59,7 +59,8 @@ class ValidationReport:
     def summary(self) -> str:
         """One line: rows read and problems found."""
         verdict = "valid" if self.ok else f"{len(self.errors)} error(s)"
-        return f"{self.source}: {self.n_rows} rows read; {verdict}; {len(self.notes)} note(s)"
+        notes = len(self.notes) + len(self.reader_notes)
+        return f"{self.source}: {self.n_rows} rows read; {verdict}; {notes} note(s)"
 
     def to_text(self, limit: int | None = None) -> str:
         """Every problem, one per line, as ``file:row [case_id] column RULE: message``."""
