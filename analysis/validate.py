@@ -267,6 +267,13 @@ def validate_frame(raw: RawCases) -> tuple[pd.DataFrame, ValidationReport]:
         if parts
         else pd.DataFrame(columns=["position", "column", "rule", "value", "message"])
     )
+    # A broken row's fields are shifted, so its other "problems" are only echoes of SCH006:
+    # report the row once, as broken (it still fails validation).
+    broken = {p for p, _ in raw.broken_rows}
+    if broken:
+        position = pd.to_numeric(found["position"], errors="coerce")
+        echo = position.isin(broken) & (found["rule"] != "SCH006")
+        found = found[~echo.to_numpy()].reset_index(drop=True)
     return frame, _report(raw, frame, found)
 
 
