@@ -42,6 +42,10 @@ def _difference(value: float, row: pd.Series) -> float:
     if row["relation"] == "between":
         low, high = row["value_low"], row["value_high"]
         return 0.0 if low <= value <= high else value - (low if value < low else high)
+    if row["relation"] == "less_than":  # a bound: no distance while it holds
+        return 0.0 if value < row["value"] else value - row["value"]
+    if row["relation"] == "at_least":
+        return 0.0 if value >= row["value"] else value - row["value"]
     return value - row["value"]
 
 

@@ -60,3 +60,11 @@ def test_summary_states_counts_and_the_calibration_caveat(card):
     assert f"{n} of {n + (card['status'] == 'not reproduced').sum()}" in text
     assert "proves the pipeline, not the finding" in text
     assert isinstance(card["calibration_target"].iloc[0], bool | pd.BooleanDtype().type)
+
+
+def test_difference_is_zero_while_a_bound_holds(card):
+    rows = card.set_index("figure_id")
+    assert rows.loc["p2011_csc_current", "difference"] == 0  # 45% against "< 50%"
+    assert rows.loc["p2011_cp_plan_current", "difference"] == pytest.approx(
+        rows.loc["p2011_cp_plan_current", "recomputed_value"] - 12
+    )
