@@ -256,7 +256,7 @@ def _excel_notes(path: Path, sheet: str, notes: list[str]) -> None:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=False)
+        book = load_workbook(io.BytesIO(path.read_bytes()))  # by content: the name may say .csv
     except Exception:  # the data itself was readable; the notes are a courtesy
         return
     ws = book[sheet]
