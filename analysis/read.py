@@ -237,7 +237,7 @@ def _read_csv(path: Path, notes: list[str], broken: list) -> tuple[pd.DataFrame,
             (int(position), f"this row has {fields[position]} fields but the header has {width}")
         )
     # header on line skip+1, so the first data row is line skip+2
-    return frame, skip + 2
+    return _drop_empty_unnamed(frame, notes), skip + 2
 
 
 def _drop_trailing_blank_rows(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
@@ -248,6 +248,18 @@ def _drop_trailing_blank_rows(frame: pd.DataFrame, notes: list[str]) -> pd.DataF
     if trailing:
         notes.append(f"ignored {trailing} empty line(s) at the end of the file")
         frame = frame.iloc[:keep]
+    return frame
+
+
+def _drop_empty_unnamed(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Columns with neither a name nor a value (spreadsheets leave them) are dropped, with a note.
+
+    Nothing is lost: a column with any value, or with a name, is always kept.
+    """
+    empty = [c for c in frame.columns if str(c).startswith("Unnamed:") and frame[c].isna().all()]
+    if empty:
+        notes.append(f"ignored {len(empty)} empty column(s) without a name")
+        frame = frame.drop(columns=empty)
     return frame
 
 
@@ -287,11 +299,9 @@ def _read_excel(path: Path, notes: list[str]) -> tuple[pd.DataFrame, int]:
         notes.append(f"skipped {skip} row(s) above the header row")
     _refuse_duplicate_names(path, top.iloc[skip].dropna().tolist())
     frame = pd.read_excel(book, sheet, header=skip, dtype=str, keep_default_na=False)
-    frame = frame.loc[
-        :, [not str(c).startswith("Unnamed:") or frame[c].ne("").any() for c in frame]
-    ]
     _excel_notes(path, sheet, notes)
-    return _drop_trailing_blank_rows(_tidy(frame), notes), skip + 2
+    frame = _drop_trailing_blank_rows(_tidy(frame), notes)
+    return _drop_empty_unnamed(frame, notes), skip + 2
 
 
 def _as_text(value) -> str:
