@@ -293,7 +293,8 @@ def _report(raw: RawCases, frame: pd.DataFrame, found: pd.DataFrame) -> Validati
             "rule": found["rule"].to_numpy(),
             "severity": found["rule"].map(lambda r: RULES[r].severity).to_numpy(),
             "message": found["message"].to_numpy(),
-            "value": found["value"].to_numpy(),
+            # as text, whatever the reader made of it, so a value prints the same from any format
+            "value": [pd.NA if pd.isna(v) else str(v) for v in found["value"]],
         },
         columns=PROBLEM_COLUMNS,
     )
