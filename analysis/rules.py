@@ -81,11 +81,13 @@ def _xf004(f: pd.DataFrame) -> dict[str, pd.Series]:
 def _xf005(f: pd.DataFrame) -> dict[str, pd.Series]:
     if not _has(f, "review_period", "incident_year"):
         return {}
+    # a value that is no year code at all is SCH002's to report, not this rule's
+    is_a_year = _is(f, "incident_year", *load_codebook().variables["incident_year"].codes)
     bad = pd.Series(False, index=f.index)
     for period in PERIODS:
         in_period = _is(f, "review_period", period)
         years = load_codebook(period).incident_years
-        bad |= in_period & f["incident_year"].notna() & ~_is(f, "incident_year", *years)
+        bad |= in_period & is_a_year & ~_is(f, "incident_year", *years)
     return {"incident_year": bad}
 
 
