@@ -28,8 +28,7 @@ import pandas as pd
 from analysis.compare import agrees
 from analysis.measures import Result
 from analysis.published import figure, stated
-from analysis.stats import wilson_interval
-from analysis.tables import combinations_table
+from analysis.tables import combinations_table, with_interval
 
 #: Parental factors coded from the final report, in display order: the two with a 2011-14
 #: published figure first, then the later-period ones, then those never published.
@@ -319,11 +318,9 @@ def trio_summary(combinations: pd.DataFrame) -> pd.DataFrame:
             }
         )
     table = pd.DataFrame(rows)
-    low, high = wilson_interval(table["count"], table["denominator_count"])
-    table.insert(4, "percent", 100 * table["count"] / table["denominator_count"])
-    table.insert(5, "ci_low_percent", 100 * low)
-    table.insert(6, "ci_high_percent", 100 * high)
-    return table
+    columns = list(table.columns)
+    interval = ["percent", "ci_low_percent", "ci_high_percent"]
+    return with_interval(table)[columns[:4] + interval + columns[4:]]
 
 
 def neglect_series(recomputed: Mapping[str, Result], recomputed_label: str) -> pd.DataFrame:

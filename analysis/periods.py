@@ -40,8 +40,8 @@ from analysis.figures import (
     new_figure,
 )
 from analysis.measures import MEASURES, compute
-from analysis.stats import compare_proportions, wilson_interval
-from analysis.tables import yes_share_table
+from analysis.stats import compare_proportions
+from analysis.tables import with_interval, yes_share_table
 
 FIRST, SECOND = "2011-14", "2014-17"
 #: What each level's denominator counts.
@@ -180,13 +180,7 @@ def period_shares(
                     "denominator_count": n,
                 }
             )
-    table = pd.DataFrame(rows)
-    low, high = wilson_interval(table["count"], table["denominator_count"])
-    return table.assign(
-        percent=100 * table["count"] / table["denominator_count"],
-        ci_low_percent=100 * low,
-        ci_high_percent=100 * high,
-    )
+    return with_interval(pd.DataFrame(rows))
 
 
 def compare_periods(

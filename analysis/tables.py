@@ -29,7 +29,7 @@ def label_of(column: str, code) -> str:
     return var.codes.get(str(code), str(code)) if var else str(code)
 
 
-def _with_interval(table: pd.DataFrame) -> pd.DataFrame:
+def with_interval(table: pd.DataFrame) -> pd.DataFrame:
     low, high = wilson_interval(table["count"], table["denominator_count"])
     return table.assign(
         percent=100 * table["count"] / table["denominator_count"],
@@ -94,7 +94,7 @@ def proportion_table(
     counts = counts[counts["denominator_count"] > 0]
     counts.insert(len(keys) + 1, "label", [label_of(column, c) for c in counts[column]])
     counts[column] = counts[column].astype(str)
-    table = _with_interval(_add_key_labels(counts.reset_index(drop=True), keys))
+    table = with_interval(_add_key_labels(counts.reset_index(drop=True), keys))
     table.attrs["partition_by"] = keys  # the codes of `column` partition each group's total
     return table
 
@@ -133,7 +133,7 @@ def involvement_now_vs_ever(
     table = table.sort_values(keys + ["measure"], kind="stable").reset_index(drop=True)
     table.insert(len(keys) + 1, "label", table["measure"].map(INVOLVEMENT_MEASURES).astype(str))
     table["measure"] = table["measure"].astype(str)
-    return _with_interval(_add_key_labels(table, keys))
+    return with_interval(_add_key_labels(table, keys))
 
 
 def yes_share_table(
@@ -162,7 +162,7 @@ def yes_share_table(
                 "denominator_count": len(rows),
             }
         )
-    return _with_interval(pd.DataFrame(out))
+    return with_interval(pd.DataFrame(out))
 
 
 def combinations_table(
@@ -190,7 +190,7 @@ def combinations_table(
     ]
     table["denominator_count"] = len(rows)
     table = table.sort_values(["factors_present", "combination"]).reset_index(drop=True)
-    table = _with_interval(table)
+    table = with_interval(table)
     table.attrs["partition_by"] = []  # the combinations partition the reviews
     return table
 
