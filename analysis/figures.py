@@ -64,6 +64,7 @@ __all__ = [
     "new_figure",
     "reference_markers",
     "save_figure",
+    "spread_labels",
     "stamp_figure",
 ]
 
@@ -561,7 +562,7 @@ def grouped_bar_percent(
 # --------------------------------------------------------------------------------------------
 
 
-def _spread_labels(fig: Figure, texts: list[Text], axis: str) -> None:
+def spread_labels(fig: Figure, texts: list[Text], axis: str) -> None:
     """Nudge annotation labels apart so none overlaps another (deterministic, in points).
 
     Labels above the plot (``axis="x"``) move up a row; labels at line ends (``axis="y"``)
@@ -683,7 +684,7 @@ def reference_markers(
         else:
             ax.set_ylim(new_lo, new_hi)
     if spread:
-        _spread_labels(ax.figure, texts, axis)
+        spread_labels(ax.figure, texts, axis)
     return texts
 
 
@@ -853,7 +854,7 @@ def line_series(
             ax.yaxis.set_label_coords(0.0, 1.03)
         if reference:
             end_labels += reference_markers(ax, reference, axis="y", spread=False)
-        _spread_labels(fig, end_labels, "y")
+        spread_labels(fig, end_labels, "y")
     return fig
 
 

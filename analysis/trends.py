@@ -40,6 +40,7 @@ from analysis.figures import (
     TEXT_COLOUR,
     house_style,
     new_figure,
+    spread_labels,
 )
 from analysis.outputs import Run
 from analysis.published import load_not_found, load_published, stated
@@ -792,21 +793,5 @@ def backdrop_figure(
             fontsize=SIZE_NOTE,
         )
         ax.yaxis.set_label_coords(0.0, 1.03)
-        _spread_vertically(fig, end_labels)
+        spread_labels(fig, end_labels, axis="y")
     return fig
-
-
-def _spread_vertically(fig, texts, gap_points: float = 2.0) -> None:
-    """Move line-end labels apart vertically so none overlaps another (order kept)."""
-    if len(texts) < 2:
-        return
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    to_points = 72 / fig.dpi
-    order = sorted(texts, key=lambda t: t.get_window_extent(renderer).y0)
-    for low, high in zip(order, order[1:], strict=False):
-        a, b = low.get_window_extent(renderer), high.get_window_extent(renderer)
-        overlap = a.y1 - b.y0
-        if overlap > -gap_points:
-            x_off, y_off = high.xyann
-            high.xyann = (x_off, y_off + (overlap + gap_points) * to_points)
