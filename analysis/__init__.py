@@ -4,9 +4,9 @@ Load coded case data (``load_cases``), check it against the codebook (``check_fi
 compute the triennial report's statistics, intervals, tests, rates and figures.
 """
 
-from analysis.codebook import load_codebook
+from analysis.casedata.codebook import load_codebook
+from analysis.casedata.load import check_file, dataset_label, is_synthetic, load_cases
 from analysis.errors import CaseDataError, InvalidCaseDataError, UnreadableFileError
-from analysis.load import check_file, dataset_label, is_synthetic, load_cases
 
 __all__ = [
     "CaseDataError",

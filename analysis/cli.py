@@ -16,7 +16,7 @@ EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from analysis.load import check_file
+    from analysis.casedata.load import check_file
 
     worst = EXIT_OK
     for path in args.files:
@@ -36,7 +36,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
-    from analysis.rules import rule_catalogue
+    from analysis.casedata.rules import rule_catalogue
 
     for r in rule_catalogue().itertuples(index=False):
         print(f"{r.code}  {r.severity:<5}  {r.name}\n        {r.message}")
@@ -44,7 +44,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
 
 def _cmd_codebook(args: argparse.Namespace) -> int:
-    from analysis.docs import codebook_markdown
+    from analysis.casedata.dictionary import codebook_markdown
 
     text = codebook_markdown()
     if args.write:
@@ -58,8 +58,8 @@ def _cmd_codebook(args: argparse.Namespace) -> int:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from analysis.load import dataset_label, load_cases
-    from analysis.summary import overview_counts
+    from analysis.casedata.load import dataset_label, load_cases
+    from analysis.casedata.summary import overview_counts
 
     cases = load_cases(args.data)
     print(f"Dataset: {cases.attrs['dataset_name']} [{dataset_label(cases)}]")
@@ -73,9 +73,9 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_synthesize(args: argparse.Namespace) -> int:
-    from analysis.calibration import check
-    from analysis.load import load_cases
-    from analysis.synthetic import synthetic_path, write
+    from analysis.casedata.load import load_cases
+    from analysis.synthetic.calibration import check
+    from analysis.synthetic.generator import synthetic_path, write
 
     if not args.check_only:
         for path in write(seed=args.seed, out_dir=args.out):
@@ -98,13 +98,13 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
-    from analysis.reproduce import reproduce
+    from analysis.pipeline.reproduce import reproduce
 
     return reproduce(args.data, jobs=args.jobs, force=args.force)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from analysis.report import run
+    from analysis.site.builder import run
 
     return run(args)
 
@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rerun notebooks even if unchanged")
     p.set_defaults(func=_cmd_reproduce)
 
-    from analysis.report import add_arguments
+    from analysis.site.builder import add_arguments
 
     p = sub.add_parser("report", help="build the static HTML report of a run (after reproduce)")
     add_arguments(p)

@@ -12,7 +12,7 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT = PACKAGE_DIR.parent
 
-CODEBOOK_DIR = PACKAGE_DIR / "codebook"
+CODEBOOK_DIR = PACKAGE_DIR / "casedata" / "codebook"
 DATA_DIR = ROOT / "data"
 PUBLISHED_DIR = DATA_DIR / "published"
 CONTEXT_DIR = DATA_DIR / "context"

@@ -20,13 +20,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.synthetic import synthetic_path
+from analysis.synthetic.generator import synthetic_path
 
 MEASURE = r"""
 import json, resource, sys, time
-from analysis.load import check_file, to_typed
-from analysis.scorecard import build_scorecard
-from analysis.tables import involvement_now_vs_ever, proportion_table, yes_share_table
+from analysis.casedata.load import check_file, to_typed
+from analysis.chapters.scorecard import build_scorecard
+from analysis.stats.tables import involvement_now_vs_ever, proportion_table, yes_share_table
 
 timings = {}
 start = time.perf_counter()

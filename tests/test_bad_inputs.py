@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.casedata.rules import RULES
 from analysis.cli import main
 from analysis.paths import EXAMPLES_DIR
-from analysis.rules import RULES
 
 BAD_INPUTS = Path(__file__).parent / "bad_inputs"
 
@@ -236,7 +236,7 @@ SAME_DATA_AS_EXAMPLE = [
 
 
 def _codebook_columns(cases: pd.DataFrame) -> pd.DataFrame:
-    from analysis.codebook import all_variables
+    from analysis.casedata.codebook import all_variables
 
     return cases[[c for c in all_variables() if c in cases.columns]]
 

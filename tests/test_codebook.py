@@ -1,5 +1,5 @@
-from analysis.codebook import PERIODS, load_codebook, normalise_token, value_lookup
-from analysis.docs import codebook_markdown
+from analysis.casedata.codebook import PERIODS, load_codebook, normalise_token, value_lookup
+from analysis.casedata.dictionary import codebook_markdown
 from analysis.paths import DOCS_DIR
 
 CONTRACT = {

@@ -1,6 +1,6 @@
 import pytest
 
-from analysis.context import activity_backdrop, analyses_series, financial_year, yearly
+from analysis.reference.context import activity_backdrop, analyses_series, financial_year, yearly
 
 
 def test_financial_year_labelling_rules():

@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import load_cases
-from analysis.disclosure import THRESHOLD, protect, unprotected_small_counts
-from analysis.outputs import DisclosureError, Run
-from analysis.tables import proportion_table
+from analysis.publish.disclosure import THRESHOLD, protect, unprotected_small_counts
+from analysis.publish.run import DisclosureError, Run
+from analysis.stats.tables import proportion_table
 
 
 def _partition(counts, group="g"):
@@ -90,7 +90,7 @@ def test_run_on_real_data_protects_tables_and_refuses_unprotected_figure_data(
     written = pd.read_csv(tmp_path / "outputs" / "t.csv")
     assert written["count"].isna().all() and (written["count_marker"] == "c").all()
     assert (tmp_path / "outputs" / "DISCLOSURE.txt").exists()
-    from analysis.figures import bar_percent
+    from analysis.charts.figures import bar_percent
 
     fig = bar_percent(table[table["review_period"] == "2011-14"], "label", "percent", title="t")
     with pytest.raises(DisclosureError):

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis import load_cases
-from analysis.families import (
+from analysis.chapters.families import (
     FACTOR_REFERENCES,
     NEGLECT_FIGURES,
     NEGLECT_NOT_FOUND,
@@ -21,10 +21,10 @@ from analysis.families import (
     trio_flags,
     trio_summary,
 )
-from analysis.measures import compute
 from analysis.paths import PUBLISHED_DIR
-from analysis.published import figure
-from analysis.tables import yes_share_table
+from analysis.reference.published import figure
+from analysis.stats.measures import compute
+from analysis.stats.tables import yes_share_table
 
 
 @pytest.fixture(scope="module")

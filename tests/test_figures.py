@@ -1,4 +1,4 @@
-"""House style, plot functions and the deterministic saver in ``analysis.figures``."""
+"""House style, plot functions and the deterministic saver in ``analysis.charts.figures``."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import pytest
 from matplotlib.container import ErrorbarContainer
 from matplotlib.figure import Figure
 
-from analysis import figures
-from analysis.figures import (
+from analysis.charts import figures
+from analysis.charts.figures import (
     PALETTE,
     SYNTHETIC_STAMP,
     bar_percent,
@@ -84,7 +84,7 @@ def test_palette_is_the_analysis_function_palette():
 
 
 def test_synthetic_label_matches_the_loader():
-    from analysis.load import SYNTHETIC_LABEL
+    from analysis.casedata.load import SYNTHETIC_LABEL
 
     assert figures.SYNTHETIC_LABEL == SYNTHETIC_LABEL
 

@@ -2,8 +2,8 @@ import pandas as pd
 import pytest
 
 from analysis import InvalidCaseDataError, dataset_label, is_synthetic, load_cases
-from analysis.codebook import load_codebook
-from analysis.load import default_paths
+from analysis.casedata.codebook import load_codebook
+from analysis.casedata.load import default_paths
 from analysis.paths import DATA_ENV_VAR
 
 

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from analysis import load_cases
-from analysis.compare import agrees, stated_decimals
-from analysis.measures import MEASURES, compute
+from analysis.stats.compare import agrees, stated_decimals
+from analysis.stats.measures import MEASURES, compute
 
 
 @pytest.fixture(scope="module")

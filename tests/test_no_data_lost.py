@@ -4,10 +4,10 @@ import pandas as pd
 import pytest
 
 from analysis import load_cases
-from analysis.codebook import all_variables
-from analysis.measures import reviews
-from analysis.reproduce import chapter_notebooks, execute_notebook
-from analysis.tables import (
+from analysis.casedata.codebook import all_variables
+from analysis.pipeline.reproduce import chapter_notebooks, execute_notebook
+from analysis.stats.measures import reviews
+from analysis.stats.tables import (
     combinations_table,
     involvement_now_vs_ever,
     proportion_table,

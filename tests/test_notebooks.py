@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.reproduce import chapter_notebooks, execute_notebook
+from analysis.pipeline.reproduce import chapter_notebooks, execute_notebook
 
 NOTEBOOKS = chapter_notebooks()
 

@@ -5,10 +5,8 @@ import pytest
 from matplotlib.colors import to_hex
 
 from analysis import load_cases
-from analysis.codebook import load_codebook
-from analysis.figures import PALETTE, line_series
-from analysis.measures import reviews
-from analysis.overview import (
+from analysis.casedata.codebook import load_codebook
+from analysis.chapters.overview import (
     CHILDREN_COMPARISONS,
     OUTCOME_GROUPS,
     OVERVIEW_COMPARISONS,
@@ -26,7 +24,9 @@ from analysis.overview import (
     recomputed_vs_published,
     reviews_by_year_and_group,
 )
-from analysis.published import figure
+from analysis.charts.figures import PALETTE, line_series
+from analysis.reference.published import figure
+from analysis.stats.measures import reviews
 
 
 @pytest.fixture(scope="module")

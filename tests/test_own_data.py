@@ -9,9 +9,9 @@ import pyreadstat
 import pytest
 
 from analysis import load_cases
-from analysis.codebook import load_codebook
-from analysis.disclosure import unprotected_small_counts
-from analysis.synthetic import synthetic_path
+from analysis.casedata.codebook import load_codebook
+from analysis.publish.disclosure import unprotected_small_counts
+from analysis.synthetic.generator import synthetic_path
 
 
 @pytest.fixture(scope="module")

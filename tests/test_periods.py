@@ -8,9 +8,7 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 
 from analysis import load_cases
-from analysis.measures import compute
-from analysis.paths import EXAMPLES_DIR
-from analysis.periods import (
+from analysis.chapters.periods import (
     COMPARED,
     SYNTHETIC_DIFFERENCES,
     Compared,
@@ -24,7 +22,9 @@ from analysis.periods import (
     period_shares,
     similar_headline,
 )
-from analysis.stats import compare_proportions
+from analysis.paths import EXAMPLES_DIR
+from analysis.stats.inference import compare_proportions
+from analysis.stats.measures import compute
 
 
 @pytest.fixture(scope="module")

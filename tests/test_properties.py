@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from analysis import CaseDataError, check_file, load_cases
+from analysis.casedata.codebook import all_variables, load_codebook, normalise_token, value_lookup
 from analysis.cli import main
-from analysis.codebook import all_variables, load_codebook, normalise_token, value_lookup
 from analysis.paths import EXAMPLES_DIR, SYNTHETIC_DIR
 
 BAD_INPUTS = Path(__file__).parent / "bad_inputs"
@@ -255,7 +255,7 @@ _subsets = st.one_of(
 @settings(PROPERTY, max_examples=60)
 @given(chosen=_subsets)
 def test_any_subset_of_rows_loads_whole_and_every_table_counts_each_row(chosen, workdir):
-    from analysis.tables import proportion_table
+    from analysis.stats.tables import proportion_table
 
     order = sorted(chosen)
     path = workdir / "subset.csv"

@@ -5,7 +5,7 @@ import pyreadstat
 import pytest
 
 from analysis import UnreadableFileError, check_file, load_cases
-from analysis.read import read_raw
+from analysis.casedata.read import read_raw
 
 
 def _codes(frame: pd.DataFrame) -> pd.DataFrame:

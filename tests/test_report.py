@@ -25,9 +25,9 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from analysis.chapters.scorecard import SCORECARD_COLUMNS, summary
 from analysis.paths import ROOT
-from analysis.report import MARKER, ReportError, build_report, main
-from analysis.scorecard import SCORECARD_COLUMNS, summary
+from analysis.site.builder import MARKER, ReportError, build_report, main
 
 BANNER = "Synthetic data – not real cases"
 REQUIRED_PAGES = ["figures.html", "data_register.html", "assumptions.html"]

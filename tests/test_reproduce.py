@@ -2,14 +2,14 @@
 
 import pytest
 
-from analysis.reproduce import (
+from analysis.pipeline.reproduce import (
     CACHE_FILE,
     chapter_notebooks,
     inputs_fingerprint,
     required_periods,
     run_all,
 )
-from analysis.synthetic import synthetic_path
+from analysis.synthetic.generator import synthetic_path
 
 SCORECARD = next(p for p in chapter_notebooks() if p.name.startswith("08_"))
 TWO_PERIODS = next(p for p in chapter_notebooks() if p.name.startswith("07_"))

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis import check_file
-from analysis.rules import RULES
+from analysis.casedata.rules import RULES
 
 
 def _set(frame, row, **values):

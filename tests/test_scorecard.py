@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 
 from analysis import load_cases
-from analysis.measures import compute
-from analysis.published import load_published
-from analysis.scorecard import SCORECARD_COLUMNS, build_scorecard, summary
+from analysis.chapters.scorecard import SCORECARD_COLUMNS, build_scorecard, summary
+from analysis.reference.published import load_published
+from analysis.stats.measures import compute
 
 
 @pytest.fixture(scope="module")

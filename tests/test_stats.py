@@ -4,8 +4,8 @@ import pytest
 from scipy import stats as sps
 
 from analysis import load_cases
-from analysis.stats import association_test, compare_proportions, logistic_model, rate_per
-from analysis.tables import involvement_flags
+from analysis.stats.inference import association_test, compare_proportions, logistic_model, rate_per
+from analysis.stats.tables import involvement_flags
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 
 from analysis import check_file, load_cases
-from analysis.calibration import TARGETS, check, target_table
-from analysis.published import figure
-from analysis.synthetic import PERIOD_SPECS, apportion, generate, synthetic_path, write
+from analysis.reference.published import figure
+from analysis.synthetic.calibration import TARGETS, check, target_table
+from analysis.synthetic.generator import PERIOD_SPECS, apportion, generate, synthetic_path, write
 
 
 @pytest.fixture(scope="module")

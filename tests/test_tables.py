@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from analysis import load_cases
-from analysis.stats import wilson_interval
-from analysis.tables import (
+from analysis.stats.inference import wilson_interval
+from analysis.stats.tables import (
     combinations_table,
     death_groups,
     involvement_flags,

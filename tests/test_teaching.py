@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
-from analysis import teaching
-from analysis.disclosure import protect
-from analysis.figures import bar_percent
-from analysis.outputs import Run
+from analysis.charts.figures import bar_percent
 from analysis.paths import NOTEBOOKS_DIR
-from analysis.tables import involvement_now_vs_ever, proportion_table
-from analysis.teaching import (
+from analysis.publish.disclosure import protect
+from analysis.publish.run import Run
+from analysis.stats.tables import involvement_now_vs_ever, proportion_table
+from analysis.teaching import checks as teaching
+from analysis.teaching.checks import (
     QUESTIONS,
     TeachingDataError,
     check_alt_text,
@@ -82,7 +82,7 @@ def _secondary_code(cases):
 
 
 # Each: (check, right answer from the library, wrong answer, wrong type). Answers are computed
-# here independently of analysis.teaching, from the library's tables.
+# here independently of analysis.teaching.checks, from the library's tables.
 CHECKS = {
     "denominator": (
         lambda a, c: check_denominator(a, c, age_band="11_15"),

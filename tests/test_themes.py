@@ -4,10 +4,8 @@ import pandas as pd
 import pytest
 
 from analysis import load_cases
-from analysis.codebook import PERIODS, load_codebook
-from analysis.paths import PUBLISHED_DIR
-from analysis.published import load_published
-from analysis.themes import (
+from analysis.casedata.codebook import PERIODS, load_codebook
+from analysis.chapters.themes import (
     MESSAGES,
     QUALITATIVE,
     THEME_PREFIX,
@@ -17,6 +15,8 @@ from analysis.themes import (
     theme_table,
     unmapped_themes,
 )
+from analysis.paths import PUBLISHED_DIR
+from analysis.reference.published import load_published
 
 THEMES = [m.variable for m in MESSAGES]
 

@@ -6,11 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis import load_cases
-from analysis.context import yearly
-from analysis.figures import GID_STAMP, SYNTHETIC_STAMP
-from analysis.paths import PUBLISHED_DIR
-from analysis.published import figure, load_published
-from analysis.trends import (
+from analysis.chapters.trends import (
     ACTIVITY_SERIES,
     BASE_PERIOD,
     PUBLIC_STATISTICS_LABEL,
@@ -30,6 +26,10 @@ from analysis.trends import (
     window_mean,
     window_years,
 )
+from analysis.charts.figures import GID_STAMP, SYNTHETIC_STAMP
+from analysis.paths import PUBLISHED_DIR
+from analysis.reference.context import yearly
+from analysis.reference.published import figure, load_published
 
 # --- windows ------------------------------------------------------------------------------
 

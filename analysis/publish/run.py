@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.disclosure import THRESHOLD, protect, unprotected_small_counts
-from analysis.load import dataset_label, is_synthetic
+from analysis.casedata.load import dataset_label, is_synthetic
 from analysis.paths import ROOT
+from analysis.publish.disclosure import THRESHOLD, protect, unprotected_small_counts
 
 OUTPUT_ENV_VAR = "SCR_OUTPUT_DIR"
 RUNS_DIR = ROOT / "runs"
@@ -56,7 +56,8 @@ class Run:
 
     Notes
     -----
-    Disclosure control (:mod:`analysis.disclosure`) is on for every run on non-synthetic case
+    Disclosure control (:mod:`analysis.publish.disclosure`) is on for every run on non-synthetic
+    case
     data: :meth:`table` writes and returns the protected table, so figures drawn from what it
     returns never show a suppressed value, and :meth:`figure` refuses data that still holds an
     unprotected small count.
@@ -89,7 +90,8 @@ class Run:
 
         The written file starts with a ``dataset`` column saying what made it. On non-synthetic
         data small counts are suppressed first (``partition_by`` as in
-        :func:`analysis.disclosure.protect`; by default what the table builder recorded), and
+        :func:`analysis.publish.disclosure.protect`; by default what the table builder recorded),
+        and
         the protected table is returned: draw figures from it. ``path`` is in ``attrs``.
         """
         out = table
@@ -117,7 +119,7 @@ class Run:
             f"{THRESHOLD - 1} of their total, are suppressed (blank, marker 'c'); where one cell "
             "of a breakdown is suppressed, the next smallest is too, so no suppressed count can "
             "be recovered from totals. Percentages are computed from protected counts.\n"
-            "Threshold set in analysis/disclosure.py (THRESHOLD).\n",
+            "Threshold set in analysis/publish/disclosure.py (THRESHOLD).\n",
             encoding="utf-8",
         )
 
@@ -127,7 +129,7 @@ class Run:
         Returns the stamped figure, so a notebook cell ending with this call shows it (as the
         saved PNG); the paths written are in ``fig.saved_paths``.
         """
-        from analysis.figures import save_figure
+        from analysis.charts.figures import save_figure
 
         if self.protected and not unprotected_small_counts(data).empty:
             raise DisclosureError(

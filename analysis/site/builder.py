@@ -33,9 +33,9 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from analysis.load import SYNTHETIC_LABEL
-from analysis.outputs import OUTPUT_ENV_VAR
+from analysis.casedata.load import SYNTHETIC_LABEL
 from analysis.paths import DATA_DIR, DOCS_DIR, ROOT
+from analysis.publish.run import OUTPUT_ENV_VAR
 
 #: A file in every report folder, so that rebuilding may replace the folder (and nothing else).
 MARKER = ".scr-report"
@@ -562,7 +562,7 @@ def scorecard_tables(scorecard: pd.DataFrame) -> str:
 def index_page(
     site: Site, scorecard: pd.DataFrame, figures: list[FigureFiles], tables: list[str]
 ) -> str:
-    from analysis.scorecard import summary
+    from analysis.chapters.scorecard import summary
 
     lines = summary(scorecard).splitlines()
     summary_html = "".join(
@@ -1022,8 +1022,8 @@ def run(args: argparse.Namespace) -> int:
 
     run_dir = args.run
     if run_dir is None and args.data is not None:
-        from analysis.load import load_cases
-        from analysis.outputs import run_root
+        from analysis.casedata.load import load_cases
+        from analysis.publish.run import run_root
 
         try:
             run_dir = run_root(load_cases(args.data))
@@ -1040,7 +1040,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m analysis.report [--data FILE | --run DIR] [--out DIR]``; return exit code."""
+    """``python -m analysis report [--data FILE | --run DIR] [--out DIR]``; return exit code."""
     parser = add_arguments(
         argparse.ArgumentParser(
             prog="python -m analysis report",

@@ -12,9 +12,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.codebook import PERIODS, all_variables, load_codebook, normalise_token, value_lookup
-from analysis.read import RawCases, recode_categories, tidy_column
-from analysis.rules import CROSS_FIELD_RULES, RULES
+from analysis.casedata.codebook import (
+    PERIODS,
+    all_variables,
+    load_codebook,
+    normalise_token,
+    value_lookup,
+)
+from analysis.casedata.read import RawCases, recode_categories, tidy_column
+from analysis.casedata.rules import CROSS_FIELD_RULES, RULES
 
 YEAR_HINT = (
     "; give the financial year of the incident, e.g. 2012-13 for 15 March 2013 "
@@ -124,7 +130,7 @@ def build_schema(periods: list[str]) -> pa.DataFrameSchema:
     for name, var in variables.items():
         checks = [pa.Check.isin(list(var.codes))] if var.is_category else []
         columns[name] = pa.Column(
-            None,  # text held as categories (see analysis.read); the codes are what is checked
+            None,  # text held as categories (see casedata.read); the codes are what is checked
             checks=checks,
             nullable=not (name in required and not var.blank_allowed),
             unique=var.unique,
@@ -203,7 +209,7 @@ def validate_frame(raw: RawCases) -> tuple[pd.DataFrame, ValidationReport]:
     Parameters
     ----------
     raw : RawCases
-        A file as read by :func:`analysis.read.read_raw`.
+        A file as read by :func:`analysis.casedata.read.read_raw`.
 
     Returns
     -------

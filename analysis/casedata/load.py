@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.codebook import PERIODS, all_variables
+from analysis.casedata.codebook import PERIODS, all_variables
+from analysis.casedata.read import read_raw
+from analysis.casedata.validate import ValidationReport, validate_frame
 from analysis.errors import InvalidCaseDataError
 from analysis.paths import EXAMPLES_DIR, SYNTHETIC_DIR, data_override
-from analysis.read import read_raw
-from analysis.validate import ValidationReport, validate_frame
 
 SYNTHETIC_LABEL = "SYNTHETIC DATA"
 

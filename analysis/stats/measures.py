@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.codebook import load_codebook
+from analysis.casedata.codebook import load_codebook
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,7 @@ def _fields_per_row(data: bytes, encoding: str, delimiter: str, skip: int) -> np
 def _column_types(header: list[str]) -> dict[str, str]:
     """Read coded columns as categories (few distinct values: fast and small) and identifiers
     as plain text (a category per row would only cost time)."""
-    from analysis.codebook import all_variables
+    from analysis.casedata.codebook import all_variables
 
     variables = all_variables()
     types = {}
@@ -396,7 +396,7 @@ def read_raw(path: Path | str) -> RawCases:
     UnreadableFileError
         Missing, empty, unsupported or undecodable file, or one with no data rows (exit 2).
     """
-    from analysis.codebook import all_variables
+    from analysis.casedata.codebook import all_variables
 
     path = Path(path)
     if not path.exists():

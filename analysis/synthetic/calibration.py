@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.compare import agrees
-from analysis.measures import compute
-from analysis.published import figure, stated
+from analysis.reference.published import figure, stated
+from analysis.stats.compare import agrees
+from analysis.stats.measures import compute
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.codebook import Codebook, load_codebook
-from analysis.published import figure, stated
-from analysis.tables import involvement_now_vs_ever, proportion_table, yes_share_table
+from analysis.casedata.codebook import Codebook, load_codebook
+from analysis.reference.published import figure, stated
+from analysis.stats.tables import involvement_now_vs_ever, proportion_table, yes_share_table
 
 #: Where the messages' wording comes from (a secondary summary, not the report itself).
 SOURCE = (

@@ -9,7 +9,7 @@ Every value that no source publishes is an assumption, listed with its rationale
 ``docs/assumptions.md`` (ids ``S..``) and marked in ``PERIOD_SPECS`` below.
 
 Run ``python -m analysis synthesize`` to write the files and ``--check`` to test them against
-the calibration targets (:mod:`analysis.calibration`).
+the calibration targets (:mod:`analysis.synthetic.calibration`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.codebook import all_variables, load_codebook
+from analysis.casedata.codebook import all_variables, load_codebook
 from analysis.paths import SYNTHETIC_DIR
 
 DEFAULT_SEED = 20160707  # publication month of the 2011-14 report; any fixed value would do

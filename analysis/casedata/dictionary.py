@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from analysis.codebook import PERIODS, load_codebook
-from analysis.rules import rule_catalogue
+from analysis.casedata.codebook import PERIODS, load_codebook
+from analysis.casedata.rules import rule_catalogue
 
 
 def codebook_markdown() -> str:
@@ -12,7 +12,8 @@ def codebook_markdown() -> str:
     lines = [
         "# Codebook: coded case data",
         "",
-        "Generated from `analysis/codebook/*.yaml` by `python -m analysis codebook`; do not edit.",
+        "Generated from `analysis/casedata/codebook/*.yaml` by `python -m analysis codebook`; "
+        "do not edit.",
         "One row per child in a Serious Case Review. **Codes** are what you enter; the loader",
         "also accepts the **label** (any case or spacing) where it maps to exactly one code.",
         "Blank cells are missing values. *Final report only* variables must be blank or",

@@ -72,7 +72,8 @@ __all__ = [
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 #: The palette is only colour-blind safe for the first four colours used together.
 MAX_COLOURS = 4
-#: What :func:`analysis.load.dataset_label` returns for synthetic data (a test keeps them equal;
+#: What :func:`analysis.casedata.load.dataset_label` returns for synthetic data
+#: (a test keeps them equal;
 #: not imported, so drawing a figure does not pull in the validation stack).
 SYNTHETIC_LABEL = "SYNTHETIC DATA"
 #: The stamp printed on every figure made from synthetic data.
@@ -877,7 +878,7 @@ def stamp_figure(fig: Figure, label: str, source_note: str | None = None) -> Tex
     ----------
     fig : Figure
     label : str
-        ``"SYNTHETIC DATA"`` (from :func:`analysis.load.dataset_label`) stamps a bold boxed
+        ``"SYNTHETIC DATA"`` (from :func:`analysis.casedata.load.dataset_label`) stamps a bold boxed
         "SYNTHETIC DATA – not real cases" in the top-right corner; any other label (a dataset
         name) is stamped smaller as "Data: {label}".
     source_note : str, optional

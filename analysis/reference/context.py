@@ -13,7 +13,7 @@ from functools import cache
 import pandas as pd
 
 from analysis.paths import CONTEXT_DIR
-from analysis.published import load_published
+from analysis.reference.published import load_published
 
 SERIES_FILES = (
     "population",

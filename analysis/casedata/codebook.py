@@ -1,6 +1,6 @@
 """Read the codebook: variables, codes, labels and missing codes for each review period.
 
-The codebook is data (``analysis/codebook/<period>.yaml``). A later period states only what
+The codebook is data (``analysis/casedata/codebook/<period>.yaml``). A later period states only what
 changed (``extends:``); :func:`load_codebook` merges it onto the earlier one.
 """
 

@@ -150,9 +150,9 @@ def reproduce(data: Path | None = None, jobs: int = 2, force: bool = False) -> i
 
     An invalid file stops before any notebook runs (the caller prints its validation report).
     """
-    from analysis.load import load_cases
-    from analysis.outputs import Run
-    from analysis.scorecard import summary
+    from analysis.casedata.load import load_cases
+    from analysis.chapters.scorecard import summary
+    from analysis.publish.run import Run
 
     if data is not None:
         os.environ[DATA_ENV_VAR] = str(Path(data).resolve())

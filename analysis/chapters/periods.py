@@ -2,10 +2,10 @@
 
 Each compared measure is counted at its own level, as the report counts it: child-level
 measures over children (2014-17 has siblings: 404 children in 368 reviews), family-level
-measures over reviews (:func:`analysis.measures.reviews`), and final-report measures over
+measures over reviews (:func:`analysis.stats.measures.reviews`), and final-report measures over
 reviews with a final report. The change is the second period's share minus the first's, in
 percentage points, with Newcombe's 95% interval and a score test
-(:func:`analysis.stats.compare_proportions`); with a dozen tests at once, Holm-adjusted
+(:func:`analysis.stats.inference.compare_proportions`); with a dozen tests at once, Holm-adjusted
 p-values are given beside the raw ones.
 
 Two cautions the tables cannot show. Siblings in one 2014-17 review are not independent, so
@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
-from analysis.figures import (
+from analysis.charts.figures import (
     MUTED_COLOUR,
     PALETTE,
     SIZE_LABEL,
@@ -39,9 +39,9 @@ from analysis.figures import (
     house_style,
     new_figure,
 )
-from analysis.measures import MEASURES, compute
-from analysis.stats import compare_proportions
-from analysis.tables import with_interval, yes_share_table
+from analysis.stats.inference import compare_proportions
+from analysis.stats.measures import MEASURES, compute
+from analysis.stats.tables import with_interval, yes_share_table
 
 FIRST, SECOND = "2011-14", "2014-17"
 #: What each level's denominator counts.
@@ -59,7 +59,7 @@ class Compared:
     Attributes
     ----------
     key : str
-        A name in :data:`analysis.measures.MEASURES`, or a final-report yes/no codebook column
+        A name in :data:`analysis.stats.measures.MEASURES`, or a final-report yes/no codebook column
         (e.g. ``"parent_criminality"``) that has no registered measure.
     label : str
         Short display label.
@@ -108,8 +108,8 @@ def _level(key: str) -> str:
 def count_share(cases: pd.DataFrame, key: str) -> tuple[int, int]:
     """Numerator and denominator of one compared measure in one period's cases.
 
-    Registered measures are computed by :func:`analysis.measures.compute`; a bare yes/no
-    final-report column by :func:`analysis.tables.yes_share_table` (reviews with a final
+    Registered measures are computed by :func:`analysis.stats.measures.compute`; a bare yes/no
+    final-report column by :func:`analysis.stats.tables.yes_share_table` (reviews with a final
     report, each review once), the same rule the registered parental factors use.
     """
     if key in MEASURES:
@@ -195,7 +195,7 @@ def compare_periods(
     ----------
     cases : DataFrame
         Loaded cases of both periods; needs ``review_period``, ``review_id`` and the columns
-        of each measure (see :data:`analysis.measures.MEASURES`).
+        of each measure (see :data:`analysis.stats.measures.MEASURES`).
     compared, first, second
         As in :func:`period_shares`.
 

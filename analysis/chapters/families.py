@@ -7,7 +7,7 @@ holds, as data, which published figure speaks to which coded variable and for wh
 a test can check every id, and builds the tidy tables that put recomputed shares beside them.
 
 Published values are never typed here: they are read by ``figure_id`` from
-``data/published/`` (:func:`analysis.published.figure`).
+``data/published/`` (:func:`analysis.reference.published.figure`).
 
 Examples
 --------
@@ -25,10 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.compare import agrees
-from analysis.measures import Result
-from analysis.published import figure, stated
-from analysis.tables import combinations_table, with_interval
+from analysis.reference.published import figure, stated
+from analysis.stats.compare import agrees
+from analysis.stats.measures import Result
+from analysis.stats.tables import combinations_table, with_interval
 
 #: Parental factors coded from the final report, in display order: the two with a 2011-14
 #: published figure first, then the later-period ones, then those never published.
@@ -163,7 +163,7 @@ def factor_comparison(factors: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     factors : DataFrame
-        From :func:`analysis.tables.yes_share_table` on :data:`PARENTAL_FACTORS` (columns
+        From :func:`analysis.stats.tables.yes_share_table` on :data:`PARENTAL_FACTORS` (columns
         ``variable``, ``label``, ``count``, ``denominator_count``, ``percent``,
         ``ci_low_percent``, ``ci_high_percent``).
 
@@ -255,7 +255,7 @@ def trio_flags(cases: pd.DataFrame) -> dict[str, pd.Series]:
 
     Needs the parental factor columns; ``not_recorded`` and blank count as not present (so the
     shares are "of the reviews", as elsewhere). Pass the result to
-    :func:`analysis.tables.combinations_table`.
+    :func:`analysis.stats.tables.combinations_table`.
     """
     return {name: cases[list(columns)].eq("yes").any(axis=1) for name, columns in TRIO.items()}
 
@@ -263,7 +263,7 @@ def trio_flags(cases: pd.DataFrame) -> dict[str, pd.Series]:
 def trio_combinations(cases: pd.DataFrame) -> pd.DataFrame:
     """Every combination of the trio among reviews with a final report, with a display label.
 
-    :func:`analysis.tables.combinations_table` on :func:`trio_flags`, plus ``label``
+    :func:`analysis.stats.tables.combinations_table` on :func:`trio_flags`, plus ``label``
     ("Domestic abuse + substance misuse", "None of the three"), so figures need no renaming
     (their data columns must be snake_case, which the flag names are).
     """
@@ -285,7 +285,7 @@ def trio_summary(combinations: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     combinations : DataFrame
-        From :func:`trio_combinations` (or :func:`analysis.tables.combinations_table` with
+        From :func:`trio_combinations` (or :func:`analysis.stats.tables.combinations_table` with
         :func:`trio_flags`; columns
         ``factors_present``, ``count``, ``denominator_count``).
 
@@ -329,7 +329,7 @@ def neglect_series(recomputed: Mapping[str, Result], recomputed_label: str) -> p
     Parameters
     ----------
     recomputed : mapping of str to Result
-        Review period to :func:`analysis.measures.compute` of ``neglect_feature_percent`` on
+        Review period to :func:`analysis.stats.measures.compute` of ``neglect_feature_percent`` on
         that period's cases.
     recomputed_label : str
         Name of the recomputed series, e.g. "Recomputed (synthetic data)".

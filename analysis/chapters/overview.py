@@ -1,7 +1,8 @@
 """The overview and the children: outcomes by year, categories of death and age shares, each set
 beside what was published.
 
-Notebooks 01 and 02 need a few things :mod:`analysis.tables` does not give: reviews by incident
+Notebooks 01 and 02 need a few things :mod:`analysis.stats.tables` does not give:
+reviews by incident
 year split into the report's three outcome groups (deaths directly caused, deaths related but
 not directly caused, serious harm); the categories of death with the group each belongs to;
 recomputed measures beside the published figures they answer (with the calibration each was
@@ -10,7 +11,7 @@ under-one and adolescent shares across the national analyses, where the recomput
 kept apart from the published ones.
 
 Published values are never typed here: they are read by ``figure_id`` from
-``data/published/`` (:func:`analysis.published.figure`).
+``data/published/`` (:func:`analysis.reference.published.figure`).
 
 Examples
 --------
@@ -29,11 +30,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.calibration import TARGETS
-from analysis.codebook import load_codebook
-from analysis.compare import agrees
-from analysis.context import analyses_series
-from analysis.figures import (
+from analysis.casedata.codebook import load_codebook
+from analysis.charts.figures import (
     MUTED_COLOUR,
     PALETTE,
     SIZE_LABEL,
@@ -42,10 +40,13 @@ from analysis.figures import (
     house_style,
     new_figure,
 )
-from analysis.measures import MEASURES, compute, reviews
-from analysis.published import figure, stated
-from analysis.stats import wilson_interval
-from analysis.tables import death_groups, proportion_table
+from analysis.reference.context import analyses_series
+from analysis.reference.published import figure, stated
+from analysis.stats.compare import agrees
+from analysis.stats.inference import wilson_interval
+from analysis.stats.measures import MEASURES, compute, reviews
+from analysis.stats.tables import death_groups, proportion_table
+from analysis.synthetic.calibration import TARGETS
 
 #: The report's outcome groups, in display order, with short labels for figures.
 OUTCOME_GROUPS = {
@@ -54,7 +55,7 @@ OUTCOME_GROUPS = {
     "death_not_recorded": "Deaths, category not recorded",
     "serious_harm": "Serious harm",
 }
-# What analysis.tables.death_groups calls each group.
+# What analysis.stats.tables.death_groups calls each group.
 _GROUP_OF_DEATH = {
     "directly caused": "death_directly_caused",
     "related, not directly caused": "death_related_not_directly_caused",
@@ -76,7 +77,7 @@ class Comparison:
     period : str
         Review period of the case data the measure is computed on, e.g. ``"2011-14"``.
     measure : str
-        A name in :data:`analysis.measures.MEASURES`.
+        A name in :data:`analysis.stats.measures.MEASURES`.
     figure_id : str
         The published figure. Its own period may be wider (``p2009_14_serious_harm_per_year``
         is an average over 2009-14): ``published_period`` in the result says so.
@@ -127,7 +128,7 @@ def outcome_group(cases: pd.DataFrame) -> pd.Series:
     """Per row, the report's outcome group: a code of :data:`OUTCOME_GROUPS`.
 
     Needs ``outcome`` and ``death_category``. Deaths are split by
-    :func:`analysis.tables.death_groups` (assumption A04 in ``docs/assumptions.md``).
+    :func:`analysis.stats.tables.death_groups` (assumption A04 in ``docs/assumptions.md``).
     """
     groups = death_groups(cases).map(_GROUP_OF_DEATH)
     groups = groups.where(cases["outcome"] != "serious_harm", "serious_harm")
@@ -578,7 +579,7 @@ def age_share_figure(series: pd.DataFrame, *, title: str, subtitle: str | None =
 def mark_period_averages(fig: Figure, yearly: pd.DataFrame, averages: pd.DataFrame) -> Figure:
     """Mark the review periods and each published per-year average on a yearly line chart.
 
-    For a chart made by :func:`analysis.figures.line_series` from
+    For a chart made by :func:`analysis.charts.figures.line_series` from
     :func:`reviews_by_year_and_group` (x = ``incident_year`` in table order). Each period is
     named above its years, with a faint divider between periods; each published average is a
     dashed segment over the years of the period it was compared with, labelled as stated.
@@ -685,7 +686,8 @@ def death_categories_figure(
 ) -> Figure:
     """Categories of death as bars with 95% intervals, coloured and labelled by the two groups.
 
-    Draws :func:`analysis.figures.bar_percent`, then colours each bar by its outcome group and
+    Draws :func:`analysis.charts.figures.bar_percent`, then colours each bar by its outcome group
+    and
     names the group after the value of its first bar (a direct label, not a legend), with a
     faint rule between the groups. The x axis is widened for the names, but its ticks stop at
     the data.

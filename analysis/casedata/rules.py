@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.codebook import PERIODS, load_codebook
+from analysis.casedata.codebook import PERIODS, load_codebook
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from analysis.context import ANALYSES, activity_backdrop, activity_series, analyses_series, yearly
-from analysis.figures import (
+from analysis.charts.figures import (
     MUTED_COLOUR,
     PALETTE,
     SIZE_LABEL,
@@ -42,9 +41,16 @@ from analysis.figures import (
     new_figure,
     spread_labels,
 )
-from analysis.outputs import Run
-from analysis.published import load_not_found, load_published, stated
-from analysis.stats import rate_per
+from analysis.publish.run import Run
+from analysis.reference.context import (
+    ANALYSES,
+    activity_backdrop,
+    activity_series,
+    analyses_series,
+    yearly,
+)
+from analysis.reference.published import load_not_found, load_published, stated
+from analysis.stats.inference import rate_per
 
 #: The stamp on tables and figures made only from public statistics (real, not case data).
 PUBLIC_STATISTICS_LABEL = "Public statistics"
@@ -123,7 +129,8 @@ def window_years(start, end) -> dict[str, float]:
 def period_window(review_period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Incident window of a review period label ("2011-14", "2009-14", "2017-19").
 
-    A national analysis takes its window from :data:`analysis.context.ANALYSES` (2017-19 ends
+    A national analysis takes its window from :data:`analysis.reference.context.ANALYSES`
+    (2017-19 ends
     on 30 September 2019); any other "YYYY-YY" label runs 1 April to 31 March.
 
     >>> [str(d.date()) for d in period_window("2009-14")]
@@ -189,7 +196,8 @@ def window_mean(values: pd.Series, start, end) -> dict:
 def analyses_table() -> pd.DataFrame:
     """Reviews in each national analysis 2001-03 to 2017-19, with sources and gaps.
 
-    Built on :func:`analysis.context.analyses_series`. A count found in a public source keeps
+    Built on :func:`analysis.reference.context.analyses_series`. A count found in a public
+    source keeps
     its ``figure_id``, relation, statement and URL; a count looked for and not found keeps the
     ``not_found_id`` from ``data/published/not_found.csv`` and a blank count (a gap, not zero).
 

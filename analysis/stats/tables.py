@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis.codebook import all_variables, load_codebook
-from analysis.measures import reviews
-from analysis.stats import wilson_interval
+from analysis.casedata.codebook import all_variables, load_codebook
+from analysis.stats.inference import wilson_interval
+from analysis.stats.measures import reviews
 
 INVOLVEMENT_MEASURES = {
     "now": "Involved at the time of the incident",

@@ -34,12 +34,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.codebook import PERIODS
-from analysis.disclosure import SUPPRESSED, THRESHOLD, protect
-from analysis.load import is_synthetic, load_cases
+from analysis.casedata.codebook import PERIODS
+from analysis.casedata.load import is_synthetic, load_cases
 from analysis.paths import DATA_ENV_VAR, SYNTHETIC_DIR, data_override
-from analysis.stats import wilson_interval
-from analysis.tables import involvement_flags, involvement_now_vs_ever, label_of, proportion_table
+from analysis.publish.disclosure import SUPPRESSED, THRESHOLD, protect
+from analysis.stats.inference import wilson_interval
+from analysis.stats.tables import (
+    involvement_flags,
+    involvement_now_vs_ever,
+    label_of,
+    proportion_table,
+)
 
 #: Percentage answers within this many points of the exact value count as right.
 TOLERANCE_POINTS = 0.5
@@ -98,7 +103,7 @@ def teaching_cases(period: str = "2011-14") -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        As :func:`analysis.load.load_cases`.
+        As :func:`analysis.casedata.load.load_cases`.
 
     Raises
     ------
@@ -195,14 +200,15 @@ def interval_widths(percent: float, children=(30, 120, 300, 1200)) -> pd.DataFra
 def display_counts(table: pd.DataFrame, column: str, by: str = "age_band") -> pd.DataFrame:
     """A tidy count table laid out for reading: one row per group, a column per code, a total.
 
-    Suppressed counts (after :func:`analysis.disclosure.protect`) show their marker ``c``, so a
+    Suppressed counts (after :func:`analysis.publish.disclosure.protect`) show their marker
+    ``c``, so a
     table can be compared before and after protection. For display only: tables are written
     tidy.
 
     Parameters
     ----------
     table : DataFrame
-        From :func:`analysis.tables.proportion_table` (``column``, ``label``, ``count``,
+        From :func:`analysis.stats.tables.proportion_table` (``column``, ``label``, ``count``,
         ``denominator_count`` and ``{by}``, ``{by}_label``), protected or not.
     column : str
         The counted variable, e.g. ``"csc_ever_involved"``.
@@ -235,7 +241,7 @@ def display_counts(table: pd.DataFrame, column: str, by: str = "age_band") -> pd
 
 def label_of_variable(column: str) -> str:
     """The codebook label of a variable, e.g. "Age" for ``age_band``."""
-    from analysis.codebook import all_variables
+    from analysis.casedata.codebook import all_variables
 
     variable = all_variables().get(column)
     return variable.label if variable else column
@@ -395,7 +401,7 @@ def check_involvement(
     age_band : str or None
         An ``age_band`` code, or None for all children.
     measure : {"now", "ever", "closed_gap"}
-        Which share (see :func:`analysis.tables.involvement_now_vs_ever`).
+        Which share (see :func:`analysis.stats.tables.involvement_now_vs_ever`).
 
     Returns
     -------
@@ -745,7 +751,7 @@ def check_figure(fig) -> bool:
     """
     from matplotlib.figure import Figure
 
-    from analysis.figures import GID_STAMP, GID_WHISKERS, SYNTHETIC_STAMP
+    from analysis.charts.figures import GID_STAMP, GID_WHISKERS, SYNTHETIC_STAMP
 
     if _blank(fig, "`fig`", "the figure returned by run.figure(...)") is not None:
         return False
@@ -928,7 +934,8 @@ def check_recovered(answer, cases: pd.DataFrame, age_band: str = "1_5") -> bool:
 def check_secondary(answer, cases: pd.DataFrame, age_band: str = "1_5") -> bool:
     """Check which cell secondary suppression hid to protect the small one.
 
-    With ``partition_by=["age_band"]``, :func:`analysis.disclosure.protect` hides a second cell
+    With ``partition_by=["age_band"]``, :func:`analysis.publish.disclosure.protect` hides a
+    second cell
     in a group that would otherwise have a single hidden cell.
 
     Parameters

@@ -12,11 +12,11 @@ import math
 
 import pandas as pd
 
-from analysis.calibration import TARGETS
-from analysis.compare import agrees
-from analysis.load import SYNTHETIC_LABEL
-from analysis.measures import MEASURES, compute
-from analysis.published import load_published, stated
+from analysis.casedata.load import SYNTHETIC_LABEL
+from analysis.reference.published import load_published, stated
+from analysis.stats.compare import agrees
+from analysis.stats.measures import MEASURES, compute
+from analysis.synthetic.calibration import TARGETS
 
 SCORECARD_COLUMNS = [
     "figure_id",
