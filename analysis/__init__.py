@@ -4,6 +4,8 @@ Load coded case data (``load_cases``), check it against the codebook (``check_fi
 compute the triennial report's statistics, intervals, tests, rates and figures.
 """
 
+from importlib.metadata import version
+
 from analysis.casedata.codebook import load_codebook
 from analysis.casedata.load import check_file, dataset_label, is_synthetic, load_cases
 from analysis.errors import CaseDataError, InvalidCaseDataError, UnreadableFileError
@@ -18,4 +20,4 @@ __all__ = [
     "load_cases",
     "load_codebook",
 ]
-__version__ = "0.1.0"
+__version__ = version("scr-analysis")

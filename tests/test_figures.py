@@ -83,12 +83,6 @@ def test_palette_is_the_analysis_function_palette():
     assert len(set(PALETTE)) == 6
 
 
-def test_synthetic_label_matches_the_loader():
-    from analysis.casedata.load import SYNTHETIC_LABEL
-
-    assert figures.SYNTHETIC_LABEL == SYNTHETIC_LABEL
-
-
 def test_house_style_sets_deterministic_svg_and_restores_rcparams():
     before = mpl.rcParams["svg.hashsalt"]
     with house_style():

@@ -11,12 +11,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.casedata.codebook import PERIODS, all_variables
+from analysis.casedata.labels import SYNTHETIC_LABEL
 from analysis.casedata.read import read_raw
 from analysis.casedata.validate import ValidationReport, validate_frame
 from analysis.errors import InvalidCaseDataError
 from analysis.paths import EXAMPLES_DIR, SYNTHETIC_DIR, data_override
-
-SYNTHETIC_LABEL = "SYNTHETIC DATA"
 
 
 def default_paths() -> list[Path]:

@@ -46,7 +46,7 @@ from analysis.stats.compare import agrees
 from analysis.stats.inference import wilson_interval
 from analysis.stats.measures import MEASURES, compute, reviews
 from analysis.stats.tables import death_groups, proportion_table
-from analysis.synthetic.calibration import TARGETS
+from analysis.synthetic import calibration_basis
 
 #: The report's outcome groups, in display order, with short labels for figures.
 OUTCOME_GROUPS = {
@@ -256,14 +256,6 @@ def death_category_table(
     return table
 
 
-def _calibration_basis(period: str, measure: str) -> str:
-    """The figure_id or assumption id the synthetic data was calibrated to, or ""."""
-    for target in TARGETS:
-        if target.period == period and target.measure == measure:
-            return target.figure_id or target.assumption or ""
-    return ""
-
-
 COMPARISON_COLUMNS = [
     "review_period",
     "measure",
@@ -334,7 +326,7 @@ def recomputed_vs_published(
                 "agrees": agrees(
                     result.value, fig["relation"], fig["value"], fig["value_low"], fig["value_high"]
                 ),
-                "calibrated_to": _calibration_basis(c.period, c.measure),
+                "calibrated_to": calibration_basis(c.period, c.measure),
                 "statement": fig["statement"],
             }
         )

@@ -17,8 +17,6 @@ Examples
 --------
 >>> [c.key for c in COMPARED][:3]
 ['csc_current_involvement_percent', 'csc_ever_involvement_percent', 'cp_plan_current_percent']
->>> holm([0.01, 0.04, 0.03]).round(2).tolist()
-[0.03, 0.06, 0.06]
 """
 
 from __future__ import annotations
@@ -28,7 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
 from analysis.charts.figures import (
     MUTED_COLOUR,
@@ -39,7 +36,7 @@ from analysis.charts.figures import (
     house_style,
     new_figure,
 )
-from analysis.stats.inference import compare_proportions
+from analysis.stats.inference import compare_proportions, holm
 from analysis.stats.measures import MEASURES, compute
 from analysis.stats.tables import with_interval, yes_share_table
 
@@ -119,16 +116,6 @@ def count_share(cases: pd.DataFrame, key: str) -> tuple[int, int]:
         return int(result.numerator), int(result.denominator)
     row = yes_share_table(cases, [key], final_reports_only=True, level="review").iloc[0]
     return int(row["count"]), int(row["denominator_count"])
-
-
-def holm(p_values: Sequence[float]) -> np.ndarray:
-    """Holm-adjusted p-values (family-wise error over all the tests given; NaN kept)."""
-    p = np.asarray(p_values, dtype=float)
-    out = np.full_like(p, np.nan)
-    ok = ~np.isnan(p)
-    if ok.any():
-        out[ok] = multipletests(p[ok], method="holm")[1]
-    return out
 
 
 def _split(cases: pd.DataFrame, first: str, second: str) -> tuple[pd.DataFrame, pd.DataFrame]:

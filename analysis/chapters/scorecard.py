@@ -16,7 +16,7 @@ from analysis.casedata.load import SYNTHETIC_LABEL
 from analysis.reference.published import load_published, stated
 from analysis.stats.compare import agrees
 from analysis.stats.measures import MEASURES, compute
-from analysis.synthetic.calibration import TARGETS
+from analysis.synthetic import calibration_figure_ids
 
 SCORECARD_COLUMNS = [
     "figure_id",
@@ -73,7 +73,7 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
     DataFrame
         One row per published figure, columns :data:`SCORECARD_COLUMNS`.
     """
-    calibration = {t.figure_id for t in TARGETS if t.figure_id}
+    calibration = calibration_figure_ids()
     rows = []
     for _, fig in load_published().iterrows():
         row = {

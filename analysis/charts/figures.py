@@ -48,6 +48,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
+from analysis.casedata.labels import SYNTHETIC_LABEL
 from analysis.paths import FIGURES_DIR
 
 __all__ = [
@@ -72,10 +73,6 @@ __all__ = [
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 #: The palette is only colour-blind safe for the first four colours used together.
 MAX_COLOURS = 4
-#: What :func:`analysis.casedata.load.dataset_label` returns for synthetic data
-#: (a test keeps them equal;
-#: not imported, so drawing a figure does not pull in the validation stack).
-SYNTHETIC_LABEL = "SYNTHETIC DATA"
 #: The stamp printed on every figure made from synthetic data.
 SYNTHETIC_STAMP = "SYNTHETIC DATA – not real cases"
 

@@ -1,0 +1,4 @@
+"""A run's outputs: where they go, how they are stamped, and disclosure control on own data.
+
+May import: ``casedata``, ``stats``, ``charts``.
+"""

@@ -54,6 +54,27 @@ TARGETS: tuple[Target, ...] = (
 )
 
 
+def calibration_figure_ids() -> frozenset[str]:
+    """Ids of the published figures the synthetic data was calibrated to.
+
+    >>> "p2011_csc_current" in calibration_figure_ids()
+    True
+    """
+    return frozenset(t.figure_id for t in TARGETS if t.figure_id)
+
+
+def calibration_basis(period: str, measure: str) -> str:
+    """The published figure id or assumption id a measure was calibrated to, or ``""``.
+
+    >>> calibration_basis("2011-14", "children_count")
+    'A05'
+    """
+    for target in TARGETS:
+        if target.period == period and target.measure == measure:
+            return target.figure_id or target.assumption or ""
+    return ""
+
+
 def target_table() -> pd.DataFrame:
     """Every target with its relation and value (published ones read from data/published)."""
     rows = []
