@@ -34,9 +34,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.casedata.codebook import PERIODS
-from analysis.casedata.load import is_synthetic, load_cases
-from analysis.paths import DATA_ENV_VAR, SYNTHETIC_DIR, data_override
+from analysis.casedata.load import is_synthetic, load_cases, synthetic_path
+from analysis.paths import DATA_ENV_VAR, data_override
 from analysis.publish.disclosure import SUPPRESSED, THRESHOLD, protect
 from analysis.stats.inference import wilson_interval
 from analysis.stats.tables import (
@@ -62,13 +61,6 @@ class TeachingDataError(RuntimeError):
 # --------------------------------------------------------------------------------------------
 # Data
 # --------------------------------------------------------------------------------------------
-
-
-def synthetic_path(period: str = "2011-14") -> Path:
-    """The shipped synthetic case file of a review period (``data/synthetic/``)."""
-    if period not in PERIODS:
-        raise ValueError(f"unknown review period {period!r}; choose one of {', '.join(PERIODS)}")
-    return SYNTHETIC_DIR / f"synthetic_cases_{period}.csv"
 
 
 def require_synthetic(cases: pd.DataFrame) -> pd.DataFrame:
