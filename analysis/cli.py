@@ -73,9 +73,9 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_synthesize(args: argparse.Namespace) -> int:
-    from analysis.casedata.load import load_cases
+    from analysis.casedata.load import load_cases, synthetic_path
     from analysis.synthetic.calibration import check
-    from analysis.synthetic.generator import synthetic_path, write
+    from analysis.synthetic.generator import write
 
     if not args.check_only:
         for path in write(seed=args.seed, out_dir=args.out):

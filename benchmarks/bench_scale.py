@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.synthetic.generator import synthetic_path
+from analysis.casedata.load import synthetic_path
 
 MEASURE = r"""
 import json, resource, sys, time

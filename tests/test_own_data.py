@@ -10,8 +10,8 @@ import pytest
 
 from analysis import load_cases
 from analysis.casedata.codebook import load_codebook
+from analysis.casedata.load import synthetic_path
 from analysis.publish.disclosure import unprotected_small_counts
-from analysis.synthetic.generator import synthetic_path
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 import pytest
 
+from analysis.casedata.load import synthetic_path
 from analysis.pipeline.reproduce import (
     CACHE_FILE,
     chapter_notebooks,
@@ -9,7 +10,6 @@ from analysis.pipeline.reproduce import (
     required_periods,
     run_all,
 )
-from analysis.synthetic.generator import synthetic_path
 
 SCORECARD = next(p for p in chapter_notebooks() if p.name.startswith("08_"))
 TWO_PERIODS = next(p for p in chapter_notebooks() if p.name.startswith("07_"))

@@ -4,9 +4,10 @@ import pandas as pd
 import pytest
 
 from analysis import check_file, load_cases
+from analysis.casedata.load import synthetic_path
 from analysis.reference.published import figure
 from analysis.synthetic.calibration import TARGETS, check, target_table
-from analysis.synthetic.generator import PERIOD_SPECS, apportion, generate, synthetic_path, write
+from analysis.synthetic.generator import PERIOD_SPECS, apportion, generate, write
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+import yaml
 from nbclient import NotebookClient
 
 from analysis.charts.figures import bar_percent
@@ -16,9 +17,9 @@ from analysis.paths import NOTEBOOKS_DIR
 from analysis.publish.disclosure import protect
 from analysis.publish.run import Run
 from analysis.stats.tables import involvement_now_vs_ever, proportion_table
-from analysis.teaching import checks as teaching
-from analysis.teaching.checks import (
+from analysis.teaching import (
     QUESTIONS,
+    TOLERANCE_POINTS,
     TeachingDataError,
     check_alt_text,
     check_choice,
@@ -38,6 +39,7 @@ from analysis.teaching.checks import (
     require_synthetic,
     teaching_cases,
 )
+from analysis.teaching.questions import FIELDS, QUESTIONS_FILE, load_questions
 
 TEACHING_DIR = NOTEBOOKS_DIR / "teaching"
 EXERCISES = sorted(TEACHING_DIR.glob("[0-9][0-9]_*.ipynb"))
@@ -82,7 +84,7 @@ def _secondary_code(cases):
 
 
 # Each: (check, right answer from the library, wrong answer, wrong type). Answers are computed
-# here independently of analysis.teaching.checks, from the library's tables.
+# here independently of analysis.teaching, from the library's tables.
 CHECKS = {
     "denominator": (
         lambda a, c: check_denominator(a, c, age_band="11_15"),
@@ -197,6 +199,40 @@ def test_every_question_has_its_right_letter_among_the_options(question_id, caps
     assert "Not yet:" in capsys.readouterr().out
 
 
+def test_question_bank_loads_and_every_question_is_complete():
+    raw = yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8"))
+    assert list(load_questions()) == list(raw) == list(QUESTIONS)
+    for question_id, entry in raw.items():
+        assert list(entry) == list(FIELDS), question_id
+        for field in ("prompt", "why", "hint"):
+            assert isinstance(entry[field], str) and entry[field].strip(), (question_id, field)
+        options = entry["options"]
+        assert len(options) >= 2, question_id
+        assert all(isinstance(k, str) and isinstance(v, str) and v for k, v in options.items())
+        # Exactly one right answer: one letter, among the options.
+        assert isinstance(entry["right"], str) and entry["right"] in options, question_id
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"right": "d"}, "right 'd' is not one of the options"),
+        ({"right": ["a", "b"]}, "is not one of the options"),
+        ({"options": {"a": "Only one."}}, "at least two"),
+        ({"options": {True: "Yes.", "b": "No."}}, "needs a text letter"),
+        ({"why": None}, "why must be text"),
+        ({"hint": None, "extra": "x"}, "unknown field 'extra'"),
+    ],
+)
+def test_an_incomplete_question_is_refused_by_name(change, problem, tmp_path):
+    entry = {"prompt": "Which?", "options": {"a": "This.", "b": "That."}, "right": "a"}
+    entry |= {"why": "because.", "hint": "think.", **change}
+    path = tmp_path / "questions.yaml"
+    path.write_text(yaml.safe_dump({"q1": entry}), encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape("q1: ") + ".*" + re.escape(problem)):
+        load_questions(path)
+
+
 def test_percent_given_as_a_proportion_gets_a_specific_hint(cases, capsys):
     fraction = _row(cases, "11_15", "now")["percent"] / 100
     assert check_involvement(fraction, cases, age_band="11_15") is False
@@ -207,7 +243,7 @@ def test_tolerance_is_half_a_point(cases):
     exact = _row(cases, "11_15", "now")["percent"]
     assert check_involvement(exact + 0.49, cases, age_band="11_15")
     assert not check_involvement(exact + 0.51, cases, age_band="11_15")
-    assert teaching.TOLERANCE_POINTS == 0.5
+    assert TOLERANCE_POINTS == 0.5
 
 
 def test_an_answer_as_a_one_element_series_is_read(cases):
@@ -259,6 +295,11 @@ def test_teaching_never_loads_real_data_even_when_scr_data_points_at_it(
     cases = teaching_cases(period="2011-14")
     assert cases.attrs["synthetic"] and len(cases) > len(real)
     assert "ignore" in capsys.readouterr().out
+
+
+def test_teaching_cases_refuses_an_unknown_period():
+    with pytest.raises(ValueError, match="2011-14, 2014-17"):
+        teaching_cases(period="1999-02")
 
 
 def test_real_data_is_refused_with_a_plain_message(valid_frame, write_csv):

@@ -1,15 +1,23 @@
 """Practice messages: every coded theme is mapped, counts are right, qualitative ones say so."""
 
+import re
+from dataclasses import MISSING, fields
+
 import pandas as pd
 import pytest
+import yaml
 
 from analysis import load_cases
 from analysis.casedata.codebook import PERIODS, load_codebook
 from analysis.chapters.themes import (
     MESSAGES,
+    MESSAGES_FILE,
     QUALITATIVE,
+    SOURCE,
     THEME_PREFIX,
+    Message,
     closed_too_soon_measures,
+    load_messages,
     message_for,
     messages_table,
     theme_table,
@@ -17,6 +25,8 @@ from analysis.chapters.themes import (
 )
 from analysis.paths import PUBLISHED_DIR
 from analysis.reference.published import load_published
+from analysis.stats.measures import MEASURES
+from analysis.stats.tables import INVOLVEMENT_MEASURES
 
 THEMES = [m.variable for m in MESSAGES]
 
@@ -81,6 +91,60 @@ def test_messages_are_unique_and_point_at_final_report_variables():
     assert message_for("theme_hanging_back").key == "hanging_back"
     with pytest.raises(KeyError):
         message_for("theme_unknown")
+
+
+def test_messages_file_loads_and_every_message_is_complete():
+    raw = yaml.safe_load(MESSAGES_FILE.read_text(encoding="utf-8"))
+    assert raw["source"] == SOURCE and SOURCE.startswith("Blog summary")
+    assert load_messages() == (SOURCE, MESSAGES)
+    required = [f.name for f in fields(Message) if f.default is MISSING]
+    codebook = load_codebook()
+    published = load_published().set_index("figure_id")
+    for entry, message in zip(raw["messages"], MESSAGES, strict=True):
+        for name in required:
+            assert entry.get(name), (message.key, name)
+        assert all(isinstance(h, str) and h for h in message.headings)
+        # Each tied measure exists: a published figure of a registered measure, or none
+        # (qualitative); other measures name a table measure or a codebook code.
+        for figure_id in message.related_figures:
+            assert published.loc[figure_id, "measure"] in MEASURES, (message.key, figure_id)
+        assert message.qualitative == (not message.related_figures)
+        for other in message.other_measures:
+            column, code = other.split(": ")
+            if column == "involvement_now_vs_ever":
+                assert code in INVOLVEMENT_MEASURES, other
+            else:
+                assert code in codebook[column].codes, other
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"wording": None}, "no wording"),
+        ({"wording": " "}, "wording must be text"),
+        ({"headings": []}, "at least one heading"),
+        ({"headings": "One heading"}, "headings must be a list of text"),
+        ({"related_figures": [1]}, "related_figures must be a list of text"),
+        ({"measure": "x"}, "unknown field 'measure'"),
+    ],
+)
+def test_an_incomplete_message_is_refused_by_name(change, problem, tmp_path):
+    entry = {
+        "key": "k",
+        "label": "L",
+        "variable": "theme_k",
+        "headings": ["H"],
+        "wording": "W",
+        "pages_cited": "pg 1",
+        **change,
+    }
+    path = tmp_path / "themes.yaml"
+    path.write_text(yaml.safe_dump({"source": "S", "messages": [entry]}), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"message 1 \(k\): .*" + re.escape(problem)):
+        load_messages(path)
+    path.write_text(yaml.safe_dump({"messages": [entry]}), encoding="utf-8")
+    with pytest.raises(ValueError, match="needs a source"):
+        load_messages(path)
 
 
 def test_qualitative_messages_are_flagged():

@@ -18,6 +18,26 @@ from analysis.errors import InvalidCaseDataError
 from analysis.paths import EXAMPLES_DIR, SYNTHETIC_DIR, data_override
 
 
+def known_period(period: str) -> str:
+    """Return ``period`` if the codebook knows it; otherwise refuse, naming the known ones."""
+    if period not in PERIODS:
+        raise ValueError(f"unknown review period {period!r}; choose one of {', '.join(PERIODS)}")
+    return period
+
+
+def synthetic_path(period: str) -> Path:
+    """The shipped synthetic case file of a review period (``data/synthetic/``).
+
+    The one place the file name is made: the generator writes it, teaching and tests read it.
+
+    Raises
+    ------
+    ValueError
+        ``period`` is not a review period of the codebook.
+    """
+    return SYNTHETIC_DIR / f"synthetic_cases_{known_period(period)}.csv"
+
+
 def default_paths() -> list[Path]:
     """The shipped case files: the synthetic datasets, else the small example file."""
     synthetic = sorted(SYNTHETIC_DIR.glob("synthetic_cases_*.csv"))
@@ -116,8 +136,8 @@ def load_cases(path: Path | str | None = None, period: str | None = None) -> pd.
     >>> cases["review_period"].eq("2011-14").all()
     np.True_
     """
-    if period is not None and period not in PERIODS:
-        raise ValueError(f"unknown review period {period!r}; choose one of {', '.join(PERIODS)}")
+    if period is not None:
+        known_period(period)
     if path is None:
         override = data_override()
         paths = [override] if override else default_paths()

@@ -3,7 +3,8 @@
 *Pathways to harm, pathways to protection* (2011-14) states its main practice messages in
 words: cases closed too soon, professionals hanging back, uncertainty about thresholds, the
 child's and the family's voice, workloads. The codebook gives each a ``theme_*`` variable so a
-coder can record whether a review raises it. :data:`MESSAGES` is the mapping, as data:
+coder can record whether a review raises it. :data:`MESSAGES` is the mapping, read from the
+data file ``themes.yaml`` beside this module (edit the wording there):
 
 message -> coded measure -> whether any published statistic bears on it -> source wording.
 
@@ -26,19 +27,16 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
+from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from analysis.casedata.codebook import Codebook, load_codebook
 from analysis.reference.published import figure, stated
 from analysis.stats.tables import involvement_now_vs_ever, proportion_table, yes_share_table
 
-#: Where the messages' wording comes from (a secondary summary, not the report itself).
-SOURCE = (
-    "Blog summary of the 2011-14 triennial analysis, 11 July 2016 (secondary summary; URL not "
-    "recorded; the report pages it cites are unverified)"
-)
 #: Prefix of the codebook's practice-theme variables.
 THEME_PREFIX = "theme_"
 QUALITATIVE = "qualitative: no statistic in the sources"
@@ -48,6 +46,8 @@ RELATED = "related statistics published; the theme's own rate is not"
 @dataclass(frozen=True)
 class Message:
     """One practice message of the report and the coded measure that speaks to it.
+
+    One entry of ``themes.yaml``; its lists become tuples.
 
     Attributes
     ----------
@@ -93,82 +93,76 @@ class Message:
         return QUALITATIVE if self.qualitative else RELATED
 
 
-MESSAGES: tuple[Message, ...] = (
-    Message(
-        key="closed_too_soon",
-        label="Case closed or stepped down too soon",
-        variable="theme_case_closed_too_soon",
-        headings=("Cases are being closed too soon",),
-        wording="The report identified how, while less than half of children involved in "
-        "serious case reviews were involved with children's social care at the time of the "
-        "incident or abuse, almost two-thirds had at some point been involved with children's "
-        "social care. \"It is apparent that many of these children's cases had either been "
-        "closed too soon or lacked the ongoing support services and monitoring that the "
-        'children and families needed."',
-        pages_cited="pg 11 & 179",
-        related_figures=("p2011_csc_current", "p2011_csc_ever"),
-        not_found=("nf_2011_case_closed",),
-        other_measures=(
-            "involvement_now_vs_ever: closed_gap",
-            "csc_status_at_incident: closed_before_incident",
-        ),
-    ),
-    Message(
-        key="hanging_back",
-        label="Professionals hung back; narrow view of responsibility",
-        variable="theme_hanging_back",
-        headings=(
-            "Social workers should be more authoritative",
-            'Professionals can have a "narrow view of their responsibility"',
-        ),
-        wording='Often professionals involved in cases "hung back expecting others to act", the '
-        "report said. Sometimes people involved in case would pass on information and consider "
-        'their responsibility ended. "Principles of authoritative practice include allowing '
-        "professionals to exercise their professional judgement in light of the circumstances "
-        'of particular cases."',
-        pages_cited="pg 16 & 177; pg 17/18 & 200",
-    ),
-    Message(
-        key="thresholds",
-        label="Uncertainty or disagreement about thresholds",
-        variable="theme_threshold_disagreement",
-        headings=("Uncertainty about thresholds",),
-        wording="Difference in perceived thresholds could lead to frustration, or even a "
-        "breakdown in effective working, the report said. It added that where the threshold "
-        'for social work involvement is not met, there could be "little analysis of risks of '
-        'harm". As a result of this, "support plans may be unclear and easily drift".',
-        pages_cited="pg 15 & 242",
-    ),
-    Message(
-        key="child_voice",
-        label="Child's voice not heard",
-        variable="theme_child_voice_not_heard",
-        headings=("The voice of the family can become lost",),
-        wording='Hearing children is dependent on "safe and trusting environments" so children '
-        "can be seen individually and speak freely. Adolescent voices are equally important "
-        "to younger children's, the report said, \"but they may struggle to express their "
-        'needs or feelings".',
-        pages_cited="pg 14 & 68 & 131",
-    ),
-    Message(
-        key="family_voice",
-        label="Family's voice lost",
-        variable="theme_family_voice_not_heard",
-        headings=("The voice of the family can become lost",),
-        wording='The report stresses that "hearing the voice of the immediate and wider '
-        'family" is as crucial as hearing the voice of the child.',
-        pages_cited="pg 14 & 68 & 131",
-    ),
-    Message(
-        key="workloads",
-        label="Workload or resource pressure",
-        variable="theme_workload_pressure",
-        headings=("Workloads are challenging services",),
-        wording='"High and unmanageable" workloads had resulted in delays to services, high '
-        "thresholds or lower quality, the report found.",
-        pages_cited="pg 17 & 190",
-    ),
-)
+#: The messages and their source, as data beside this module (shipped as package data).
+MESSAGES_FILE = Path(__file__).with_name("themes.yaml")
+
+_LIST_FIELDS = ("headings", "related_figures", "not_found", "other_measures")
+
+
+def message_problems(entry) -> list[str]:
+    """What is missing or wrong in one message's entry of ``themes.yaml`` (empty when complete).
+
+    Every field of :class:`Message` without a default must be given, as non-empty text (a
+    non-empty list of text for ``headings``); the lists may be left out; nothing else is allowed.
+    """
+    if not isinstance(entry, dict):
+        return ["not a mapping of the message's fields"]
+    known = {f.name: f for f in fields(Message)}
+    problems = [f"unknown field {name!r}" for name in entry if name not in known]
+    for name, field in known.items():
+        value = entry.get(name)
+        if value is None and field.default is MISSING:
+            problems.append(f"no {name}")
+        elif name in _LIST_FIELDS and value is not None:
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                problems.append(f"{name} must be a list of text")
+            elif name == "headings" and not value:
+                problems.append("headings must name at least one heading")
+        elif value is not None and not (isinstance(value, str) and value.strip()):
+            problems.append(f"{name} must be text")
+    return problems
+
+
+def load_messages(path: Path | str = MESSAGES_FILE) -> tuple[str, tuple[Message, ...]]:
+    """Read the practice messages and where their wording comes from.
+
+    Parameters
+    ----------
+    path : path-like
+        A YAML file with ``source`` (text) and ``messages`` (a list of :class:`Message` fields).
+
+    Returns
+    -------
+    tuple
+        The source (str) and the messages, in file order.
+
+    Raises
+    ------
+    ValueError
+        No source or no messages, or a message is incomplete (every problem is named).
+    """
+    path = Path(path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = data if isinstance(data, dict) else {}
+    source, entries = data.get("source"), data.get("messages")
+    if not isinstance(source, str) or not isinstance(entries, list) or not entries:
+        raise ValueError(f"{path.name} needs a source (text) and a list of messages")
+    problems = []
+    for number, entry in enumerate(entries, start=1):
+        name = entry.get("key", "?") if isinstance(entry, dict) else "?"
+        problems += [f"message {number} ({name}): {p}" for p in message_problems(entry)]
+    if problems:
+        raise ValueError(f"incomplete practice messages in {path.name}: " + "; ".join(problems))
+    messages = tuple(
+        Message(**{k: tuple(v) if k in _LIST_FIELDS else v for k, v in entry.items()})
+        for entry in entries
+    )
+    return source, messages
+
+
+# Read once, at import: where the wording comes from (a secondary summary, not the report
+# itself), and the messages in the report's order.
+SOURCE, MESSAGES = load_messages()
 
 
 def message_for(variable: str) -> Message:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.casedata.codebook import all_variables, load_codebook
-from analysis.paths import SYNTHETIC_DIR
+from analysis.casedata.load import synthetic_path
 
 DEFAULT_SEED = 20160707  # publication month of the 2011-14 report; any fixed value would do
 AGE_BANDS = ("under_1", "1_5", "6_10", "11_15", "16_17")
@@ -405,11 +405,6 @@ def generate(period: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     columns = [c for c in all_variables() if c in kids.columns]
     assert set(load_codebook(period).required) <= set(columns)
     return kids[columns].reset_index(drop=True)
-
-
-def synthetic_path(period: str) -> Path:
-    """Where the shipped synthetic file of a period lives (its name says synthetic)."""
-    return SYNTHETIC_DIR / f"synthetic_cases_{period}.csv"
 
 
 def write(seed: int | None = None, out_dir: Path | None = None) -> list[Path]:
