@@ -104,7 +104,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from analysis.site.builder import run
+    from analysis.site.command import run
 
     return run(args)
 
@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rerun notebooks even if unchanged")
     p.set_defaults(func=_cmd_reproduce)
 
-    from analysis.site.builder import add_arguments
+    from analysis.site.command import add_arguments
 
     p = sub.add_parser("report", help="build the static HTML report of a run (after reproduce)")
     add_arguments(p)

@@ -27,7 +27,12 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from analysis.chapters.scorecard import SCORECARD_COLUMNS, summary
 from analysis.paths import ROOT
-from analysis.site.builder import MARKER, ReportError, build_report, main
+from analysis.publish.run import FIGURE_METADATA_KEY
+from analysis.site.build import MARKER, ReportError, build_report
+from analysis.site.command import main
+from analysis.site.contents import FigureFiles, NotebookPage
+from analysis.site.layout import TEMPLATES_DIR, Site, render, stylesheet
+from analysis.site.notebook_html import make_exporter
 
 BANNER = "Synthetic data – not real cases"
 REQUIRED_PAGES = ["figures.html", "data_register.html", "assumptions.html"]
@@ -256,6 +261,36 @@ def _figures_saved(path: Path) -> list[str]:
     ]
 
 
+def _figures_recorded(path: Path) -> list[dict]:
+    """What ``Run.figure`` recorded in a notebook's outputs about the figures its cells made."""
+    cells = nbformat.read(path, as_version=4).cells
+    return [
+        output["metadata"][FIGURE_METADATA_KEY]
+        for cell in cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if FIGURE_METADATA_KEY in output.get("metadata", {})
+    ]
+
+
+def test_executed_notebooks_record_every_figure_their_cells_saved(run_dir):
+    """Each figure is recorded once, by name, with its alt text and files relative to the run."""
+    notebooks = sorted((run_dir / "outputs" / "notebooks").glob("*.ipynb"))
+    records = [record for path in notebooks for record in _figures_recorded(path)]
+    names = [record["name"] for record in records]
+    assert sorted(names) == sorted(p.stem for p in (run_dir / "figures").glob("*.png"))
+    assert sorted(names) == sorted(name for path in notebooks for name in _figures_saved(path))
+    for record in records:
+        files = record["files"]
+        assert files["png"] == f"figures/{record['name']}.png"
+        for path in files.values():
+            assert not Path(path).is_absolute() and (run_dir / path).is_file(), path
+        alt = (run_dir / files["alt"]).read_text(encoding="utf-8")
+        assert record["alt_text"] == alt.strip()
+    for path in notebooks:
+        assert str(run_dir) not in json.dumps(_figures_recorded(path)), path.name
+
+
 def test_notebook_pages_show_the_figures_their_cells_saved(report, run_dir, pages):
     figures = {p.stem for p in (run_dir / "figures").glob("*.png")}
     for nb_path in sorted((run_dir / "outputs" / "notebooks").glob("*.ipynb")):
@@ -264,6 +299,8 @@ def test_notebook_pages_show_the_figures_their_cells_saved(report, run_dir, page
         saved = set(_figures_saved(nb_path)) & figures
         assert saved, f"{nb_path.name} saves no figure?"
         assert saved <= shown, f"{nb_path.name}: not shown {sorted(saved - shown)}"
+        recorded = {record["name"] for record in _figures_recorded(nb_path)}
+        assert recorded == saved, nb_path.name
         assert "<Figure size" not in page.text, nb_path.name
         assert not page.all("script"), f"{nb_path.name}: scripts in the page"
         assert (report / "notebooks" / nb_path.name).is_file()
@@ -319,6 +356,16 @@ PNG_1X1 = base64.b64decode(
 )
 
 
+def _record(name: str) -> dict:
+    """The metadata ``Run.figure`` gives the output showing figure ``name``."""
+    suffixes = {"png": ".png", "svg": ".svg", "csv": ".csv", "alt": ".alt.txt"}
+    return {
+        "name": name,
+        "alt_text": "A single pixel, <standing> in for a chart.",
+        "files": {kind: f"figures/{name}{suffix}" for kind, suffix in suffixes.items()},
+    }
+
+
 def _fake_run(root: Path, dataset: str = "SYNTHETIC DATA") -> Path:
     """A run with a two-row scorecard, one figure and one executed notebook."""
     (root / "outputs" / "notebooks").mkdir(parents=True)
@@ -366,20 +413,107 @@ def _fake_run(root: Path, dataset: str = "SYNTHETIC DATA") -> Path:
     nb = new_notebook(
         cells=[
             new_markdown_cell("# 1. A fake chapter\n\nSome *text*."),
+            # the cell's code does not name the figure: only the output's metadata says it
             new_code_cell(
-                'fig = make()\nrun.figure(\n    fig,\n    "01_fake",\n    data=d,\n)',
+                "chart_of(cases)",
                 outputs=[
                     new_output(
                         "execute_result",
                         data={"text/plain": "<Figure size 800x400 with 1 Axes>"},
+                        metadata={FIGURE_METADATA_KEY: _record("01_fake")},
                         execution_count=1,
                     )
                 ],
             ),
+            # and naming a figure in code without showing it pairs nothing
+            new_code_cell('run.figure(fig, "01_fake", data=d);', outputs=[]),
         ]
     )
     nbformat.write(nb, root / "outputs" / "notebooks" / "01_fake.ipynb")
     return root
+
+
+TEMPLATES = sorted(p.name for p in TEMPLATES_DIR.glob("*.html.j2"))
+#: Rendered by nbconvert's Jinja environment, not the report's (tested on its own below).
+NBCONVERT_TEMPLATE = "notebook.html.j2"
+
+
+def _template_context(tmp_path: Path) -> dict:
+    """Everything any of the report's templates may ask for, with text that needs escaping."""
+    from analysis.site.pages import scorecard_rows
+
+    scorecard = pd.read_csv(_fake_run(tmp_path / "run") / "outputs" / "scorecard.csv")
+    computable, not_computable = scorecard_rows(scorecard.fillna({"statement": ""}))
+    fig = FigureFiles(
+        name="01_fake",
+        png=Path("01_fake.png"),
+        svg=None,
+        csv=Path("01_fake.csv"),
+        alt_file=Path("01_fake.alt.txt"),
+        alt="Bars <b>& lines</b>",
+        title="A <fake> chart",
+        size=(1600, 800),
+    )
+    nb = NotebookPage(Path("01_fake.ipynb"), "1. <Fake>", "1 Fake", errors=1, figures=["01_fake"])
+    return {
+        "site": Site(["SYNTHETIC DATA"], [nb]),
+        "current": "index.html",
+        "title": "Title <x>",
+        "css": stylesheet(),
+        "summary": ["2 of 3 <reproduced>", "more"],
+        "computable": computable,
+        "not_computable": not_computable,
+        "figure_counts": {nb.page: 1},
+        "n_figures_total": 1,
+        "tables": ["a&b.csv"],
+        "figures": [fig],
+        "groups": [
+            {"chapter": "01", "notebook": nb, "figures": [fig]},
+            {"chapter": "02", "notebook": None, "figures": [fig]},
+            {"chapter": "", "notebook": None, "figures": [fig]},
+        ],
+        "fig": fig,
+        "in_gallery": True,
+        "source": Path("docs/missing.md"),
+        "content": None,
+        "kit_path": "docs/missing.md",
+        "page": nb,
+    }
+
+
+@pytest.mark.parametrize("name", [t for t in TEMPLATES if t != NBCONVERT_TEMPLATE])
+def test_every_template_renders_and_escapes_what_it_is_given(name, tmp_path):
+    html = str(render(name, **_template_context(tmp_path)))
+    for raw in ("<x>", "<b>& lines</b>", "<fake>", "<Fake>", "<reproduced>", "a&b.csv"):
+        assert raw not in html, f"{name}: {raw!r} not escaped"
+    if name in {"home.html.j2", "gallery.html.j2", "document.html.j2", "page.html.j2"}:
+        page = tmp_path / "page.html"
+        page.write_text(html, encoding="utf-8")
+        parsed = Page(page)
+        assert parsed.all("html")[0]["lang"] == "en" and parsed.all("main"), name
+        assert "Title <x> – SCR reproduction kit" in html.replace("&lt;", "<").replace("&gt;", ">")
+        assert BANNER in parsed.text and ":root" in "".join(parsed.css), name
+
+
+def test_the_notebook_template_renders_in_nbconvert_without_scripts(tmp_path):
+    assert NBCONVERT_TEMPLATE in TEMPLATES
+    nb = new_notebook(cells=[new_markdown_cell("# 1. A chapter"), new_code_cell("1 + 1")])
+    resources = {
+        "metadata": {"name": "A chapter"},
+        "scr_css": ".scr-test { color: red; }",
+        "scr_header": "<header>HEADER</header>",
+        "scr_intro": "<p>INTRO</p>",
+        "scr_footer": "<footer>FOOTER</footer>",
+    }
+    body, _ = make_exporter().from_notebook_node(nb, resources=resources)
+    path = tmp_path / "nb.html"
+    path.write_text(body, encoding="utf-8")
+    page = Page(path)
+    assert ".scr-test" in "".join(page.css)
+    assert [t for t, _ in page.tags].count("main") == 1
+    assert page.text.index("HEADER") < page.text.index("INTRO") < page.text.index("1. A chapter")
+    assert page.text.index("1. A chapter") < page.text.index("FOOTER")
+    assert not page.all("script") or all(not s.get("src") for s in page.all("script"))
 
 
 def test_a_run_without_a_scorecard_is_refused_with_advice(tmp_path):
@@ -391,7 +525,7 @@ def test_a_run_without_a_scorecard_is_refused_with_advice(tmp_path):
 def test_a_cell_that_saved_a_figure_shows_it_instead_of_its_repr(tmp_path):
     index = build_report(_fake_run(tmp_path / "run"), tmp_path / "site")
     page = Page(index.parent / "01_fake.html")
-    [img] = page.all("img")
+    [img] = page.all("img")  # once: by the recorded output, not by the code naming it
     assert img["src"] == "figures/01_fake.png"
     assert img["alt"] == "A single pixel, <standing> in for a chart."
     assert "<Figure size" not in page.text
@@ -401,6 +535,7 @@ def test_a_cell_that_saved_a_figure_shows_it_instead_of_its_repr(tmp_path):
     assert (index.parent / MARKER).is_file()
     text = Page(index).text
     assert "45.0% (9 of 20)" in text and "−5.0" in text and "✓ Reproduced" in text
+    assert "1 figure ·" in text
     assert BANNER in text
 
 

@@ -1,15 +1,19 @@
 """The notebook runner: skips what the data cannot support, and does not redo unchanged work."""
 
+import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_notebook
 
 from analysis.casedata.load import synthetic_path
 from analysis.pipeline.reproduce import (
     CACHE_FILE,
     chapter_notebooks,
+    execute_notebook,
     inputs_fingerprint,
     required_periods,
     run_all,
 )
+from analysis.publish.run import FIGURE_METADATA_KEY
 
 SCORECARD = next(p for p in chapter_notebooks() if p.name.startswith("08_"))
 TWO_PERIODS = next(p for p in chapter_notebooks() if p.name.startswith("07_"))
@@ -46,3 +50,42 @@ def test_unchanged_notebook_and_inputs_are_not_executed_again(tmp_path, monkeypa
     changed = run_all([SCORECARD], out_dir=out, fingerprint="b", progress=messages.append)
     assert changed[0].ok and not changed[0].cached
     assert any("[cached]" in m for m in messages)
+
+
+@pytest.mark.notebooks
+def test_the_runner_records_which_figure_each_cell_made(tmp_path, monkeypatch):
+    """A figure saved by a helper, in a cell that never names it, is recorded in the output's
+    metadata (name, alt text, files relative to the run's folder), with no path of this machine.
+    """
+    monkeypatch.setenv("SCR_OUTPUT_DIR", str(tmp_path / "run"))
+    helper = (
+        "import pandas as pd\n"
+        "from matplotlib.figure import Figure\n"
+        "from analysis import load_cases\n"
+        "from analysis.publish.run import Run\n"
+        "run = Run(load_cases())\n"
+        "def draw(part):\n"
+        "    data = pd.DataFrame({'label': ['a', 'b'], 'count': [1, 2]})\n"
+        "    fig = Figure()\n"
+        "    fig.subplots().bar(data['label'], data['count'])\n"
+        "    return run.figure(fig, '99_' + part, data=data, alt_text='Two bars.')"
+    )
+    source = tmp_path / "helper.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(helper), new_code_cell("draw('x')")]), source)
+    result = execute_notebook(source, tmp_path / "executed")
+    assert result.ok, result.error
+    executed = nbformat.read(tmp_path / "executed" / "helper.ipynb", as_version=4)
+    [output] = executed.cells[1].outputs
+    assert "image/png" in output["data"]
+    record = output["metadata"][FIGURE_METADATA_KEY]
+    assert record["name"] == "99_x"
+    assert record["files"] == {
+        kind: f"figures/99_x{suffix}"
+        for kind, suffix in [("png", ".png"), ("svg", ".svg"), ("csv", ".csv"), ("alt", ".alt.txt")]
+    }
+    run_root = tmp_path / "run"
+    assert all((run_root / path).is_file() for path in record["files"].values())
+    assert record["alt_text"] == (run_root / record["files"]["alt"]).read_text().strip()
+    assert record["alt_text"].startswith("Two bars.")
+    text = (tmp_path / "executed" / "helper.ipynb").read_text(encoding="utf-8")
+    assert str(tmp_path) not in text

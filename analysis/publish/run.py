@@ -19,6 +19,8 @@ from analysis.paths import ROOT
 from analysis.publish.disclosure import THRESHOLD, protect, unprotected_small_counts
 
 OUTPUT_ENV_VAR = "SCR_OUTPUT_DIR"
+#: Key of the output metadata that says which saved figure a notebook output shows.
+FIGURE_METADATA_KEY = "scr_figure"
 RUNS_DIR = ROOT / "runs"
 FLOAT_DECIMALS = 4
 _FROM_ATTRS = object()
@@ -127,7 +129,9 @@ class Run:
         """Save a figure in the house style (PNG, SVG, plotted data, alt text), stamped.
 
         Returns the stamped figure, so a notebook cell ending with this call shows it (as the
-        saved PNG); the paths written are in ``fig.saved_paths``.
+        saved PNG); the paths written are in ``fig.saved_paths``. The output showing it carries
+        metadata ``{"scr_figure": {"name", "alt_text", "files"}}`` (files relative to the run's
+        folder), so the report can tell which figure each cell made without reading its code.
         """
         from analysis.charts.figures import save_figure
 
@@ -149,4 +153,38 @@ class Run:
         # on an Agg canvas, not through pyplot, so Jupyter has no image of its own)
         png = fig.saved_paths["png"]
         fig._repr_png_ = png.read_bytes
+        record = {
+            FIGURE_METADATA_KEY: figure_record(name, fig.saved_paths, self.figures_dir.parent)
+        }
+        # Metadata only: IPython merges it with the PNG and text reprs into one output
+        fig._repr_mimebundle_ = lambda include=None, exclude=None: ({}, record)
         return fig
+
+
+def figure_record(name: str, paths: dict[str, Path], root: Path) -> dict:
+    """What a notebook output records about a saved figure: name, alt text, files.
+
+    Parameters
+    ----------
+    name : str
+        The figure's name (its files' stem).
+    paths : dict
+        The files written, by kind (``png``, ``svg``, ``csv``, ``alt``), as ``save_figure``
+        returns them.
+    root : path
+        The run's folder; the files are recorded relative to it (POSIX separators), so no
+        path of the user's machine is written into an executed notebook.
+
+    Returns
+    -------
+    dict
+        ``{"name": ..., "alt_text": ..., "files": {kind: relative path}}``.
+    """
+    alt = paths.get("alt")
+    return {
+        "name": name,
+        "alt_text": alt.read_text(encoding="utf-8").strip() if alt else "",
+        "files": {
+            kind: Path(os.path.relpath(path, root)).as_posix() for kind, path in paths.items()
+        },
+    }

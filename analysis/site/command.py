@@ -1,0 +1,72 @@
+"""``python -m analysis report``: build the static HTML report of a run from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analysis.site.build import ReportError, build_report
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The options of ``python -m analysis report`` (for :mod:`analysis.cli`)."""
+    parser.add_argument(
+        "--data",
+        type=Path,
+        metavar="FILE",
+        help="the case file a run was made from: report on its run (runs/<dataset>/)",
+    )
+    parser.add_argument(
+        "--run",
+        type=Path,
+        metavar="DIR",
+        help="the run folder holding outputs/ and figures/ (default: $SCR_OUTPUT_DIR, else the "
+        "repository)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="folder to write the report to (default: <run>/report)",
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the report from parsed arguments; return the exit code (0 built, 1 not)."""
+    from analysis.errors import CaseDataError
+
+    run_dir = args.run
+    if run_dir is None and args.data is not None:
+        from analysis.casedata.load import load_cases
+        from analysis.publish.run import run_root
+
+        try:
+            run_dir = run_root(load_cases(args.data))
+        except CaseDataError as exc:
+            print(f"cannot tell which run {args.data} made: {exc}", file=sys.stderr)
+            return 1
+    try:
+        index = build_report(run_dir, args.out)
+    except ReportError as exc:
+        print(f"report not built: {exc}", file=sys.stderr)
+        return 1
+    print(f"Report written to {index.parent}\nOpen {index.as_uri()} in a browser.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis report [--data FILE | --run DIR] [--out DIR]``; return exit code."""
+    parser = add_arguments(
+        argparse.ArgumentParser(
+            prog="python -m analysis report",
+            description="Build a static HTML report of a run (after `python -m analysis "
+            "reproduce`): scorecard, notebooks, figures, data register and assumptions.",
+        )
+    )
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
