@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
-from analysis.charts.figures import bar_percent
+from analysis.charts import bar_percent
 from analysis.paths import NOTEBOOKS_DIR
 from analysis.publish.disclosure import protect
 from analysis.publish.run import Run

@@ -12,9 +12,7 @@ from analysis.chapters.trends import (
     PUBLIC_STATISTICS_LABEL,
     activity_index_yearly,
     activity_yearly,
-    analyses_figure,
     analyses_table,
-    backdrop_figure,
     ofsted_yearly,
     period_window,
     population_series,
@@ -26,7 +24,8 @@ from analysis.chapters.trends import (
     window_mean,
     window_years,
 )
-from analysis.charts.figures import GID_STAMP, SYNTHETIC_STAMP
+from analysis.charts.chapter_trends import analyses_figure
+from analysis.charts.style import GID_STAMP, SYNTHETIC_STAMP
 from analysis.paths import PUBLISHED_DIR
 from analysis.reference.context import yearly
 from analysis.reference.published import figure, load_published
@@ -240,10 +239,3 @@ def test_public_statistics_run_stamps_public_statistics(tmp_path, monkeypatch):
     assert stamp.get_text() == f"Data: {PUBLIC_STATISTICS_LABEL}"
     alt = paths["alt"].read_text(encoding="utf-8")
     assert "synthetic" not in alt.lower() and SYNTHETIC_STAMP not in alt
-
-
-def test_backdrop_figure_names_the_gaps():
-    fig = backdrop_figure(activity_index_yearly(), reviews_against_activity(), title="T")
-    texts = [t.get_text() for t in fig.axes[0].texts]
-    assert any("no review" in t and "2005-07" in t for t in texts)
-    assert any("series break" in t for t in texts)

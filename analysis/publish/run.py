@@ -129,7 +129,7 @@ class Run:
         Returns the stamped figure, so a notebook cell ending with this call shows it (as the
         saved PNG); the paths written are in ``fig.saved_paths``.
         """
-        from analysis.charts.figures import save_figure
+        from analysis.charts.save import save_figure
 
         if self.protected and not unprotected_small_counts(data).empty:
             raise DisclosureError(
