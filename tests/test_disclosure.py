@@ -90,7 +90,7 @@ def test_run_on_real_data_protects_tables_and_refuses_unprotected_figure_data(
     written = pd.read_csv(tmp_path / "outputs" / "t.csv")
     assert written["count"].isna().all() and (written["count_marker"] == "c").all()
     assert (tmp_path / "outputs" / "DISCLOSURE.txt").exists()
-    from analysis.charts.figures import bar_percent
+    from analysis.charts import bar_percent
 
     fig = bar_percent(table[table["review_period"] == "2011-14"], "label", "percent", title="t")
     with pytest.raises(DisclosureError):

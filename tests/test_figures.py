@@ -1,4 +1,4 @@
-"""House style, plot functions and the deterministic saver in ``analysis.charts.figures``."""
+"""House style, generic plots and the deterministic saver of ``analysis.charts``."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 from matplotlib.container import ErrorbarContainer
 from matplotlib.figure import Figure
 
-from analysis.charts import figures
-from analysis.charts.figures import (
+from analysis.charts import (
     PALETTE,
+    RC_PARAMS,
     SYNTHETIC_STAMP,
     bar_percent,
     grouped_bar_percent,
@@ -26,6 +26,8 @@ from analysis.charts.figures import (
     save_figure,
     stamp_figure,
 )
+from analysis.charts import save as save_module
+from analysis.charts.style import FIG_WIDTH, SAVE_DPI
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -86,7 +88,7 @@ def test_palette_is_the_analysis_function_palette():
 def test_house_style_sets_deterministic_svg_and_restores_rcparams():
     before = mpl.rcParams["svg.hashsalt"]
     with house_style():
-        assert mpl.rcParams["svg.hashsalt"] == figures.RC_PARAMS["svg.hashsalt"]
+        assert mpl.rcParams["svg.hashsalt"] == RC_PARAMS["svg.hashsalt"]
         assert mpl.rcParams["svg.hashsalt"] is not None
         assert mpl.rcParams["svg.fonttype"] == "path"
         assert mpl.rcParams["axes.spines.top"] is False
@@ -141,7 +143,7 @@ def test_png_is_saved_at_200_dpi(tmp_path):
 
     paths = draw_and_save(tmp_path)
     with Image.open(paths["png"]) as image:
-        assert image.size[0] == pytest.approx(figures.FIG_WIDTH * figures.SAVE_DPI, abs=2)
+        assert image.size[0] == pytest.approx(FIG_WIDTH * SAVE_DPI, abs=2)
         assert "Software" not in image.info
 
 
@@ -280,7 +282,7 @@ def test_save_figure_closes_a_pyplot_figure(tmp_path):
 
 
 def test_default_out_dir_is_figures_dir(monkeypatch, tmp_path):
-    monkeypatch.setattr(figures, "FIGURES_DIR", tmp_path / "figures")
+    monkeypatch.setattr(save_module, "FIGURES_DIR", tmp_path / "figures")
     fig = bar_percent(age_table(), "age_group", "children_percent", title="Age")
     paths = save_figure(fig, "default", data=age_table(), alt_text="a", label="x")
     assert paths["png"] == tmp_path / "figures" / "default.png"

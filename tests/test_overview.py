@@ -2,29 +2,27 @@
 
 import numpy as np
 import pytest
-from matplotlib.colors import to_hex
 
 from analysis import load_cases
 from analysis.casedata.codebook import load_codebook
+from analysis.chapters.children import (
+    age_share_points,
+    age_share_series,
+)
 from analysis.chapters.overview import (
     CHILDREN_COMPARISONS,
     OUTCOME_GROUPS,
     OVERVIEW_COMPARISONS,
     Comparison,
-    age_share_figure,
-    age_share_points,
-    age_share_series,
-    death_categories_figure,
     death_category_table,
     death_group_table,
-    mark_period_averages,
     outcome_group,
     preliminary_death_split,
+    published_averages,
     published_rows,
     recomputed_vs_published,
     reviews_by_year_and_group,
 )
-from analysis.charts.figures import PALETTE, line_series
 from analysis.reference.published import figure
 from analysis.stats.measures import reviews
 
@@ -169,55 +167,6 @@ def test_age_series_keeps_published_and_recomputed_apart(by_period):
     assert (recomputed["figure_id"] == "").all()
 
 
-def test_age_figure_never_joins_the_recomputed_value_to_a_line(by_period):
-    series = age_share_series({"2011-14": by_period["2011-14"]}, recomputed_label="TEST")
-    fig = age_share_figure(series, title="t")
-    ax = fig.axes[0]
-    recomputed = series.query("kind == 'recomputed' and share == 'age_under_1'")["percent"].item()
-    for line in ax.get_lines():
-        ys = np.asarray(line.get_ydata(), dtype=float)
-        if np.isclose(ys, recomputed).any():
-            assert len(ys) == 1 and line.get_markerfacecolor() == "white"
-    texts = " ".join(t.get_text() for t in ax.texts)
-    assert "not published" in texts and "TEST" in texts
-    # the adolescent share is published for 2011-14, so its recomputed value is not drawn
-    adolescent = series.query("kind == 'recomputed' and share == 'age_11_17'")["percent"].item()
-    assert not any(
-        np.isclose(np.asarray(line.get_ydata(), dtype=float), adolescent).any()
-        and line.get_markerfacecolor() == "white"
-        for line in ax.get_lines()
-    )
-
-
-def test_period_averages_are_marked_over_their_own_years(both, by_period):
-    yearly = reviews_by_year_and_group(both)
-    compared = recomputed_vs_published(by_period, OVERVIEW_COMPARISONS)
-    per_year = compared[compared["measure"].str.endswith("_per_year")]
-    fig = line_series(yearly, "incident_year", "reviews_count", "outcome_group_label", title="t")
-    fig = mark_period_averages(fig, yearly, per_year)
-    ax = fig.axes[0]
-    segments = [c for c in ax.collections if c.get_gid() == "reference-marker"]
-    assert len(segments) == len(per_year)
-    spans = sorted(tuple(np.round(s.get_segments()[0][:, 0], 2)) for s in segments)
-    assert spans == [(-0.2, 2.2), (-0.2, 2.2), (2.8, 5.2), (2.8, 5.2)]
-    labels = [t.get_text() for t in ax.get_xticklabels()]
-    assert any("2011-14 analysis" in t for t in labels)
-
-
-def test_death_category_bars_are_coloured_by_group(both):
-    table = death_category_table(both)
-    shown = table[(table["review_period"] == "2011-14") & (table["count"] > 0)]
-    fig = death_categories_figure(shown, title="t")
-    ax = fig.axes[0]
-    colours = [to_hex(bar.get_facecolor()) for bar in ax.patches]
-    expected = {
-        "death_directly_caused": PALETTE[0],
-        "death_related_not_directly_caused": PALETTE[1],
-    }
-    assert colours == [expected[g].lower() for g in shown["outcome_group"]]
-    assert sum(OUTCOME_GROUPS["death_directly_caused"] in t.get_text() for t in ax.texts) == 1
-
-
 def test_preliminary_split_is_arithmetic_on_published_counts():
     table = preliminary_death_split()
     counts = [figure(f)["value"] for f in table["figure_id"]]
@@ -241,3 +190,11 @@ def test_points_drawn_leave_out_recomputed_values_that_are_published(by_period):
     recomputed = points[points["kind"] == "recomputed"]
     assert list(recomputed["share"]) == ["age_under_1"]
     assert (points["kind"] == "published").sum() == (series["kind"] == "published").sum()
+
+
+def test_published_averages_keep_the_per_year_measures_with_their_values(by_period):
+    compared = recomputed_vs_published(by_period, OVERVIEW_COMPARISONS)
+    averages = published_averages(compared)
+    assert set(averages["measure"]) == {"deaths_per_year", "serious_harm_per_year"}
+    for row in averages.itertuples():
+        assert row.published_value == figure(row.figure_id)["value"]

@@ -1,4 +1,4 @@
-"""Two periods compared: counting units, the change and its tests, the chart."""
+"""Two periods compared: counting units, the change and its tests."""
 
 import math
 
@@ -16,7 +16,6 @@ from analysis.chapters.periods import (
     compare_periods,
     count_share,
     counts_a_year,
-    difference_figure,
     holm,
     mark_synthetic_differences,
     period_shares,
@@ -150,10 +149,3 @@ def test_counts_a_year_are_count_over_years(shipped):
     table = counts_a_year(shipped)
     assert set(table["review_period"]) == {"2011-14", "2014-17"}
     assert np.allclose(table["per_year"] * table["years"], table["reviews_count"])
-
-
-def test_difference_figure_draws_one_row_per_measure(example):
-    table = compare_periods(example)
-    fig = difference_figure(table, title="A title")
-    ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == list(table["label"])

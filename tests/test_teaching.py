@@ -12,7 +12,7 @@ import pytest
 import yaml
 from nbclient import NotebookClient
 
-from analysis.charts.figures import bar_percent
+from analysis.charts import bar_percent
 from analysis.paths import NOTEBOOKS_DIR
 from analysis.publish.disclosure import protect
 from analysis.publish.run import Run

@@ -6,28 +6,31 @@ import pandas as pd
 import pytest
 
 from analysis import load_cases
+from analysis.chapters.activity import (
+    activity_index_yearly,
+    activity_yearly,
+    ofsted_yearly,
+    reviews_against_activity,
+    reviews_per_enquiries,
+)
 from analysis.chapters.trends import (
     ACTIVITY_SERIES,
     BASE_PERIOD,
-    PUBLIC_STATISTICS_LABEL,
-    activity_index_yearly,
-    activity_yearly,
-    analyses_figure,
     analyses_table,
-    backdrop_figure,
-    ofsted_yearly,
     period_window,
     population_series,
-    public_statistics_run,
     published_per_year,
     rates_per_100000,
-    reviews_against_activity,
-    reviews_per_enquiries,
     window_mean,
     window_years,
 )
-from analysis.charts.figures import GID_STAMP, SYNTHETIC_STAMP
+from analysis.charts.chapter_trends import analyses_figure
+from analysis.charts.style import GID_STAMP, SYNTHETIC_STAMP
 from analysis.paths import PUBLISHED_DIR
+from analysis.publish.run import (
+    PUBLIC_STATISTICS_LABEL,
+    public_statistics_run,
+)
 from analysis.reference.context import yearly
 from analysis.reference.published import figure, load_published
 
@@ -240,10 +243,3 @@ def test_public_statistics_run_stamps_public_statistics(tmp_path, monkeypatch):
     assert stamp.get_text() == f"Data: {PUBLIC_STATISTICS_LABEL}"
     alt = paths["alt"].read_text(encoding="utf-8")
     assert "synthetic" not in alt.lower() and SYNTHETIC_STAMP not in alt
-
-
-def test_backdrop_figure_names_the_gaps():
-    fig = backdrop_figure(activity_index_yearly(), reviews_against_activity(), title="T")
-    texts = [t.get_text() for t in fig.axes[0].texts]
-    assert any("no review" in t and "2005-07" in t for t in texts)
-    assert any("series break" in t for t in texts)

@@ -1,14 +1,12 @@
 """The overview and the children: outcomes by year, categories of death and age shares, each set
 beside what was published.
 
-Notebooks 01 and 02 need a few things :mod:`analysis.stats.tables` does not give:
-reviews by incident
-year split into the report's three outcome groups (deaths directly caused, deaths related but
-not directly caused, serious harm); the categories of death with the group each belongs to;
-recomputed measures beside the published figures they answer (with the calibration each was
-built to, so a match on synthetic data is read for what it is); and the published series of
-under-one and adolescent shares across the national analyses, where the recomputed value is
-kept apart from the published ones.
+Notebooks 01 and 02 need a few things :mod:`analysis.stats.tables` does not give: reviews by
+incident year split into the report's three outcome groups (deaths directly caused, deaths
+related but not directly caused, serious harm); the categories of death with the group each
+belongs to; and recomputed measures beside the published figures they answer (with the
+calibration each was built to, so a match on synthetic data is read for what it is). The age
+shares across the national analyses are in :mod:`analysis.chapters.children`.
 
 Published values are never typed here: they are read by ``figure_id`` from
 ``data/published/`` (:func:`analysis.reference.published.figure`).
@@ -28,19 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from analysis.casedata.codebook import load_codebook
-from analysis.charts.figures import (
-    MUTED_COLOUR,
-    PALETTE,
-    SIZE_LABEL,
-    SIZE_NOTE,
-    bar_percent,
-    house_style,
-    new_figure,
-)
-from analysis.reference.context import analyses_series
 from analysis.reference.published import figure, stated
 from analysis.stats.compare import agrees
 from analysis.stats.inference import wilson_interval
@@ -103,25 +90,6 @@ OVERVIEW_COMPARISONS = (
 
 #: Notebook 02: the one age share published for 2011-14.
 CHILDREN_COMPARISONS = (Comparison("2011-14", "age_11_17_percent", "p2011_age_11_17"),)
-
-#: Published age shares across the national analyses: share -> figure_ids. "Over 11" (2003-05)
-#: is worded differently from "11-17" and is kept as its own share; the earlier 11-17 range
-#: ("22-25% in previous reviews") names no period and is kept apart (see :func:`age_share_series`).
-AGE_SHARE_FIGURES: dict[str, tuple[str, ...]] = {
-    "age_under_1": ("p2003_age_under_1", "p2007_age_under_1", "p2009_age_under_1"),
-    "age_11_17": ("p2011_age_11_17",),
-    "age_over_11": ("p2003_age_over_11",),
-}
-#: The earlier adolescent range, stated in the 2011-14 report without naming periods.
-EARLIER_ADOLESCENT_FIGURE = "pre2011_age_11_17"
-#: Measures recomputed for each share (none exists for the differently worded "over 11").
-AGE_SHARE_MEASURES = {"age_under_1": "age_under_1_percent", "age_11_17": "age_11_17_percent"}
-AGE_SHARE_LABELS = {
-    "age_under_1": "Under 1",
-    "age_11_17": "Aged 11 to 17",
-    "age_over_11": "'Over 11' (as worded)",
-    "age_11_17_earlier": "Aged 11 to 17, earlier analyses",
-}
 
 
 def outcome_group(cases: pd.DataFrame) -> pd.Series:
@@ -336,301 +304,22 @@ def recomputed_vs_published(
     return table
 
 
-def _period_order() -> list[str]:
-    return list(analyses_series()["review_period"])
-
-
-def age_share_series(
-    recomputed: Mapping[str, pd.DataFrame] | None = None, *, recomputed_label: str = ""
-) -> pd.DataFrame:
-    """The published under-one and adolescent shares across the analyses, and recomputed ones.
-
-    Published rows come from :data:`AGE_SHARE_FIGURES` and :data:`EARLIER_ADOLESCENT_FIGURE`;
-    recomputed rows (one per share with a measure, per period given) are marked
-    ``kind = "recomputed"`` and carry ``published_same_period``, so a figure can show them
-    only where nothing is published and never joins them to a published line.
+def published_averages(compared: pd.DataFrame) -> pd.DataFrame:
+    """The published per-year averages to mark on the yearly chart, with their values.
 
     Parameters
     ----------
-    recomputed : mapping, optional
-        Review period to loaded cases, e.g. ``{"2011-14": cases}``.
-    recomputed_label : str
-        What data the recomputed rows come from (``Run.label``, e.g. "SYNTHETIC DATA").
+    compared : DataFrame
+        From :func:`recomputed_vs_published`; rows of per-year measures of
+        :data:`MEASURE_GROUP` (``deaths_per_year``, ``serious_harm_per_year``) are kept.
 
     Returns
     -------
     DataFrame
-        ``share``, ``share_label``, ``review_period``, ``kind`` ("published" or
-        "recomputed"), ``percent`` (NaN for a stated range), ``percent_low``,
-        ``percent_high`` (the stated range, or the 95% Wilson interval of a recomputed
-        value), ``stated``, ``figure_id``, ``published_same_period`` (recomputed rows: is a
-        figure for this share and period published?), ``source``, ``statement``.
+        Those rows, plus ``published_value`` (the published figure's value).
     """
-    rows = []
-    published_keys = set()
-    for share, ids in AGE_SHARE_FIGURES.items():
-        for fid in ids:
-            fig = figure(fid)
-            published_keys.add((share, str(fig["review_period"])))
-            rows.append(_published_share(share, fid))
-    rows.append(_published_share("age_11_17_earlier", EARLIER_ADOLESCENT_FIGURE))
-    for period, cases in (recomputed or {}).items():
-        for share, measure in AGE_SHARE_MEASURES.items():
-            result = compute(measure, cases)
-            low, high = wilson_interval(result.numerator, result.denominator)
-            rows.append(
-                {
-                    "share": share,
-                    "review_period": period,
-                    "kind": "recomputed",
-                    "percent": result.value,
-                    "percent_low": 100 * float(low),
-                    "percent_high": 100 * float(high),
-                    "stated": "",
-                    "figure_id": "",
-                    "published_same_period": (share, period) in published_keys,
-                    "source": f"recomputed from {recomputed_label or 'case data'}",
-                    "statement": f"{result.numerator} of {result.denominator} children",
-                }
-            )
-    table = pd.DataFrame(rows)
-    table.insert(1, "share_label", table["share"].map(AGE_SHARE_LABELS))
-    return table
-
-
-def _published_share(share: str, figure_id: str) -> dict:
-    fig = figure(figure_id)
-    ranged = fig["relation"] == "between"
-    return {
-        "share": share,
-        "review_period": str(fig["review_period"]),
-        "kind": "published",
-        "percent": np.nan if ranged else float(fig["value"]),
-        "percent_low": float(fig["value_low"]) if ranged else np.nan,
-        "percent_high": float(fig["value_high"]) if ranged else np.nan,
-        "stated": stated(fig),
-        "figure_id": figure_id,
-        "published_same_period": True,
-        "source": str(fig["report"]),
-        "statement": str(fig["statement"]),
-    }
-
-
-def _annotate(ax, text, x, y, *, dx=0, dy=0, ha="left", va="center", colour=None, bold=True):
-    """A direct label in the house style, on a white ground so lines under it stay legible."""
-    return ax.annotate(
-        text,
-        xy=(x, y),
-        xytext=(dx, dy),
-        textcoords="offset points",
-        ha=ha,
-        va=va,
-        fontsize=SIZE_LABEL,
-        fontweight="bold" if bold else "normal",
-        color=colour or "#0B0C0C",
-        bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85),
-        zorder=5,
-    )
-
-
-def age_share_points(series: pd.DataFrame) -> pd.DataFrame:
-    """The rows of :func:`age_share_series` that :func:`age_share_figure` draws.
-
-    Every published row, and a recomputed row only where no figure is published for that share
-    and period (elsewhere it would sit on, or be confused with, the published value).
-    """
-    keep = (series["kind"] == "published") | ~series["published_same_period"].astype(bool)
-    return series[keep].reset_index(drop=True)
-
-
-def age_share_figure(series: pd.DataFrame, *, title: str, subtitle: str | None = None) -> Figure:
-    """Published under-one and adolescent shares by analysis; recomputed values kept apart.
-
-    Published values are solid markers, each labelled with its value, joined only between
-    adjacent analyses that both publish the share (a period without a figure is a gap). The
-    earlier adolescent range, which names no period, is a shaded band over the analyses before
-    2011-14. A recomputed value is drawn only where no figure is published for that share and
-    period: a hollow marker with its 95% interval and its own label, never joined to a line.
-
-    Parameters
-    ----------
-    series : DataFrame
-        From :func:`age_share_series`.
-    title, subtitle : str
-        Figure title (say the finding) and subtitle.
-    """
-    periods = _period_order()
-    points = age_share_points(series)
-    shown = points[points["review_period"].isin(periods)]
-    used = [p for p in periods if p in set(shown["review_period"])]
-    x_periods = periods[periods.index(used[0]) : periods.index(used[-1]) + 1]
-    position = {p: i for i, p in enumerate(x_periods)}
-    last_x = len(x_periods) - 1
-    colours = {"age_under_1": PALETTE[0], "age_11_17": PALETTE[1], "age_over_11": PALETTE[2]}
-
-    fig, ax = new_figure(title, subtitle, height=3.8)
-    with house_style():
-        earlier = series[series["share"] == "age_11_17_earlier"]
-        before = [p for p in x_periods if p < "2011"]
-        if not earlier.empty and before:
-            row = earlier.iloc[0]
-            x0, x1 = position[before[0]] - 0.2, position[before[-1]] + 0.2
-            ax.fill_between(
-                [x0, x1],
-                row["percent_low"],
-                row["percent_high"],
-                color=colours["age_11_17"],
-                alpha=0.25,
-                linewidth=0,
-                zorder=1,
-            )
-            text = f"{row['share_label']}: {row['stated']}"
-            _annotate(
-                ax, text, x0, row["percent_low"], dy=-3, va="top", colour=MUTED_COLOUR, bold=False
-            )
-        for share, colour in colours.items():
-            pub = shown[(shown["share"] == share) & (shown["kind"] == "published")]
-            if pub.empty:
-                continue
-            values = pub.set_index("review_period")["percent"].reindex(x_periods)
-            xs = np.arange(len(x_periods), dtype=float)
-            ax.plot(xs, values.to_numpy(dtype=float), color=colour, marker="o", zorder=3)
-            for n, (period, value) in enumerate(values.dropna().items()):
-                x = position[period]
-                previous = values.iloc[x - 1] if x else np.nan  # the adjacent analysis only
-                if n == 0:
-                    # The first point carries the share's name: above it, or left at the end.
-                    text = f"{AGE_SHARE_LABELS[share]}: {value:.0f}%"
-                    if x == last_x:
-                        _annotate(ax, text, x, value, dx=-9, ha="right", colour=colour)
-                    else:
-                        _annotate(ax, text, x, value, dy=10, va="bottom", colour=colour)
-                elif np.isnan(previous):
-                    # Starts a line after a gap: left of the point, clear of the line.
-                    _annotate(ax, f"{value:.0f}%", x, value, dx=-9, ha="right", colour=colour)
-                else:
-                    # Below a point reached from above, otherwise above: clear of the line.
-                    below = value < previous
-                    _annotate(
-                        ax,
-                        f"{value:.0f}%",
-                        x,
-                        value,
-                        dy=-10 if below else 10,
-                        ha="center",
-                        va="top" if below else "bottom",
-                        colour=colour,
-                    )
-        for row in shown[shown["kind"] == "recomputed"].itertuples():
-            x, colour = position[row.review_period], colours[row.share]
-            ax.errorbar(
-                [x],
-                [row.percent],
-                yerr=[[row.percent - row.percent_low], [row.percent_high - row.percent]],
-                fmt="o",
-                mfc="white",
-                mec=colour,
-                mew=2,
-                ms=8,
-                ecolor=colour,
-                elinewidth=1.4,
-                capsize=3.5,
-                zorder=4,
-            )
-            text = (
-                f"{row.share_label}, {row.review_period}: not published;\n"
-                f"{row.percent:.0f}% {row.source}"
-            )
-            _annotate(
-                ax,
-                text,
-                x,
-                row.percent_high,
-                dx=12,
-                dy=6,
-                ha="right",
-                va="bottom",
-                colour=colour,
-                bold=False,
-            )
-        ax.set_xticks(np.arange(len(x_periods)), x_periods)
-        ax.set_xlim(-0.35, last_x + 0.35)
-        ax.set_ylim(0, max(60.0, float(np.nanmax(shown["percent_high"].fillna(0))) * 1.25))
-        ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0f}%")
-        ax.grid(axis="y")
-        ax.set_axisbelow(True)
-        ax.spines["left"].set_visible(False)
-        ax.tick_params(axis="y", length=0)
-        ax.set_ylabel(
-            "Percentage of children", rotation=0, ha="left", va="bottom", fontsize=SIZE_NOTE
-        )
-        ax.yaxis.set_label_coords(0.0, 1.03)
-    return fig
-
-
-def mark_period_averages(fig: Figure, yearly: pd.DataFrame, averages: pd.DataFrame) -> Figure:
-    """Mark the review periods and each published per-year average on a yearly line chart.
-
-    For a chart made by :func:`analysis.charts.figures.line_series` from
-    :func:`reviews_by_year_and_group` (x = ``incident_year`` in table order). Each period is
-    named above its years, with a faint divider between periods; each published average is a
-    dashed segment over the years of the period it was compared with, labelled as stated.
-    Every year keeps its tick label (the chart has at most a few periods of three years).
-
-    Parameters
-    ----------
-    fig : Figure
-        The line chart.
-    yearly : DataFrame
-        The table it was drawn from.
-    averages : DataFrame
-        Rows of :func:`recomputed_vs_published` for per-year measures
-        (``deaths_per_year``, ``serious_harm_per_year``); others are ignored.
-    """
-    ax = fig.axes[0]
-    years = list(dict.fromkeys(yearly["incident_year"]))
-    spans = {
-        period: [years.index(y) for y in dict.fromkeys(rows["incident_year"])]
-        for period, rows in yearly.groupby("review_period", sort=False)
-    }
-    note = dict(fontsize=SIZE_NOTE, color=MUTED_COLOUR, textcoords="offset points", zorder=4)
-    with house_style():
-        # The period's name under its middle year, as a second line of the tick labels.
-        ticks = list(years)
-        for index, (period, xs) in enumerate(spans.items()):
-            if index:
-                ax.axvline(xs[0] - 0.5, color="#D9D9D9", linewidth=1.0, zorder=1)
-            middle = xs[len(xs) // 2]
-            ticks[middle] = f"{years[middle]}\n{period} analysis"
-        ax.set_xticks(range(len(years)), [t if "\n" in t else f"{t}\n" for t in ticks])
-        for row in averages.itertuples():
-            if row.measure not in MEASURE_GROUP or row.review_period not in spans:
-                continue
-            xs = spans[row.review_period]
-            value = figure(row.figure_id)["value"]
-            ax.hlines(
-                value,
-                xs[0] - 0.2,
-                xs[-1] + 0.2,
-                colors=MUTED_COLOUR,
-                linestyles=(0, (4, 3)),
-                linewidth=1.4,
-                zorder=3,
-                gid="reference-marker",
-            )
-            wider = row.published_period != row.review_period
-            ax.annotate(
-                f"published {row.published}" + (f" ({row.published_period})" if wider else ""),
-                xy=((xs[0] + xs[-1]) / 2, value),
-                xytext=(0, 4),
-                ha="center",
-                va="bottom",
-                bbox=dict(
-                    boxstyle="square,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85
-                ),
-                **note,
-            )
-    return fig
+    rows = compared[compared["measure"].isin(list(MEASURE_GROUP))].reset_index(drop=True)
+    return rows.assign(published_value=[figure(f)["value"] for f in rows["figure_id"]])
 
 
 #: The preliminary 2011-14 split of classifiable deaths (ADC abstract, April 2011 to December
@@ -671,54 +360,6 @@ def preliminary_death_split() -> pd.DataFrame:
     table.insert(3, "denominator_count", int(table["count"].sum()))
     table.insert(4, "percent", 100 * table["count"] / table["denominator_count"])
     return table
-
-
-def death_categories_figure(
-    table: pd.DataFrame, *, title: str, subtitle: str | None = None
-) -> Figure:
-    """Categories of death as bars with 95% intervals, coloured and labelled by the two groups.
-
-    Draws :func:`analysis.charts.figures.bar_percent`, then colours each bar by its outcome group
-    and
-    names the group after the value of its first bar (a direct label, not a legend), with a
-    faint rule between the groups. The x axis is widened for the names, but its ticks stop at
-    the data.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Rows of :func:`death_category_table` for one period, in display order.
-    title, subtitle : str
-        Figure title (say the finding) and subtitle.
-    """
-    fig = bar_percent(
-        table,
-        "label",
-        "percent",
-        low="ci_low_percent",
-        high="ci_high_percent",
-        title=title,
-        subtitle=subtitle,
-    )
-    ax = fig.axes[0]
-    groups = list(table["outcome_group"])
-    colours = {g: PALETTE[i] for i, g in enumerate(dict.fromkeys(groups))}
-    labels = [t for t in ax.texts if t.get_text().endswith("%")]
-    with house_style():
-        for i, (bar, group) in enumerate(zip(ax.patches, groups, strict=True)):
-            bar.set_color(colours[group])
-            if i == 0 or groups[i - 1] != group:
-                labels[i].set_text(f"{labels[i].get_text()}  {OUTCOME_GROUPS[group]}")
-                if i:
-                    ax.axhline(-i + 0.5, color="#D9D9D9", linewidth=1.0, zorder=1)
-        # Room on the right for the group names; the axis itself stops at the last data tick.
-        data_max = ax.get_xlim()[1]
-        ticks = [t for t in ax.get_xticks() if 0 <= t <= data_max]
-        ax.set_xlim(0, data_max * 1.6)
-        ax.set_xticks(ticks)
-        ax.spines["bottom"].set_bounds(0, ticks[-1])
-        ax.xaxis.label.set_x(ticks[-1] / (2 * data_max * 1.6))  # centred under the ticks
-    return fig
 
 
 def published_rows(figure_ids: Sequence[str]) -> pd.DataFrame:

@@ -24,18 +24,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from analysis.charts.figures import (
-    MUTED_COLOUR,
-    PALETTE,
-    SIZE_LABEL,
-    SIZE_TICK,
-    TEXT_COLOUR,
-    house_style,
-    new_figure,
-)
 from analysis.stats.inference import compare_proportions, holm
 from analysis.stats.measures import MEASURES, compute
 from analysis.stats.tables import with_interval, yes_share_table
@@ -291,63 +281,3 @@ def mark_synthetic_differences(table: pd.DataFrame) -> pd.DataFrame:
         .map(SYNTHETIC_DIFFERENCES)
         .fillna("S13: 2014-17 reuses the 2011-14 shares"),
     )
-
-
-def difference_figure(table: pd.DataFrame, *, title: str, subtitle: str | None = None):
-    """Dot-and-interval chart of each measure's change, in percentage points, zero marked.
-
-    A filled dot marks a change whose Holm-adjusted p-value is below 0.05, an open dot one
-    that is not (say so in the subtitle); each row is labelled with its change and interval.
-
-    Parameters
-    ----------
-    table : DataFrame
-        From :func:`compare_periods`.
-    """
-    n = len(table)
-    fig, ax = new_figure(title, subtitle, height=0.9 + 0.42 * n)
-    with house_style():
-        y = -np.arange(n)
-        diff = table["difference_points"].to_numpy(dtype=float)
-        low = table["ci_low_points"].to_numpy(dtype=float)
-        high = table["ci_high_points"].to_numpy(dtype=float)
-        clear = table["p_value_holm"].to_numpy(dtype=float) < 0.05
-        ax.axvline(0, color=MUTED_COLOUR, linewidth=1.2, zorder=1)
-        ax.hlines(y, low, high, color=PALETTE[0], linewidth=2.2, zorder=2)
-        ax.scatter(diff[clear], y[clear], s=55, color=PALETTE[0], zorder=3)
-        ax.scatter(
-            diff[~clear],
-            y[~clear],
-            s=55,
-            facecolor="white",
-            edgecolor=PALETTE[0],
-            linewidth=2,
-            zorder=3,
-        )
-        span = max(np.nanmax(np.abs(np.r_[low, high])), 5.0)
-        for yi, hi, d, lo in zip(y, high, diff, low, strict=True):
-            ax.annotate(
-                f"{d:+.1f} ({lo:+.1f} to {hi:+.1f})",
-                xy=(hi, yi),
-                xytext=(6, 0),
-                textcoords="offset points",
-                ha="left",
-                va="center",
-                fontsize=SIZE_LABEL - 1,
-                color=TEXT_COLOUR,
-                bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none"),
-                zorder=4,
-            )
-        ax.set_yticks(y, table["label"].tolist())
-        ax.tick_params(axis="y", length=0, pad=6)
-        ax.set_ylim(-n + 0.4, 0.6)
-        ax.set_xlim(-span * 1.1, span * 1.9)  # room on the right for the value labels
-        ax.spines["left"].set_visible(False)
-        ax.grid(axis="x")
-        ax.set_axisbelow(True)
-        ax.set_xlabel(
-            "Change in percentage points, with 95% interval",
-            color=MUTED_COLOUR,
-            fontsize=SIZE_TICK,
-        )
-    return fig

@@ -2,4 +2,45 @@
 data, and deterministic saving (PNG and SVG). The only room that imports matplotlib or seaborn.
 
 May import: ``analysis.paths`` and the data labels of ``casedata``; nothing above.
+
+Modules: :mod:`~analysis.charts.style` (palette, sizes, rcParams), :mod:`~.layout` (figure
+frame, label spreading), :mod:`~.annotate` (direct labels, reference markers), :mod:`~.inputs`
+(checks on a plot's table), :mod:`~.bars` and :mod:`~.lines` (the generic plots),
+:mod:`~.save` (stamp and deterministic saving), :mod:`~.alt` (alt text), :mod:`~.introspect`
+(what a figure carries), and one ``chapter_*`` module per chapter for the figures the generic
+plots cannot draw and the alt text of each chapter's figures. The generic API is re-exported
+here: ``from analysis.charts import bar_percent``.
 """
+
+from analysis.charts.alt import percent_list
+from analysis.charts.annotate import reference_markers
+from analysis.charts.bars import bar_percent, grouped_bar_percent
+from analysis.charts.layout import new_figure, spread_labels
+from analysis.charts.lines import line_series
+from analysis.charts.save import save_figure, stamp_figure
+from analysis.charts.style import (
+    MAX_COLOURS,
+    PALETTE,
+    RC_PARAMS,
+    SYNTHETIC_STAMP,
+    apply_house_style,
+    house_style,
+)
+
+__all__ = [
+    "MAX_COLOURS",
+    "PALETTE",
+    "RC_PARAMS",
+    "SYNTHETIC_STAMP",
+    "apply_house_style",
+    "bar_percent",
+    "grouped_bar_percent",
+    "house_style",
+    "line_series",
+    "new_figure",
+    "percent_list",
+    "reference_markers",
+    "save_figure",
+    "spread_labels",
+    "stamp_figure",
+]

@@ -133,7 +133,7 @@ class Run:
         metadata ``{"scr_figure": {"name", "alt_text", "files"}}`` (files relative to the run's
         folder), so the report can tell which figure each cell made without reading its code.
         """
-        from analysis.charts.figures import save_figure
+        from analysis.charts.save import save_figure
 
         if self.protected and not unprotected_small_counts(data).empty:
             raise DisclosureError(
@@ -188,3 +188,16 @@ def figure_record(name: str, paths: dict[str, Path], root: Path) -> dict:
             kind: Path(os.path.relpath(path, root)).as_posix() for kind, path in paths.items()
         },
     }
+
+
+#: The stamp of outputs made from national statistics only (published, so not suppressed).
+PUBLIC_STATISTICS_LABEL = "Public statistics"
+
+
+def public_statistics_run(cases: pd.DataFrame) -> Run:
+    """A run whose tables and figures are stamped "Public statistics", not with the cases' label.
+
+    The cases only choose the output folder, so a run on a researcher's own file keeps its
+    context outputs beside the rest.
+    """
+    return Run(cases, label=PUBLIC_STATISTICS_LABEL)

@@ -161,7 +161,7 @@ def check_alt_text(alt_text, cases: pd.DataFrame) -> bool:
 def check_figure(fig) -> bool:
     """Check a figure was saved through ``Run.figure``: named, stamped, with alt text and data.
 
-    Checked: it is a matplotlib figure returned by ``run.figure`` (so it has ``saved_paths``);
+    Checked: it is a figure returned by ``run.figure`` (so it has ``saved_paths``);
     its name starts with :data:`FIGURE_PREFIX`; the PNG, SVG, CSV and alt text files exist; it
     carries the data stamp, and the synthetic stamp when made from synthetic data; it has 95%
     interval whiskers.
@@ -171,13 +171,12 @@ def check_figure(fig) -> bool:
     bool
         True when all hold. Prints feedback either way.
     """
-    from matplotlib.figure import Figure
-
-    from analysis.charts.figures import GID_STAMP, GID_WHISKERS, SYNTHETIC_STAMP
+    from analysis.charts import SYNTHETIC_STAMP
+    from analysis.charts.introspect import figure_stamps, has_interval_whiskers, is_figure
 
     if blank(fig, "`fig`", "the figure returned by run.figure(...)"):
         return False
-    if not isinstance(fig, Figure):
+    if not is_figure(fig):
         return not_yet(f"`fig` should be a figure, not a {type(fig).__name__}.")
     paths = getattr(fig, "saved_paths", None)
     if not paths:
@@ -194,14 +193,13 @@ def check_figure(fig) -> bool:
     absent = [kind for kind, path in paths.items() if not Path(path).exists()]
     if absent:
         return not_yet(f"these files were not written: {absent}. Run the cell again.")
-    stamps = [t.get_text() for t in fig.texts if t.get_gid() == GID_STAMP]
+    stamps = figure_stamps(fig)
     if not stamps:
         return not_yet("the figure carries no data stamp. Save it with run.figure(...).")
     alt = Path(paths["alt"]).read_text(encoding="utf-8")
     if "synthetic" in alt.lower() and SYNTHETIC_STAMP not in stamps:
         return not_yet("made from synthetic data but not stamped so. Use run.figure(...).")
-    whiskers = [a for ax in fig.axes for a in ax.get_children() if a.get_gid() == GID_WHISKERS]
-    if not whiskers:
+    if not has_interval_whiskers(fig):
         return not_yet(
             'no 95% intervals drawn. Hint: bar_percent(..., low="ci_low_percent", '
             'high="ci_high_percent").'

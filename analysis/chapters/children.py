@@ -1,0 +1,127 @@
+"""The children across the national analyses: the published under-one and adolescent shares,
+with the recomputed share kept apart from the published ones (notebook 02).
+
+Published values are read by ``figure_id`` from ``data/published/``, never typed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from analysis.reference.context import analyses_series
+from analysis.reference.published import figure, stated
+from analysis.stats.inference import wilson_interval
+from analysis.stats.measures import compute
+
+#: Published age shares across the national analyses: share -> figure_ids. "Over 11" (2003-05)
+#: is worded differently from "11-17" and is kept as its own share; the earlier 11-17 range
+#: ("22-25% in previous reviews") names no period and is kept apart (see :func:`age_share_series`).
+AGE_SHARE_FIGURES: dict[str, tuple[str, ...]] = {
+    "age_under_1": ("p2003_age_under_1", "p2007_age_under_1", "p2009_age_under_1"),
+    "age_11_17": ("p2011_age_11_17",),
+    "age_over_11": ("p2003_age_over_11",),
+}
+#: The earlier adolescent range, stated in the 2011-14 report without naming periods.
+EARLIER_ADOLESCENT_FIGURE = "pre2011_age_11_17"
+#: Measures recomputed for each share (none exists for the differently worded "over 11").
+AGE_SHARE_MEASURES = {"age_under_1": "age_under_1_percent", "age_11_17": "age_11_17_percent"}
+AGE_SHARE_LABELS = {
+    "age_under_1": "Under 1",
+    "age_11_17": "Aged 11 to 17",
+    "age_over_11": "'Over 11' (as worded)",
+    "age_11_17_earlier": "Aged 11 to 17, earlier analyses",
+}
+
+
+def analysis_periods() -> list[str]:
+    """The national analyses' review periods in order, 2001-03 first (the age figure's x axis)."""
+    return list(analyses_series()["review_period"])
+
+
+def age_share_series(
+    recomputed: Mapping[str, pd.DataFrame] | None = None, *, recomputed_label: str = ""
+) -> pd.DataFrame:
+    """The published under-one and adolescent shares across the analyses, and recomputed ones.
+
+    Published rows come from :data:`AGE_SHARE_FIGURES` and :data:`EARLIER_ADOLESCENT_FIGURE`;
+    recomputed rows (one per share with a measure, per period given) are marked
+    ``kind = "recomputed"`` and carry ``published_same_period``, so a figure can show them
+    only where nothing is published and never joins them to a published line.
+
+    Parameters
+    ----------
+    recomputed : mapping, optional
+        Review period to loaded cases, e.g. ``{"2011-14": cases}``.
+    recomputed_label : str
+        What data the recomputed rows come from (``Run.label``, e.g. "SYNTHETIC DATA").
+
+    Returns
+    -------
+    DataFrame
+        ``share``, ``share_label``, ``review_period``, ``kind`` ("published" or
+        "recomputed"), ``percent`` (NaN for a stated range), ``percent_low``,
+        ``percent_high`` (the stated range, or the 95% Wilson interval of a recomputed
+        value), ``stated``, ``figure_id``, ``published_same_period`` (recomputed rows: is a
+        figure for this share and period published?), ``source``, ``statement``.
+    """
+    rows = []
+    published_keys = set()
+    for share, ids in AGE_SHARE_FIGURES.items():
+        for fid in ids:
+            fig = figure(fid)
+            published_keys.add((share, str(fig["review_period"])))
+            rows.append(_published_share(share, fid))
+    rows.append(_published_share("age_11_17_earlier", EARLIER_ADOLESCENT_FIGURE))
+    for period, cases in (recomputed or {}).items():
+        for share, measure in AGE_SHARE_MEASURES.items():
+            result = compute(measure, cases)
+            low, high = wilson_interval(result.numerator, result.denominator)
+            rows.append(
+                {
+                    "share": share,
+                    "review_period": period,
+                    "kind": "recomputed",
+                    "percent": result.value,
+                    "percent_low": 100 * float(low),
+                    "percent_high": 100 * float(high),
+                    "stated": "",
+                    "figure_id": "",
+                    "published_same_period": (share, period) in published_keys,
+                    "source": f"recomputed from {recomputed_label or 'case data'}",
+                    "statement": f"{result.numerator} of {result.denominator} children",
+                }
+            )
+    table = pd.DataFrame(rows)
+    table.insert(1, "share_label", table["share"].map(AGE_SHARE_LABELS))
+    return table
+
+
+def _published_share(share: str, figure_id: str) -> dict:
+    fig = figure(figure_id)
+    ranged = fig["relation"] == "between"
+    return {
+        "share": share,
+        "review_period": str(fig["review_period"]),
+        "kind": "published",
+        "percent": np.nan if ranged else float(fig["value"]),
+        "percent_low": float(fig["value_low"]) if ranged else np.nan,
+        "percent_high": float(fig["value_high"]) if ranged else np.nan,
+        "stated": stated(fig),
+        "figure_id": figure_id,
+        "published_same_period": True,
+        "source": str(fig["report"]),
+        "statement": str(fig["statement"]),
+    }
+
+
+def age_share_points(series: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`age_share_series` that the age share figure draws.
+
+    Every published row, and a recomputed row only where no figure is published for that share
+    and period (elsewhere it would sit on, or be confused with, the published value).
+    """
+    keep = (series["kind"] == "published") | ~series["published_same_period"].astype(bool)
+    return series[keep].reset_index(drop=True)

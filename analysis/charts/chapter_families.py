@@ -1,0 +1,84 @@
+"""Alt text of the families chapter's figures (notebook 04), built from the plotted tables.
+
+The figures themselves are generic plots (:mod:`analysis.charts.bars`,
+:mod:`analysis.charts.lines`) of tables from :mod:`analysis.chapters.families`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.charts.alt import percent_list
+
+
+def parental_factors_alt_text(comparison: pd.DataFrame) -> str:
+    """Alt text of the parental factors beside the published 2011-14 and 2017-19 figures.
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        From :func:`analysis.chapters.families.factor_comparison`: the recomputed rows first
+        (their ``source`` names the first group of bars), then the published ones with
+        ``figure_id`` and ``stated``.
+    """
+    recomputed = comparison[comparison["source"] == comparison["source"].iloc[0]]
+    alcohol = comparison.loc[comparison["figure_id"] == "p2011_parent_alcohol", "stated"]
+    later = comparison[comparison["figure_id"].str.startswith("p2017")]
+    return (
+        "Grouped horizontal bar chart of six parental factors in serious case reviews with "
+        "a final report, 2011-14, each with up to three bars: recomputed with a 95% interval, "
+        "published 2011-14 and published 2017-19. Recomputed: "
+        + percent_list(recomputed)
+        + ". Published 2011-14: alcohol and drug misuse each "
+        + alcohol.iloc[0]
+        + " (which is which unknown); no 2011-14 figure for the other four. Published 2017-19: "
+        + "; ".join(f"{r.label} {r.stated}" for r in later.itertuples())
+        + " (drug misuse shown against 2017-19 'substance misuse')."
+    )
+
+
+def toxic_trio_alt_text(combos: pd.DataFrame, trio: pd.DataFrame, published_any: str) -> str:
+    """Alt text of the eight combinations of the "toxic trio".
+
+    Parameters
+    ----------
+    combos : DataFrame
+        The plotted combinations (:func:`analysis.chapters.families.trio_combinations`).
+    trio : DataFrame
+        :func:`analysis.chapters.families.trio_summary` (its ``any`` row is stated).
+    published_any : str
+        The 2005-07 published share with any of the three, as stated (e.g. "about 75%").
+    """
+    any_percent = trio.set_index("measure")["percent"]["any"]
+    return (
+        "Horizontal bar chart of the eight combinations of domestic abuse, parental mental "
+        "ill health and substance misuse among reviews with a final report, 2011-14, with 95% "
+        "intervals: "
+        + percent_list(combos)
+        + f". At least one of the three: {any_percent:.0f}%; the 2005-07 analysis published "
+        f"{published_any} for any of the three."
+    )
+
+
+def neglect_alt_text(series: pd.DataFrame) -> str:
+    """Alt text of the neglect line: published values by analysis, then the recomputed ones.
+
+    Parameters
+    ----------
+    series : DataFrame
+        From :func:`analysis.chapters.families.neglect_series`: ``series`` is "Published" or
+        the recomputed label; a recomputed value is a row with a ``percent``.
+    """
+    published = series[series["series"] == "Published"]
+    recomputed = series[(series["series"] != "Published") & series["percent"].notna()]
+    return (
+        "Line chart of the share of serious case reviews in which neglect was a feature, "
+        "by national analysis. Published: "
+        + "; ".join(
+            f"{r.review_period} {r.stated}" if r.stated else f"{r.review_period} not published"
+            for r in published.itertuples()
+        )
+        + ". Recomputed from the case data, drawn as a separate point: "
+        + percent_list(recomputed, "review_period")
+        + "."
+    )

@@ -1,0 +1,343 @@
+"""Charts of the overview and the children (notebooks 01 and 02), and their alt text.
+
+The numbers come from :mod:`analysis.chapters.overview`; here they are only drawn and described.
+Each ``*_alt_text`` function builds a figure's description from the table it plots.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis.charts.alt import percent_list
+from analysis.charts.annotate import direct_label, note_label
+from analysis.charts.bars import bar_percent
+from analysis.charts.layout import new_figure, y_guides
+from analysis.charts.style import (
+    BACKGROUND,
+    CAP_SIZE,
+    DIVIDER,
+    GID_REFERENCE,
+    LABEL_BOX,
+    MUTED_COLOUR,
+    PALETTE,
+    REFERENCE_DASH,
+    REFERENCE_WIDTH,
+    SIZE_NOTE,
+    WHISKER_WIDTH,
+    house_style,
+)
+
+#: One colour per age share (codes of ``age_share_series``); the earlier adolescent range
+#: takes the colour of the adolescent share it precedes.
+_SHARE_COLOURS = {"age_under_1": PALETTE[0], "age_11_17": PALETTE[1], "age_over_11": PALETTE[2]}
+
+
+# --------------------------------------------------------------------------------------------
+# Notebook 01: reviews by year, categories of death
+# --------------------------------------------------------------------------------------------
+
+
+def mark_period_averages(fig: Figure, yearly: pd.DataFrame, averages: pd.DataFrame) -> Figure:
+    """Mark the review periods and each published per-year average on a yearly line chart.
+
+    For a chart made by :func:`analysis.charts.lines.line_series` from
+    :func:`analysis.chapters.overview.reviews_by_year_and_group` (x = ``incident_year`` in
+    table order). Each period is named under its middle year, with a faint divider between
+    periods; each published average is a dashed segment over the years of the period it was
+    compared with, labelled as stated. Every year keeps its tick label (the chart has at most a
+    few periods of three years).
+
+    Parameters
+    ----------
+    fig : Figure
+        The line chart.
+    yearly : DataFrame
+        The table it was drawn from.
+    averages : DataFrame
+        From :func:`analysis.chapters.overview.published_averages`: ``review_period``,
+        ``published`` (as stated), ``published_period``, ``published_value``. Rows of a period
+        not on the chart are ignored.
+    """
+    ax = fig.axes[0]
+    years = list(dict.fromkeys(yearly["incident_year"]))
+    spans = {
+        period: [years.index(y) for y in dict.fromkeys(rows["incident_year"])]
+        for period, rows in yearly.groupby("review_period", sort=False)
+    }
+    with house_style():
+        # The period's name under its middle year, as a second line of the tick labels.
+        ticks = list(years)
+        for index, (period, xs) in enumerate(spans.items()):
+            if index:
+                ax.axvline(xs[0] - 0.5, **DIVIDER)
+            middle = xs[len(xs) // 2]
+            ticks[middle] = f"{years[middle]}\n{period} analysis"
+        ax.set_xticks(range(len(years)), [t if "\n" in t else f"{t}\n" for t in ticks])
+        for row in averages.itertuples():
+            if row.review_period not in spans:
+                continue
+            xs = spans[row.review_period]
+            ax.hlines(
+                row.published_value,
+                xs[0] - 0.2,
+                xs[-1] + 0.2,
+                colors=MUTED_COLOUR,
+                linestyles=REFERENCE_DASH,
+                linewidth=REFERENCE_WIDTH,
+                zorder=3,
+                gid=GID_REFERENCE,
+            )
+            wider = row.published_period != row.review_period
+            note_label(
+                ax,
+                f"published {row.published}" + (f" ({row.published_period})" if wider else ""),
+                ((xs[0] + xs[-1]) / 2, row.published_value),
+                offset=(0, 4),
+                ha="center",
+                va="bottom",
+                box=LABEL_BOX,
+            )
+    return fig
+
+
+def reviews_by_year_alt_text(yearly: pd.DataFrame, averages: pd.DataFrame) -> str:
+    """Alt text of the yearly reviews chart: the published averages marked, then every value.
+
+    Parameters
+    ----------
+    yearly : DataFrame
+        The plotted table (``incident_year``, ``outcome_group_label``, ``reviews_count``).
+    averages : DataFrame
+        The published per-year averages marked (``figure_id``, ``published``).
+    """
+    return (
+        "Line chart of serious case reviews per financial year of the incident, 2011-12 to "
+        "2016-17, for deaths directly caused, deaths related but not directly caused, and "
+        "serious harm, with dashed segments at the published per-year averages ("
+        + "; ".join(f"{r.figure_id} {r.published}" for r in averages.itertuples())
+        + "). Values: "
+        + "; ".join(
+            f"{r.incident_year} {r.outcome_group_label.lower()} {r.reviews_count}"
+            for r in yearly.itertuples()
+        )
+        + "."
+    )
+
+
+def death_categories_figure(
+    table: pd.DataFrame, *, title: str, subtitle: str | None = None
+) -> Figure:
+    """Categories of death as bars with 95% intervals, coloured and labelled by the two groups.
+
+    Draws :func:`analysis.charts.bars.bar_percent`, then colours each bar by its outcome group
+    and names the group after the value of its first bar (a direct label, not a legend), with a
+    faint rule between the groups. The x axis is widened for the names, but its ticks stop at
+    the data.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Rows of :func:`analysis.chapters.overview.death_category_table` for one period, in
+        display order (``label``, ``percent``, ``ci_low_percent``, ``ci_high_percent``,
+        ``outcome_group``, ``outcome_group_label``).
+    title, subtitle : str
+        Figure title (say the finding) and subtitle.
+    """
+    fig = bar_percent(
+        table,
+        "label",
+        "percent",
+        low="ci_low_percent",
+        high="ci_high_percent",
+        title=title,
+        subtitle=subtitle,
+    )
+    ax = fig.axes[0]
+    groups = list(table["outcome_group"])
+    names = list(table["outcome_group_label"])
+    colours = {g: PALETTE[i] for i, g in enumerate(dict.fromkeys(groups))}
+    labels = [t for t in ax.texts if t.get_text().endswith("%")]
+    with house_style():
+        for i, (bar, group) in enumerate(zip(ax.patches, groups, strict=True)):
+            bar.set_color(colours[group])
+            if i == 0 or groups[i - 1] != group:
+                labels[i].set_text(f"{labels[i].get_text()}  {names[i]}")
+                if i:
+                    ax.axhline(-i + 0.5, **DIVIDER)
+        # Room on the right for the group names; the axis itself stops at the last data tick.
+        data_max = ax.get_xlim()[1]
+        ticks = [t for t in ax.get_xticks() if 0 <= t <= data_max]
+        ax.set_xlim(0, data_max * 1.6)
+        ax.set_xticks(ticks)
+        ax.spines["bottom"].set_bounds(0, ticks[-1])
+        ax.xaxis.label.set_x(ticks[-1] / (2 * data_max * 1.6))  # centred under the ticks
+    return fig
+
+
+def death_categories_alt_text(table: pd.DataFrame) -> str:
+    """Alt text of :func:`death_categories_figure`: each category's count and share."""
+    return (
+        "Horizontal bar chart of categories of death as a share of reviews of deaths, "
+        "2011-14, with 95% intervals; the first five directly caused, the last three related "
+        "but not directly caused. " + percent_list(table, count="count") + "."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Notebook 02: age bands, and the age shares across the national analyses
+# --------------------------------------------------------------------------------------------
+
+
+def age_bands_alt_text(ages: pd.DataFrame) -> str:
+    """Alt text of the age-band bars: each band's share with its 95% interval."""
+    return (
+        "Horizontal bar chart of the children's age at the incident, 2011-14, by age band "
+        "with 95% intervals: "
+        + percent_list(ages, interval=("ci_low_percent", "ci_high_percent"))
+        + "."
+    )
+
+
+def _share_label(ax, text, x, y, *, dx=0, dy=0, bold=True, **kwargs):
+    # Above the recomputed markers (zorder 4): the words stay legible where they meet.
+    return direct_label(ax, text, (x, y), offset=(dx, dy), bold=bold, zorder=5, **kwargs)
+
+
+def age_share_figure(
+    points: pd.DataFrame,
+    periods: list[str],
+    *,
+    title: str,
+    subtitle: str | None = None,
+) -> Figure:
+    """Published under-one and adolescent shares by analysis; recomputed values kept apart.
+
+    Published values are solid markers, each labelled with its value, joined only between
+    adjacent analyses that both publish the share (a period without a figure is a gap). The
+    earlier adolescent range, which names no period, is a shaded band over the analyses before
+    2011-14. A recomputed value is a hollow marker with its 95% interval and its own label,
+    never joined to a line.
+
+    Parameters
+    ----------
+    points : DataFrame
+        The rows to draw: :func:`analysis.chapters.children.age_share_points` (a recomputed
+        value only where no figure is published for that share and period).
+    periods : list of str
+        The national analyses in order (:func:`analysis.chapters.children.analysis_periods`);
+        the x axis runs from the first to the last one with a point, gaps included.
+    title, subtitle : str
+        Figure title (say the finding) and subtitle.
+    """
+    shown = points[points["review_period"].isin(periods)]
+    used = [p for p in periods if p in set(shown["review_period"])]
+    x_periods = periods[periods.index(used[0]) : periods.index(used[-1]) + 1]
+    position = {p: i for i, p in enumerate(x_periods)}
+    last_x = len(x_periods) - 1
+
+    fig, ax = new_figure(title, subtitle, height=3.8)
+    with house_style():
+        earlier = points[points["share"] == "age_11_17_earlier"]
+        before = [p for p in x_periods if p < "2011"]
+        if not earlier.empty and before:
+            row = earlier.iloc[0]
+            x0, x1 = position[before[0]] - 0.2, position[before[-1]] + 0.2
+            ax.fill_between(
+                [x0, x1],
+                row["percent_low"],
+                row["percent_high"],
+                color=_SHARE_COLOURS["age_11_17"],
+                alpha=0.25,
+                linewidth=0,
+                zorder=1,
+            )
+            text = f"{row['share_label']}: {row['stated']}"
+            _share_label(
+                ax, text, x0, row["percent_low"], dy=-3, va="top", colour=MUTED_COLOUR, bold=False
+            )
+        for share, colour in _SHARE_COLOURS.items():
+            pub = shown[(shown["share"] == share) & (shown["kind"] == "published")]
+            if pub.empty:
+                continue
+            values = pub.set_index("review_period")["percent"].reindex(x_periods)
+            xs = np.arange(len(x_periods), dtype=float)
+            ax.plot(xs, values.to_numpy(dtype=float), color=colour, marker="o", zorder=3)
+            for n, (period, value) in enumerate(values.dropna().items()):
+                x = position[period]
+                previous = values.iloc[x - 1] if x else np.nan  # the adjacent analysis only
+                if n == 0:
+                    # The first point carries the share's name: above it, or left at the end.
+                    text = f"{pub['share_label'].iloc[0]}: {value:.0f}%"
+                    if x == last_x:
+                        _share_label(ax, text, x, value, dx=-9, ha="right", colour=colour)
+                    else:
+                        _share_label(ax, text, x, value, dy=10, va="bottom", colour=colour)
+                elif np.isnan(previous):
+                    # Starts a line after a gap: left of the point, clear of the line.
+                    _share_label(ax, f"{value:.0f}%", x, value, dx=-9, ha="right", colour=colour)
+                else:
+                    # Below a point reached from above, otherwise above: clear of the line.
+                    below = value < previous
+                    _share_label(
+                        ax,
+                        f"{value:.0f}%",
+                        x,
+                        value,
+                        dy=-10 if below else 10,
+                        ha="center",
+                        va="top" if below else "bottom",
+                        colour=colour,
+                    )
+        for row in shown[shown["kind"] == "recomputed"].itertuples():
+            x, colour = position[row.review_period], _SHARE_COLOURS[row.share]
+            ax.errorbar(
+                [x],
+                [row.percent],
+                yerr=[[row.percent - row.percent_low], [row.percent_high - row.percent]],
+                fmt="o",
+                mfc=BACKGROUND,
+                mec=colour,
+                mew=2,
+                ms=8,
+                ecolor=colour,
+                elinewidth=WHISKER_WIDTH,
+                capsize=CAP_SIZE,
+                zorder=4,
+            )
+            text = (
+                f"{row.share_label}, {row.review_period}: not published;\n"
+                f"{row.percent:.0f}% {row.source}"
+            )
+            _share_label(
+                ax,
+                text,
+                x,
+                row.percent_high,
+                dx=12,
+                dy=6,
+                ha="right",
+                va="bottom",
+                colour=colour,
+                bold=False,
+            )
+        ax.set_xticks(np.arange(len(x_periods)), x_periods)
+        ax.set_xlim(-0.35, last_x + 0.35)
+        ax.set_ylim(0, max(60.0, float(np.nanmax(shown["percent_high"].fillna(0))) * 1.25))
+        ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0f}%")
+        y_guides(ax, "Percentage of children", size=SIZE_NOTE)
+    return fig
+
+
+def age_share_alt_text(points: pd.DataFrame) -> str:
+    """Alt text of :func:`age_share_figure`: every point drawn, as stated, with its source."""
+    return (
+        "Line chart of the published share of children under one and aged 11 to 17 by "
+        "national analysis, 2003-05 to 2011-14: "
+        + "; ".join(
+            f"{r.share_label} {r.review_period}: {r.stated or f'{r.percent:.0f}%'} ({r.source})"
+            for r in points.itertuples()
+        )
+        + ". The 2011-14 under-one share is not published; the recomputed value is drawn apart."
+    )

@@ -1,0 +1,113 @@
+"""Charts of two review periods compared (notebook 07), and their alt text.
+
+The changes, intervals and tests come from :mod:`analysis.chapters.periods`; here they are
+drawn and described.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis.charts.annotate import direct_label
+from analysis.charts.layout import new_figure
+from analysis.charts.style import (
+    BACKGROUND,
+    BASELINE_WIDTH,
+    MUTED_COLOUR,
+    PALETTE,
+    SIZE_LABEL,
+    SIZE_TICK,
+    SOLID_LABEL_BOX,
+    house_style,
+)
+
+#: A change is drawn as a filled dot when its Holm-adjusted p-value is below this.
+CLEAR_CHANGE_P = 0.05
+
+
+def difference_figure(table: pd.DataFrame, *, title: str, subtitle: str | None = None) -> Figure:
+    """Dot-and-interval chart of each measure's change, in percentage points, zero marked.
+
+    A filled dot marks a change whose Holm-adjusted p-value is below 0.05, an open dot one
+    that is not (say so in the subtitle); each row is labelled with its change and interval.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`analysis.chapters.periods.compare_periods` (``label``,
+        ``difference_points``, ``ci_low_points``, ``ci_high_points``, ``p_value_holm``).
+    title, subtitle : str
+        Figure title (say the finding) and subtitle.
+    """
+    n = len(table)
+    fig, ax = new_figure(title, subtitle, height=0.9 + 0.42 * n)
+    with house_style():
+        y = -np.arange(n)
+        diff = table["difference_points"].to_numpy(dtype=float)
+        low = table["ci_low_points"].to_numpy(dtype=float)
+        high = table["ci_high_points"].to_numpy(dtype=float)
+        clear = table["p_value_holm"].to_numpy(dtype=float) < CLEAR_CHANGE_P
+        ax.axvline(0, color=MUTED_COLOUR, linewidth=BASELINE_WIDTH, zorder=1)
+        ax.hlines(y, low, high, color=PALETTE[0], linewidth=2.2, zorder=2)
+        ax.scatter(diff[clear], y[clear], s=55, color=PALETTE[0], zorder=3)
+        ax.scatter(
+            diff[~clear],
+            y[~clear],
+            s=55,
+            facecolor=BACKGROUND,
+            edgecolor=PALETTE[0],
+            linewidth=2,
+            zorder=3,
+        )
+        span = max(np.nanmax(np.abs(np.r_[low, high])), 5.0)
+        for yi, hi, d, lo in zip(y, high, diff, low, strict=True):
+            direct_label(
+                ax,
+                f"{d:+.1f} ({lo:+.1f} to {hi:+.1f})",
+                (hi, yi),
+                offset=(6, 0),
+                size=SIZE_LABEL - 1,
+                box=SOLID_LABEL_BOX,  # opaque: the label may sit on the next row's interval
+            )
+        ax.set_yticks(y, table["label"].tolist())
+        ax.tick_params(axis="y", length=0, pad=6)
+        ax.set_ylim(-n + 0.4, 0.6)
+        ax.set_xlim(-span * 1.1, span * 1.9)  # room on the right for the value labels
+        ax.spines["left"].set_visible(False)
+        ax.grid(axis="x")
+        ax.set_axisbelow(True)
+        ax.set_xlabel(
+            "Change in percentage points, with 95% interval",
+            color=MUTED_COLOUR,
+            fontsize=SIZE_TICK,
+        )
+    return fig
+
+
+def difference_alt_text(table: pd.DataFrame) -> str:
+    """Alt text of :func:`difference_figure`: each change with its interval and adjusted p."""
+    return (
+        "Dot and interval chart of the change in each of thirteen measures from 2011-14 "
+        "to 2014-17, in percentage points, with a line at no change. "
+        + "; ".join(
+            f"{r.label} {r.difference_points:+.1f} points (95% interval {r.ci_low_points:+.1f} "
+            f"to {r.ci_high_points:+.1f}, Holm-adjusted p {r.p_value_holm:.3f})"
+            for r in table.itertuples()
+        )
+        + "."
+    )
+
+
+def period_shares_alt_text(shares: pd.DataFrame) -> str:
+    """Alt text of the grouped bars of each measure's share in both periods."""
+    return (
+        "Grouped horizontal bar chart of thirteen measures in 2011-14 and 2014-17, each "
+        "with a 95% interval. "
+        + "; ".join(
+            f"{label}: " + ", ".join(f"{r.review_period} {r.percent:.0f}%" for r in g.itertuples())
+            for label, g in shares.groupby("label", sort=False)
+        )
+        + "."
+    )
