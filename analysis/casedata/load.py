@@ -12,6 +12,7 @@ import pandas as pd
 
 from analysis.casedata.codebook import PERIODS, all_variables
 from analysis.casedata.labels import SYNTHETIC_LABEL
+from analysis.casedata.provenance import is_shipped_synthetic, run_name
 from analysis.casedata.read import read_raw
 from analysis.casedata.validate import ValidationReport, validate_frame
 from analysis.errors import InvalidCaseDataError
@@ -90,12 +91,12 @@ def _load_one(path: Path) -> pd.DataFrame:
 
 
 def is_synthetic(cases: pd.DataFrame) -> bool:
-    """True when every row says it is synthetic (``record_origin == "synthetic"``)."""
-    return (
-        "record_origin" in cases.columns
-        and len(cases) > 0
-        and bool((cases["record_origin"] == "synthetic").all())
-    )
+    """True only for the shipped synthetic data, recognised by the files' content when loaded.
+
+    A file's own claims (a ``record_origin`` of "synthetic") do not count: a frame that was not
+    loaded from the shipped files is the user's data, and is protected.
+    """
+    return bool(cases.attrs.get("synthetic", False))
 
 
 def dataset_label(cases: pd.DataFrame) -> str:
@@ -154,10 +155,11 @@ def load_cases(path: Path | str | None = None, period: str | None = None) -> pd.
                 f"left out {int((~keep).sum())} rows of other periods, as asked"
             )
         cases = cases[keep].reset_index(drop=True)
+    shipped = all(is_shipped_synthetic(p) for p in paths)
     cases.attrs = {
-        "dataset_name": paths[0].stem if len(paths) == 1 else "shipped synthetic datasets",
+        "dataset_name": "shipped synthetic datasets" if shipped else run_name(paths[0]),
         "sources": [str(p) for p in paths],
         "notes": notes,
+        "synthetic": shipped,
     }
-    cases.attrs["synthetic"] = is_synthetic(cases)
     return cases

@@ -1,165 +1,390 @@
-"""Statistical disclosure control for tables made from real (non-synthetic) case data.
+"""Statistical disclosure control over a whole run made from real (non-synthetic) case data.
 
-Coded case data is about children who died or were seriously harmed; a small count in a
-published table can identify a child. Before anything from a real dataset is written:
+Coded case data is about children who died or were seriously harmed; a small count, or a
+number from which one can be worked out, can identify a child. Protection is a property of
+everything a run writes together, not of one table:
 
-1. **Primary suppression**: a count from 1 to ``THRESHOLD - 1`` is suppressed, and so is a count
-   whose complement (denominator minus count) is from 1 to ``THRESHOLD - 1`` (290 of 293 reveals
-   3), and every cell of a group whose denominator is below ``THRESHOLD``.
-2. **Secondary suppression**: where rows partition a denominator (the codes of one variable
-   within a group), a single suppressed cell could be recovered by subtraction from the total,
-   so the smallest other non-zero cell of that group is suppressed as well.
-3. Percentages and intervals are recomputed from the protected counts: a suppressed count has
-   no percentage.
+1. **Primary suppression.** A count from 1 to ``threshold - 1`` is suppressed, and so is a count
+   within that distance of its total (290 of 293 reveals 3); zeros are shown. A hidden count a
+   statistic depends on (a test's or a model's cross-tabulation) is judged the same way.
+2. **The same count everywhere.** A count suppressed in one table is suppressed wherever the same
+   units are counted again.
+3. **Secondary suppression, audited.** The recovery audit (:mod:`analysis.publish.audit`) bounds
+   each suppressed count by linear programming over every count the run publishes. Where a
+   count can be narrowed to less than ``minimum_range``, the smallest published count that
+   shares units with it is suppressed too, and the audit runs again, until every suppressed
+   count passes. Suppressing more only widens ranges, so a count that passed stays passed.
+4. **Statistics withheld with their counts.** In a row with a suppressed count, every value
+   computed from the row's counts (percentages, intervals, rates, differences, p-values, odds
+   ratios, verdicts) is withheld as well; a test or model whose hidden cross-tabulation has a
+   suppressed cell is withheld whole.
 
-Each suppressed value becomes blank with a marker in ``{column}_marker`` (the conventions of
-official statistics: ``c`` confidential/suppressed; ``x`` not available; ``z`` not applicable;
-``low`` rounds to zero). The threshold is set here, in one place, and printed with each output.
+Counts know their units through ``members__*`` columns (:mod:`analysis.stats.members`). Each
+suppressed value becomes blank with the marker ``c`` in ``{column}_marker``. The rules and the
+threshold are set in ``disclosure.yaml`` beside this file, in one place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
-#: Counts below this (and above zero) are suppressed. DfE suppresses small numbers in children's
-#: social care statistics in the same way; change it here only.
-THRESHOLD = 5
-SUPPRESSED = "c"
-NOT_AVAILABLE = "x"
-NOT_APPLICABLE = "z"
-LOW = "low"
+from analysis.publish.audit import Bound, Cell, CellKey, System
+from analysis.stats.members import IMPLIED, PREFIX, counted_column, strip
 
-#: Columns computed from a row's counts, blanked with them (besides any ``*percent*`` or
-#: ``*points*`` column).
-DERIVED_COLUMNS = ("recomputed_value", "difference", "odds_ratio")
-PRIMARY_COUNTS = ("count", "numerator")
+CONFIG_PATH = Path(__file__).with_name("disclosure.yaml")
 
 
-def derived_columns(table: pd.DataFrame) -> list[str]:
-    """Columns whose value a suppressed count would reveal: percentages, differences..."""
-    return [
-        c
-        for c in table.columns
-        if ("percent" in c or "points" in c or c in DERIVED_COLUMNS) and not c.endswith("_marker")
+@dataclass(frozen=True)
+class Rules:
+    """The disclosure rules of ``disclosure.yaml``."""
+
+    threshold: int
+    minimum_range: float
+    markers: Mapping[str, str]
+    descriptive_columns: frozenset[str]
+    derived_text_columns: frozenset[str]
+    own_data_figure_formats: tuple[str, ...]
+
+
+@cache
+def rules() -> Rules:
+    """The rules in force (``analysis/publish/disclosure.yaml``)."""
+    raw = yaml.safe_load(CONFIG_PATH.read_text(encoding="utf-8"))
+    return Rules(
+        threshold=int(raw["threshold"]),
+        minimum_range=float(raw.get("minimum_range", raw["threshold"])),
+        markers=dict(raw["markers"]),
+        descriptive_columns=frozenset(raw["descriptive_columns"]),
+        derived_text_columns=frozenset(raw["derived_text_columns"]),
+        own_data_figure_formats=tuple(raw["own_data_figure_formats"]),
+    )
+
+
+THRESHOLD = rules().threshold
+SUPPRESSED = rules().markers["suppressed"]
+NOT_AVAILABLE = rules().markers["not_available"]
+NOT_APPLICABLE = rules().markers["not_applicable"]
+LOW = rules().markers["low"]
+
+
+def _total_column(column: str, columns: Sequence[str]) -> str | None:
+    """The denominator a count column is part of, in the same row (``first_count`` ->
+    ``first_denominator_count``; ``count`` -> ``denominator_count``; ``numerator`` ->
+    ``denominator``)."""
+    if column == "numerator":
+        return "denominator" if "denominator" in columns else None
+    if column.endswith("count") and "denominator" not in column:
+        own = column[: -len("count")] + "denominator_count"
+        if own in columns:
+            return own
+        return "denominator_count" if "denominator_count" in columns else None
+    return None
+
+
+def table_cells(name: str, table: pd.DataFrame) -> list[Cell]:
+    """Every count of a table (and every hidden count its statistics rest on), as audit cells."""
+    columns = [counted_column(c) for c in table.columns if c.startswith(PREFIX) and c != IMPLIED]
+    cells = []
+    for position, row in enumerate(table.itertuples(index=False)):
+        values = dict(zip(table.columns, row, strict=True))
+        for column in columns:
+            members = values[PREFIX + column]
+            if not isinstance(members, tuple):  # no count in this row (e.g. a published row)
+                continue
+            total = _total_column(column, columns)
+            total_key = (name, position, total) if total else None
+            cells.append(Cell((name, position, column), members, total=total_key))
+        hidden = values.get(IMPLIED)
+        if isinstance(hidden, tuple):
+            for k, members in enumerate(hidden):
+                cells.append(Cell((name, position, f"implied:{k}"), members, implied=True))
+    return cells
+
+
+def primary(cells: Sequence[Cell], threshold: int) -> set[CellKey]:
+    """Counts from 1 to threshold - 1, counts that close to their total, and small groups."""
+    by_key = {c.key: c for c in cells}
+    hidden = set()
+    for cell in cells:
+        small = 0 < cell.value < threshold
+        total = by_key.get(cell.total) if cell.total else None
+        near_total = total is not None and 0 < total.value - cell.value < threshold
+        small_group = total is not None and total.value < threshold
+        if cell.value > 0 and (small or near_total or small_group):  # zeros are shown
+            hidden.add(cell.key)
+    return hidden
+
+
+def _same_units(cells: Sequence[Cell], hidden: set[CellKey]) -> set[CellKey]:
+    """Suppress a count wherever the very same units are counted again."""
+    groups: dict[tuple[str, ...], list[CellKey]] = defaultdict(list)
+    for cell in cells:
+        if cell.members:  # a zero is shown wherever it is
+            groups[cell.members].append(cell.key)
+    out = set(hidden)
+    for keys in groups.values():
+        if out.intersection(keys):
+            out.update(keys)
+    return out
+
+
+@dataclass
+class Plan:
+    """What a run suppresses, and the audit that shows it is enough."""
+
+    cells: list[Cell]
+    suppressed: set[CellKey]
+    bounds: list[Bound] = field(default_factory=list)
+    reasons: dict[CellKey, str] = field(default_factory=dict)
+    rules: Rules = field(default_factory=rules)
+
+    @property
+    def passed(self) -> bool:
+        return all(b.ok for b in self.bounds)
+
+    def mask(self, name: str, column: str, n_rows: int) -> np.ndarray:
+        """Rows of table ``name`` whose ``column`` is suppressed."""
+        out = np.zeros(n_rows, dtype=bool)
+        for table, row, col in self.suppressed:
+            if table == name and col == column and row < n_rows:
+                out[row] = True
+        return out
+
+    def rows_withheld(self, name: str, n_rows: int) -> np.ndarray:
+        """Rows of table ``name`` holding any suppressed count (shown or hidden)."""
+        out = np.zeros(n_rows, dtype=bool)
+        for table, row, _ in self.suppressed:
+            if table == name and row < n_rows:
+                out[row] = True
+        return out
+
+    def summary(self) -> str:
+        """One paragraph for a person: what was suppressed and what the audit found."""
+        narrowest = min((b.width for b in self.bounds), default=float("inf"))
+        shown = sum(1 for k in self.suppressed if not k[2].startswith("implied"))
+        return (
+            f"Disclosure control: {len(self.cells)} counts checked; {shown} suppressed "
+            f"(counts from 1 to {self.rules.threshold - 1}, counts within "
+            f"{self.rules.threshold - 1} of their total, and those needed to protect them). "
+            f"Recovery audit: {'passed' if self.passed else 'FAILED'}; "
+            + (
+                f"no suppressed count can be narrowed to a range under "
+                f"{self.rules.minimum_range:g} (narrowest {narrowest:g})."
+                if self.bounds
+                else "nothing was suppressed, so nothing can be recovered."
+            )
+        )
+
+
+def _candidates(cells: Sequence[Cell], target: Cell, hidden: set[CellKey]) -> list[Cell]:
+    """Published counts whose suppression could widen ``target``'s range, best first.
+
+    Its siblings come first (counts that share a total with it, as the other cells of a
+    breakdown do), then counts overlapping it, then its totals; within each, the same table
+    first, then the smallest count, so as little as possible is hidden.
+    """
+    units = set(target.members)
+    published = [c for c in cells if c.key not in hidden and c.value > 0]
+    overlapping = [c for c in published if units.intersection(c.members)]
+    around = set().union(*(c.members for c in overlapping)) - units if overlapping else set()
+
+    def rank(cell: Cell) -> tuple:
+        shared = units.intersection(cell.members)
+        kind = 2 if units <= set(cell.members) else 1 if shared else 0
+        return (kind, cell.key[0] != target.key[0], cell.value, cell.key)
+
+    found = overlapping + [
+        c for c in published if not units.intersection(c.members) and around.intersection(c.members)
     ]
+    return sorted(found, key=rank)
 
 
-def count_columns(table: pd.DataFrame) -> list[str]:
-    """Columns holding counts of children or reviews: ``count`` and ``*_count`` (not the total)."""
-    return [
-        c
-        for c in table.columns
-        if (c in PRIMARY_COUNTS or c.endswith("_count"))
-        and c != "denominator_count"
-        and f"{c}_marker" not in table.columns  # already protected: leave as it is
-        and pd.api.types.is_numeric_dtype(table[c])
-    ]
+def plan_protection(tables: Mapping[str, pd.DataFrame], rules_: Rules | None = None) -> Plan:
+    """Decide every suppression for a run's tables together, and audit it.
+
+    Parameters
+    ----------
+    tables : mapping of name to DataFrame
+        Every table the run writes, unprotected, with their ``members__*`` columns.
+    rules_ : Rules, optional
+        Default: :func:`rules`.
+
+    Returns
+    -------
+    Plan
+        The cells suppressed (with the reason for each) and the audit bound of each.
+    """
+    r = rules_ or rules()
+    cells = [cell for name, table in tables.items() for cell in table_cells(name, table)]
+    hidden = primary(cells, r.threshold)
+    reasons = {k: "primary: small count, or small difference from its total" for k in hidden}
+    widened = _same_units(cells, hidden)
+    reasons.update({k: "the same count is suppressed elsewhere" for k in widened - hidden})
+    hidden = widened
+    system = System(cells)
+    by_key = {c.key: c for c in cells}
+    queue = sorted(hidden)
+    bounds: dict[CellKey, Bound] = {}
+    while queue:
+        key = queue.pop(0)
+        published = [i for i, c in enumerate(cells) if c.key not in hidden]
+        bound = system.bound(key, published, r.minimum_range)
+        if bound.ok:
+            bounds[key] = bound
+            continue
+        options = _candidates(cells, by_key[key], hidden)
+        if not options:
+            bounds[key] = bound  # nothing left to suppress: the plan fails, and says so
+            continue
+        extra = _same_units(cells, hidden | {options[0].key}) - hidden
+        for k in extra:
+            reasons[k] = f"secondary: protects {_describe(key)}"
+        hidden |= extra
+        queue = [key] + sorted(set(queue) | extra)
+    return Plan(cells, hidden, [bounds[k] for k in sorted(bounds)], reasons, r)
 
 
-def _small(values: pd.Series, threshold: int) -> pd.Series:
-    return values.notna() & (values > 0) & (values < threshold)
+def _describe(key: CellKey) -> str:
+    table, row, column = key
+    return f"{table} row {row + 1} {column}"
+
+
+def withheld_columns(table: pd.DataFrame, r: Rules | None = None) -> list[str]:
+    """Columns of a row that a suppressed count in it could be worked out from."""
+    r = r or rules()
+    counts = {counted_column(c) for c in table.columns if c.startswith(PREFIX)}
+    out = []
+    for column in table.columns:
+        if column in counts or column.startswith(PREFIX) or column.endswith("_marker"):
+            continue
+        if column in r.descriptive_columns:
+            continue
+        series = table[column]
+        numeric = pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+        if numeric or column in r.derived_text_columns:
+            out.append(column)
+    return out
+
+
+def apply_plan(name: str, table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """The table as it may be published: suppressed counts blank with marker ``c``, the
+    statistics of their rows withheld, membership columns gone."""
+    r = plan.rules
+    marker = r.markers["suppressed"]
+    out = table.reset_index(drop=True).copy()
+    n = len(out)
+    counts = [counted_column(c) for c in out.columns if c.startswith(PREFIX) and c != IMPLIED]
+    for column in counts:
+        mask = plan.mask(name, column, n)
+        values = pd.to_numeric(out[column], errors="coerce").astype("float64")
+        out[column] = values.where(~mask).astype("Int64")
+        out.insert(out.columns.get_loc(column) + 1, f"{column}_marker", np.where(mask, marker, ""))
+    withheld = plan.rows_withheld(name, n)
+    if withheld.any():
+        for column in withheld_columns(table, r):
+            if pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(
+                out[column]
+            ):
+                out[column] = out[column].astype("float64").where(~withheld)
+            else:
+                out[column] = out[column].astype("object").where(~withheld, marker)
+    out = strip(out)
+    out.attrs = dict(table.attrs)
+    out.attrs["disclosure"] = plan.summary()
+    return out
 
 
 def protect(
     table: pd.DataFrame,
     *,
     partition_by: Sequence[str] | None = None,
-    threshold: int = THRESHOLD,
+    threshold: int | None = None,
 ) -> pd.DataFrame:
-    """Suppress small counts (primary and secondary) and recompute percentages.
+    """Protect one table on its own (the run protects all its tables together).
 
     Parameters
     ----------
     table : DataFrame
-        A tidy table with ``count``/``*_count`` columns and, optionally, ``denominator_count``
-        and percentage columns.
+        A tidy table with ``count``/``*_count`` columns; with ``members__*`` columns (as the
+        library's table builders give) the units are known exactly. Without them, each row's
+        count is taken as its own units and the rows of each ``partition_by`` group as making
+        up that group's ``denominator_count``.
     partition_by : list of str, optional
-        Columns whose groups partition ``denominator_count`` (each group's ``count`` adds up to
-        its denominator), e.g. the ``by`` dimensions of ``proportion_table``. Enables secondary
-        suppression. ``[]`` means the whole table is one partition.
-    threshold : int
-        Smallest count that may be shown (default :data:`THRESHOLD`).
+        For a table without membership: the columns whose groups partition the denominator.
+    threshold : int, optional
+        Smallest count that may be shown (default: ``disclosure.yaml``).
 
     Returns
     -------
     DataFrame
-        A copy: suppressed counts blank, ``{column}_marker`` columns added, percentages and
-        intervals blank where their count is suppressed; ``attrs["disclosure"]`` describes
-        what was done.
+        Suppressed counts blank (``Int64``) with ``{column}_marker`` ``c``; the statistics of
+        their rows withheld; ``attrs["disclosure"]`` says what was done and what the audit found.
 
     Examples
     --------
     >>> t = pd.DataFrame({"code": ["a", "b", "c"], "count": [3, 40, 50]})
     >>> t["denominator_count"] = 93
     >>> protect(t, partition_by=[])["count"].tolist()  # 3 suppressed, then 40 to protect it
-    [nan, nan, 50.0]
+    [<NA>, <NA>, 50]
     """
-    out = table.copy()
-    has_denominator = "denominator_count" in out.columns
-    counts = count_columns(out)
-    suppressed = {c: _small(out[c].astype("Float64"), threshold).fillna(False) for c in counts}
-    if has_denominator:
-        denominator = out["denominator_count"].astype("Float64")
-        small_group = denominator.notna() & (denominator < threshold)
-        for c in counts:
-            complement = denominator - out[c].astype("Float64")
-            small_complement = _small(complement, threshold).fillna(False)
-            suppressed[c] = suppressed[c] | small_group.fillna(False) | small_complement
-    if partition_by is not None and "count" in counts:
-        suppressed["count"] = _secondary(out, suppressed["count"], list(partition_by))
-    for c in counts:
-        mask = suppressed[c].to_numpy(dtype=bool)
-        out[c] = out[c].astype("float64").where(~mask)
-        out.insert(out.columns.get_loc(c) + 1, f"{c}_marker", np.where(mask, SUPPRESSED, ""))
-    # a row's percentages and differences would reveal its suppressed count
-    primary = [c for c in counts if c in PRIMARY_COUNTS] or counts
-    hidden = np.zeros(len(out), dtype=bool)
-    for c in primary:
-        hidden |= suppressed[c].to_numpy(dtype=bool)
-    for c in derived_columns(out):
-        if pd.api.types.is_numeric_dtype(out[c]):
-            out[c] = out[c].where(~hidden)
-    if has_denominator and "denominator_count" in out.columns:
-        small_total = out["denominator_count"] < threshold
-        out["denominator_count"] = out["denominator_count"].astype("float64").where(~small_total)
-    n_hidden = int(sum(int(s.sum()) for s in suppressed.values()))
-    out.attrs = dict(table.attrs)
-    out.attrs["disclosure"] = (
-        f"Disclosure control: counts from 1 to {threshold - 1} (and counts within {threshold - 1} "
-        f"of their total) suppressed, shown blank with marker '{SUPPRESSED}'; "
-        f"{n_hidden} value(s) suppressed"
-        + ("; secondary suppression within groups" if partition_by is not None else "")
-        + "."
+    r = rules()
+    if threshold is not None:
+        r = Rules(**{**r.__dict__, "threshold": threshold, "minimum_range": threshold})
+    source = (
+        table
+        if any(c.startswith(PREFIX) for c in table.columns)
+        else _with_units(table, partition_by)
     )
+    plan = plan_protection({"table": source}, r)
+    return apply_plan("table", source, plan)
+
+
+def _with_units(table: pd.DataFrame, partition_by: Sequence[str] | None) -> pd.DataFrame:
+    """Membership for a hand-made table: each row's count its own units, and the rows of each
+    ``partition_by`` group (each row alone, if None) making up that group's denominator."""
+    out = table.reset_index(drop=True).copy()
+    counts = [
+        c
+        for c in out.columns
+        if (c == "count" or c.endswith("_count")) and c != "denominator_count"
+        if pd.api.types.is_numeric_dtype(out[c])
+    ]
+    for column in counts:
+        out[PREFIX + column] = [
+            tuple(f"{column}:{i}:{k}" for k in range(int(v))) if pd.notna(v) else None
+            for i, v in enumerate(out[column])
+        ]
+    if "denominator_count" in out.columns and "count" in counts:
+        if partition_by is None:
+            groups = [[i] for i in range(len(out))]
+        elif not partition_by:
+            groups = [list(range(len(out)))]
+        else:
+            groups = list(out.groupby(list(partition_by), sort=False).indices.values())
+        denominators: list[tuple[str, ...] | None] = [None] * len(out)
+        for rows in groups:
+            shown = tuple(u for i in rows for u in out.at[i, PREFIX + "count"] or ())
+            for i in rows:
+                rest = int(out.at[i, "denominator_count"]) - len(shown)
+                denominators[i] = shown + tuple(f"rest:{rows[0]}:{k}" for k in range(rest))
+        out[PREFIX + "denominator_count"] = denominators
     return out
 
 
-def _secondary(table: pd.DataFrame, hidden: pd.Series, keys: list[str]) -> pd.Series:
-    """Suppress the next smallest non-zero cell where a group has exactly one suppressed cell."""
-    hidden = hidden.copy().astype(bool)
-    groups = (
-        [np.arange(len(table))]
-        if not keys
-        else table.groupby(keys, observed=True, sort=False).indices.values()
-    )
-    counts = table["count"].to_numpy(dtype=float)
-    for positions in groups:
-        positions = np.asarray(positions)
-        while hidden.iloc[positions].sum() == 1:
-            candidates = [p for p in positions if not hidden.iloc[p] and counts[p] > 0]
-            if not candidates:
-                break
-            smallest = min(candidates, key=lambda p: (counts[p], p))
-            hidden.iloc[smallest] = True
-    return hidden
-
-
 def unprotected_small_counts(table: pd.DataFrame, threshold: int = THRESHOLD) -> pd.DataFrame:
-    """Rows of a written table that still show a count from 1 to threshold - 1 (should be none)."""
+    """Rows of a table that still show a count from 1 to threshold - 1 (should be none)."""
     bad = pd.Series(False, index=table.index)
-    for c in count_columns(table):
-        bad |= _small(pd.to_numeric(table[c], errors="coerce"), threshold).fillna(False)
-    return table[bad]
+    for column in table.columns:
+        if column in ("count", "numerator", "denominator") or re.search(r"_count$", column):
+            values = pd.to_numeric(table[column], errors="coerce")
+            bad |= (values > 0) & (values < threshold)
+    return table[bad.fillna(False)]

@@ -15,6 +15,8 @@ from statsmodels.stats.proportion import (
     test_proportions_2indep,
 )
 
+from analysis.stats.members import members_of
+
 
 def wilson_interval(count, n, alpha: float = 0.05):
     """95% Wilson score interval for a proportion (as fractions), NaN where n is 0.
@@ -55,6 +57,9 @@ def association_test(cases: pd.DataFrame, row: str, column: str) -> dict:
         "cramers_v": float(np.sqrt(chi2 / (n * k))) if k > 0 else float("nan"),
         "n": n,
         "min_expected": float(expected.min()),
+        # the cells the test rests on: shown or not, its statistics give them back
+        "members__n": members_of(cases[cases[row].notna() & cases[column].notna()]),
+        "members__implied": _cells(cases, [row, column]),
     }
     if table.shape == (2, 2) and expected.min() < 5:
         result.update(
@@ -107,6 +112,10 @@ def logistic_model(
         }
     )
     table["term"] = table["term"].str.replace(r"C\((\w+)\)\[T\.(.+)\]", r"\1 = \2", regex=True)
+    # every coefficient rests on the cross-tabulation of predictors and outcome
+    table["members__implied"] = [
+        _cells(cases.assign(_y=outcome.to_numpy()), [*predictors, "_y"])
+    ] * len(table)
     table.attrs.update(
         n=int(fit.nobs),
         pseudo_r2=float(fit.prsquared),
@@ -153,3 +162,9 @@ def holm(p_values: Sequence[float]) -> np.ndarray:
     if ok.any():
         out[ok] = multipletests(p[ok], method="holm")[1]
     return out
+
+
+def _cells(cases: pd.DataFrame, columns: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """The units of each non-empty cell of the cross-tabulation of ``columns``."""
+    groups = cases.dropna(subset=list(columns)).groupby(list(columns), observed=True)
+    return tuple(members_of(rows) for _, rows in groups)

@@ -13,11 +13,12 @@ children" (or reviews), as the report words them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from analysis.casedata.codebook import load_codebook
+from analysis.stats.members import members_of
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class Result:
     numerator: int | None
     denominator: int | None
     unit: str
+    #: The units behind each count ("value" for a count measure, "numerator", "denominator"),
+    #: for disclosure control (:mod:`analysis.stats.members`).
+    members: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,8 @@ class Measure:
     level: str  # "child" or "review"
     description: str
     columns: tuple[str, ...]
-    compute: Callable[[pd.DataFrame], tuple[float, int | None, int | None]]
+    #: cases -> (value, numerator, denominator); a count given as the rows it counts
+    compute: Callable[[pd.DataFrame], tuple]
 
 
 def reviews(cases: pd.DataFrame) -> pd.DataFrame:
@@ -56,10 +61,10 @@ def _years(cases: pd.DataFrame) -> int:
     return len(load_codebook(str(periods[0])).incident_years)
 
 
-def _share(rows: pd.DataFrame, column: str, codes) -> tuple[float, int, int]:
-    hits = int(rows[column].isin(list(codes)).sum())
+def _share(rows: pd.DataFrame, column: str, codes) -> tuple[float, pd.DataFrame, pd.DataFrame]:
+    hits = rows[rows[column].isin(list(codes))]
     total = len(rows)
-    return (100 * hits / total if total else float("nan")), hits, total
+    return (100 * len(hits) / total if total else float("nan")), hits, rows
 
 
 def _child_share(column: str, *codes: str):
@@ -77,8 +82,9 @@ def _final_report_share(column: str):
 
 def _per_year(select):
     def compute(cases):
-        n = int(select(reviews(cases)).sum())
-        return n / _years(cases), n, _years(cases)
+        r = reviews(cases)
+        selected = r[select(r)]
+        return len(selected) / _years(cases), selected, _years(cases)
 
     return compute
 
@@ -106,7 +112,7 @@ _register(
     "review",
     "Serious Case Reviews (distinct reviews)",
     ["review_id"],
-    lambda c: (float(len(reviews(c))), None, None),
+    lambda c: (reviews(c), None, None),
 )
 _register(
     "children_count",
@@ -114,7 +120,7 @@ _register(
     "child",
     "Children (rows)",
     ["case_id"],
-    lambda c: (float(len(c)), None, None),
+    lambda c: (c, None, None),
 )
 _register(
     "final_reports_count",
@@ -122,7 +128,7 @@ _register(
     "review",
     "Reviews with a final report available",
     ["final_report_available"],
-    lambda c: (float((reviews(c)["final_report_available"] == "yes").sum()), None, None),
+    lambda c: (reviews(c).query("final_report_available == 'yes'"), None, None),
 )
 _register(
     "csc_current_involvement_percent",
@@ -219,7 +225,7 @@ _register(
     "child",
     "Deaths categorised as sudden unexpected death in infancy",
     ["death_category"],
-    lambda c: (float((c["death_category"] == "sudi").sum()), None, None),
+    lambda c: (c[c["death_category"] == "sudi"], None, None),
 )
 for _factor in (
     "domestic_abuse",
@@ -268,5 +274,14 @@ def compute(measure: str, cases: pd.DataFrame) -> Result:
     missing = [c for c in spec.columns if c not in cases.columns and c != "review_id"]
     if missing:
         raise ValueError(f"{measure} needs column(s) {missing}, not in this dataset")
-    value, numerator, denominator = spec.compute(cases)
-    return Result(measure, float(value), numerator, denominator, spec.unit)
+    parts = dict(zip(("value", "numerator", "denominator"), spec.compute(cases), strict=True))
+    members = {k: members_of(v) for k, v in parts.items() if isinstance(v, pd.DataFrame)}
+    counts = {k: len(v) if isinstance(v, pd.DataFrame) else v for k, v in parts.items()}
+    return Result(
+        measure,
+        float(counts["value"]),
+        counts["numerator"],
+        counts["denominator"],
+        spec.unit,
+        members,
+    )

@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.casedata.codebook import all_variables, load_codebook
 from analysis.stats.inference import wilson_interval
 from analysis.stats.measures import reviews
+from analysis.stats.members import members_of, unit_keys
 
 INVOLVEMENT_MEASURES = {
     "now": "Involved at the time of the incident",
@@ -85,12 +86,18 @@ def proportion_table(
     if (values == "(blank)").any():
         order.append("(blank)")
     frame = cases[keys].assign(**{column: pd.Categorical(values, categories=order)})
-    counts = frame.groupby(keys + [column], observed=False, dropna=False).size()
-    counts = counts.rename("count").reset_index()
+    frame["_unit"] = unit_keys(cases).to_numpy()
+    grouped = frame.groupby(keys + [column], observed=False, dropna=False)["_unit"]
+    counts = grouped.agg(count="size", members__count=lambda s: tuple(sorted(s))).reset_index()
     if keys:
         counts["denominator_count"] = counts.groupby(keys, observed=False)["count"].transform("sum")
+        totals = counts.groupby(keys, observed=False)["members__count"].transform(
+            lambda s: [tuple(sorted(u for m in s for u in m))] * len(s)
+        )
+        counts["members__denominator_count"] = totals
     else:
         counts["denominator_count"] = len(cases)
+        counts["members__denominator_count"] = [members_of(cases)] * len(counts)
     counts = counts[counts["denominator_count"] > 0]
     counts.insert(len(keys) + 1, "label", [label_of(column, c) for c in counts[column]])
     counts[column] = counts[column].astype(str)
@@ -123,10 +130,16 @@ def involvement_now_vs_ever(
     """
     keys = _as_list(by)
     flags = involvement_flags(cases)
-    frame = pd.concat([cases[keys], flags], axis=1)
-    long = frame.melt(id_vars=keys, var_name="measure", value_name="flag")
-    grouped = long.groupby(keys + ["measure"], observed=False, sort=False)["flag"]
-    table = grouped.agg(count="sum", denominator_count="size").reset_index()
+    frame = pd.concat([cases[keys], flags], axis=1).assign(_unit=unit_keys(cases).to_numpy())
+    long = frame.melt(id_vars=keys + ["_unit"], var_name="measure", value_name="flag")
+    grouped = long.groupby(keys + ["measure"], observed=False, sort=False)
+    table = grouped["flag"].agg(count="sum", denominator_count="size").reset_index()
+    table["members__count"] = grouped.apply(
+        lambda g: tuple(sorted(g.loc[g["flag"], "_unit"])), include_groups=False
+    ).to_numpy()
+    table["members__denominator_count"] = (
+        grouped["_unit"].agg(lambda s: tuple(sorted(s))).to_numpy()
+    )
     table = table[table["denominator_count"] > 0]
     table["count"] = table["count"].astype(int)
     table["measure"] = pd.Categorical(table["measure"], categories=list(INVOLVEMENT_MEASURES))
@@ -153,13 +166,17 @@ def yes_share_table(
         rows = rows[rows["final_report_available"] == "yes"]
     out = []
     for column in columns:
+        yes, not_recorded = rows[column] == "yes", rows[column] == "not_recorded"
         out.append(
             {
                 "variable": column,
                 "label": all_variables()[column].label,
-                "count": int((rows[column] == "yes").sum()),
-                "not_recorded_count": int((rows[column] == "not_recorded").sum()),
+                "count": int(yes.sum()),
+                "members__count": members_of(rows[yes]),
+                "not_recorded_count": int(not_recorded.sum()),
+                "members__not_recorded_count": members_of(rows[not_recorded]),
                 "denominator_count": len(rows),
+                "members__denominator_count": members_of(rows),
             }
         )
     return with_interval(pd.DataFrame(out))
@@ -189,6 +206,12 @@ def combinations_table(
         " + ".join(n for n in names if r[n]) or "none" for _, r in table.iterrows()
     ]
     table["denominator_count"] = len(rows)
+    units = unit_keys(rows).to_numpy()
+    table["members__count"] = [
+        tuple(sorted(units[(frame[names] == combo[names]).all(axis=1).to_numpy()]))
+        for _, combo in table.iterrows()
+    ]
+    table["members__denominator_count"] = [members_of(rows)] * len(table)
     table = table.sort_values(["factors_present", "combination"]).reset_index(drop=True)
     table = with_interval(table)
     table.attrs["partition_by"] = []  # the combinations partition the reviews
@@ -197,13 +220,11 @@ def combinations_table(
 
 def reviews_by_year(cases: pd.DataFrame) -> pd.DataFrame:
     """Reviews by review period, incident year and outcome (each review counted once)."""
-    r = reviews(cases)
-    table = (
-        r.groupby(["review_period", "incident_year", "outcome"], observed=True)
-        .size()
-        .rename("reviews_count")
-        .reset_index()
-    )
+    r = reviews(cases).assign(_unit=lambda f: unit_keys(f).to_numpy())
+    grouped = r.groupby(["review_period", "incident_year", "outcome"], observed=True)["_unit"]
+    table = grouped.agg(
+        reviews_count="size", members__reviews_count=lambda s: tuple(sorted(s))
+    ).reset_index()
     for column in ("review_period", "incident_year", "outcome"):
         table[column] = table[column].astype(str)
     table["outcome_label"] = [label_of("outcome", o) for o in table["outcome"]]

@@ -22,6 +22,7 @@ import pandas as pd
 
 from analysis.casedata.codebook import all_variables, load_codebook
 from analysis.casedata.load import synthetic_path
+from analysis.casedata.provenance import write_manifest
 
 DEFAULT_SEED = 20160707  # publication month of the 2011-14 report; any fixed value would do
 AGE_BANDS = ("under_1", "1_5", "6_10", "11_15", "16_17")
@@ -420,4 +421,6 @@ def write(seed: int | None = None, out_dir: Path | None = None) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         generate(period, seed).to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
         paths.append(path)
+    if out_dir is None:  # the shipped files: record their content, which is what marks them
+        write_manifest(paths)
     return paths

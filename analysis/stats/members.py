@@ -1,0 +1,75 @@
+"""Which units each count counts, so disclosure control can audit a whole run.
+
+A count in a published table is a number of children or reviews. The recovery audit
+(:mod:`analysis.publish.audit`) needs to know *which* ones, to find every way a reader could
+combine the counts a run writes. Table builders therefore carry, beside each count column
+``X``, a column ``members__X`` holding the units that count counts: a sorted tuple of unit keys,
+a key repeated once per child (2014-17 reviews can hold siblings). The unit is the review
+(``review_id``; ``case_id`` where a row has no review), because siblings share a review's codes.
+
+Statistics that reveal counts without showing them (a test's contingency table, a model's
+cross-tabulation) carry ``members__implied``: a tuple of member tuples, one per hidden cell.
+
+These columns never leave the run: :meth:`analysis.publish.run.Run.table` strips them.
+
+Examples
+--------
+>>> import pandas as pd
+>>> cases = pd.DataFrame({"case_id": ["a", "b", "c"], "review_id": ["R1", "R1", "R2"]})
+>>> members_of(cases)
+('R1', 'R1', 'R2')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+PREFIX = "members__"
+IMPLIED = PREFIX + "implied"
+
+
+def unit_keys(rows: pd.DataFrame) -> pd.Series:
+    """The audit unit of each row: its review, or the child where no review is given."""
+    case = rows["case_id"].astype("object") if "case_id" in rows else pd.Series(rows.index)
+    if "review_id" not in rows.columns:
+        return case.astype(str)
+    return rows["review_id"].astype("object").where(rows["review_id"].notna(), case).astype(str)
+
+
+def members_of(rows: pd.DataFrame) -> tuple[str, ...]:
+    """The units counted by a count over ``rows`` (one entry per row)."""
+    return tuple(sorted(unit_keys(rows)))
+
+
+def grouped_members(rows: pd.DataFrame, keys: Sequence[str], **groupby) -> pd.Series:
+    """Members per group of ``keys``, in the order ``rows.groupby(keys, **groupby)`` gives."""
+    units = unit_keys(rows).set_axis(rows.index)
+    frame = rows[list(keys)].assign(_unit=units)
+    return frame.groupby(list(keys), **groupby)["_unit"].agg(lambda s: tuple(sorted(s)))
+
+
+def member_columns(table: pd.DataFrame) -> list[str]:
+    """The membership columns of a table."""
+    return [c for c in table.columns if str(c).startswith(PREFIX)]
+
+
+def counted_column(member_column: str) -> str:
+    """The count column a membership column belongs to (``members__count`` -> ``count``)."""
+    return member_column[len(PREFIX) :]
+
+
+def implied(cells: Iterable[pd.DataFrame]) -> tuple[tuple[str, ...], ...]:
+    """Members of each hidden cell a statistic depends on (e.g. a contingency table's cells)."""
+    return tuple(members_of(c) for c in cells)
+
+
+def strip(table: pd.DataFrame) -> pd.DataFrame:
+    """The table without its membership columns (what may be shown or written)."""
+    cols = member_columns(table)
+    if not cols:
+        return table
+    out = table.drop(columns=cols)
+    out.attrs = dict(table.attrs)
+    return out
