@@ -133,6 +133,7 @@ def save_figure(
     label: str,
     source_note: str | None = None,
     out_dir: Path | str | None = None,
+    formats: tuple[str, ...] = ("png", "svg"),
 ) -> dict[str, Path]:
     """Stamp a figure and write it as PNG, SVG, CSV and alt text; then close it.
 
@@ -157,6 +158,9 @@ def save_figure(
         Printed at the bottom left and appended to the alt text.
     out_dir : path-like, optional
         Folder to write into (created if missing); default ``analysis.paths.FIGURES_DIR``.
+    formats : tuple of str
+        Image formats to write: ``png`` always, ``svg`` when listed (runs on own data leave it
+        out by default, since an SVG carries its data as text).
 
     Returns
     -------
@@ -186,6 +190,8 @@ def save_figure(
         "csv": out / f"{name}.csv",
         "alt": out / f"{name}.alt.txt",
     }
+    if "svg" not in formats:
+        del paths["svg"]
     stamp_figure(fig, label, source_note)
     description = complete_alt_text(alt_text, label, source_note)
     title = _figure_title(fig) or name
@@ -199,16 +205,17 @@ def save_figure(
             dpi=SAVE_DPI,
             metadata={"Software": None, "Title": title, "Description": description.strip()},
         )
-        fig.savefig(
-            paths["svg"],
-            format="svg",
-            metadata={
-                "Date": None,
-                "Creator": None,
-                "Title": title,
-                "Description": description.strip(),
-            },
-        )
+        if "svg" in paths:
+            fig.savefig(
+                paths["svg"],
+                format="svg",
+                metadata={
+                    "Date": None,
+                    "Creator": None,
+                    "Title": title,
+                    "Description": description.strip(),
+                },
+            )
     table = data.copy()
     if "data_label" not in table.columns:
         table["data_label"] = label.strip()

@@ -9,6 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
+import re
+import shutil
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -20,9 +23,11 @@ import pandas as pd
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from analysis.casedata.load import is_synthetic
 from analysis.paths import CONTEXT_DIR, DATA_ENV_VAR, NOTEBOOKS_DIR, PACKAGE_DIR, PUBLISHED_DIR
 
 NOTEBOOK_TIMEOUT_S = 600
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 CACHE_FILE = ".reproduce-cache.json"
 
 
@@ -84,7 +89,9 @@ def execute_notebook(path: Path, out_dir: Path | None = None) -> NotebookResult:
         client.execute()
         error = ""
     except CellExecutionError as exc:
-        error = str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)
+        # the last line names the error; the kernel colours it for a terminal, not for us
+        message = ANSI.sub("", str(exc)).strip()
+        error = message.splitlines()[-1] if message else repr(exc)
     except Exception as exc:  # a kernel that dies or times out is a failed notebook, not a crash
         error = f"{type(exc).__name__}: {exc}"
     if out_dir is not None:
@@ -149,18 +156,19 @@ def reproduce(data: Path | None = None, jobs: int = 2, force: bool = False) -> i
     """Validate the data, execute every notebook, print the scorecard summary; return exit code.
 
     An invalid file stops before any notebook runs (the caller prints its validation report).
+    The shipped synthetic data writes to ``figures/`` and ``outputs/``; any other file goes
+    through :func:`reproduce_own_data`.
     """
     from analysis.casedata.load import load_cases
-    from analysis.chapters.scorecard import summary
     from analysis.publish.run import Run
 
     if data is not None:
         os.environ[DATA_ENV_VAR] = str(Path(data).resolve())
     cases = load_cases()  # validates first: an invalid file stops here with its report
+    if not is_synthetic(cases):
+        return reproduce_own_data(cases, jobs=jobs)
     run = Run(cases)
     print(run.describe())
-    if run.protected:
-        print("Disclosure control is on: see DISCLOSURE.txt in the outputs folder.")
     periods = sorted(str(p) for p in cases["review_period"].unique())
     notebooks = chapter_notebooks()
     print(f"Executing {len(notebooks)} notebooks, {jobs} at a time...")
@@ -173,21 +181,143 @@ def reproduce(data: Path | None = None, jobs: int = 2, force: bool = False) -> i
         periods=periods,
         fingerprint=fingerprint,
     )
+    _report_results(results, start)
+    return _finish(results, run.tables_dir / "scorecard.csv", "outputs/scorecard.csv")
+
+
+def _report_results(results: list[NotebookResult], start: float, what: str = "ran") -> None:
     failed = [r for r in results if not r.ok]
     skipped = [r for r in results if r.skipped]
     cached = [r for r in results if r.cached]
     print(
         f"{len(results) - len(failed) - len(skipped) - len(cached)} of {len(results)} notebooks "
-        f"ran in {time.perf_counter() - start:.1f} s"
+        f"{what} in {time.perf_counter() - start:.1f} s"
         + (f"; {len(cached)} unchanged (cached; --force reruns them)" if cached else "")
         + (f"; {len(skipped)} skipped (the data lacks a period they need)" if skipped else "")
         + "."
     )
-    scorecard_path = run.tables_dir / "scorecard.csv"
+
+
+def _finish(results: list[NotebookResult], scorecard_path: Path, shown: str) -> int:
+    from analysis.chapters.scorecard import summary
+
+    failed = [r for r in results if not r.ok]
     if scorecard_path.exists():
-        print(f"\nReproduction scorecard ({scorecard_path}):")
+        print(f"\nReproduction scorecard ({shown}):")
         print(summary(pd.read_csv(scorecard_path)))
     if failed:
         print(f"Failed: {', '.join(r.notebook for r in failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
+    """A run on the user's own file: collected, protected and audited as a whole, then written.
+
+    1. Every notebook runs with ``SCR_RUN_STAGE=collect``: each table is kept, unprotected, in
+       a private staging folder; nothing is written to the run's folder.
+    2. :func:`analysis.publish.disclosure.plan_protection` decides every suppression of the run
+       together and audits it by linear programming; a plan that fails stops the run.
+    3. The notebooks run again with ``SCR_RUN_STAGE=publish`` into a fresh folder, which gets
+       its executed notebooks' text withheld and a checking record, and is then swapped in for
+       ``runs/<name>/``, so a failed or interrupted run leaves the previous one intact.
+    """
+    from analysis.casedata.provenance import file_sha256, run_name
+    from analysis.publish import checking
+    from analysis.publish.disclosure import plan_protection
+    from analysis.publish.run import (
+        DISPLAY_ENV_VAR,
+        OUTPUT_ENV_VAR,
+        RUNS_DIR,
+        STAGE_ENV_VAR,
+        STAGING_ENV_VAR,
+        Run,
+    )
+
+    source = Path(cases.attrs["sources"][0])
+    name = run_name(source)
+    final = RUNS_DIR / name
+    shown = f"runs/{name}"
+    work = RUNS_DIR / f".{name}.partial-{os.getpid()}"
+    staging = RUNS_DIR / f".{name}.staging-{os.getpid()}"
+    for folder in (work, staging):
+        shutil.rmtree(folder, ignore_errors=True)
+    saved = {k: os.environ.get(k) for k in (OUTPUT_ENV_VAR, STAGE_ENV_VAR, STAGING_ENV_VAR)}
+    os.environ.update(
+        {
+            OUTPUT_ENV_VAR: str(work),
+            STAGING_ENV_VAR: str(staging),
+            DISPLAY_ENV_VAR: shown,
+            STAGE_ENV_VAR: "collect",
+        }
+    )
+    try:
+        run = Run(cases)
+        print(run.describe())
+        periods = sorted(str(p) for p in cases["review_period"].unique())
+        notebooks = chapter_notebooks()
+        print(
+            f"Disclosure control is on. Pass 1 of 2: collecting every table of {len(notebooks)} "
+            f"notebooks ({jobs} at a time; nothing is written yet)..."
+        )
+        start = time.perf_counter()
+        results = run_all(notebooks, jobs=jobs, out_dir=staging / "notebooks", periods=periods)
+        _report_results(results, start, "collected")
+        if any(not r.ok for r in results):
+            return _finish(results, Path("/nonexistent"), shown)
+        tables = {p.stem: pd.read_pickle(p) for p in sorted((staging / "tables").glob("*.pkl"))}
+        plan = plan_protection(tables)
+        print(plan.summary())
+        if not plan.passed:
+            print(
+                "The recovery audit failed, so nothing was written: some suppressed count could "
+                "still be worked out. Report this, with the checking summary, as a bug.",
+                file=sys.stderr,
+            )
+            return 1
+        with open(staging / "plan.pkl", "wb") as handle:
+            pickle.dump(plan, handle)
+        print("Pass 2 of 2: writing the protected outputs...")
+        start = time.perf_counter()
+        os.environ[STAGE_ENV_VAR] = "publish"
+        results = run_all(
+            notebooks, jobs=jobs, out_dir=work / "outputs" / "notebooks", periods=periods
+        )
+        _report_results(results, start)
+        if any(not r.ok for r in results):
+            return _finish(results, Path("/nonexistent"), shown)
+        for notebook in sorted((work / "outputs" / "notebooks").glob("*.ipynb")):
+            checking.withhold_notebook_text(notebook, work)
+        record = checking.write_record(
+            work, plan, label=run.label, data_sha256=file_sha256(source), shown_root=shown
+        )
+        overall = json.loads(record.read_text())["overall"]
+        if overall == "fail":
+            print(f"Output checking failed: see {shown}/checking/summary.md", file=sys.stderr)
+            return 1
+        _swap_in(work, final)
+        print(
+            f"Outputs: {shown}/ (checking record: {shown}/checking/results.json, "
+            f"overall {overall})."
+        )
+        return _finish(
+            results, final / "outputs" / "scorecard.csv", f"{shown}/outputs/scorecard.csv"
+        )
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        os.environ.pop(DISPLAY_ENV_VAR, None)
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _swap_in(work: Path, final: Path) -> None:
+    """Replace ``final`` with the finished ``work`` folder, never leaving a mix of the two."""
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if final.exists():
+        os.replace(final, old)
+    os.replace(work, final)
+    shutil.rmtree(old, ignore_errors=True)

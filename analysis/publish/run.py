@@ -1,51 +1,89 @@
 """Where a run writes, and how: every table and figure stamped with what data made it.
 
 A notebook opens a :class:`Run` on the cases it loaded; the run knows the data's label
-("SYNTHETIC DATA" or the dataset's name) and its output folders. Shipped synthetic data writes
-to ``figures/`` and ``outputs/``; a researcher's own file writes to ``runs/<dataset>/`` (ignored
-by git), never over the shipped outputs. ``SCR_OUTPUT_DIR`` moves a run elsewhere (tests).
+("SYNTHETIC DATA" or the dataset's name) and its output folders. Only the shipped synthetic
+files (known by content) write to ``figures/`` and ``outputs/``; any other file is protected
+and written under ``runs/`` (ignored by git): by ``make reproduce DATA=...`` into
+``runs/<name>/`` after a whole-run audit, or, opened interactively, into a draft folder
+``runs/<name>__draft/``. ``SCR_OUTPUT_DIR`` moves a run elsewhere (the pipeline, tests).
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.casedata.load import dataset_label, is_synthetic
+from analysis.casedata.provenance import run_name
 from analysis.paths import ROOT
-from analysis.publish.disclosure import THRESHOLD, protect, unprotected_small_counts
+from analysis.publish.disclosure import (
+    SUPPRESSED,
+    THRESHOLD,
+    Plan,
+    apply_plan,
+    plan_protection,
+    rules,
+    unprotected_small_counts,
+)
+from analysis.stats.members import PREFIX, strip
 
 OUTPUT_ENV_VAR = "SCR_OUTPUT_DIR"
+#: Set by the pipeline on own data: "collect" (keep every table, write nothing) or "publish"
+#: (write what the whole-run plan allows). Unset in an interactive session.
+STAGE_ENV_VAR = "SCR_RUN_STAGE"
+#: The pipeline's private folder for the collected tables and the plan (never released).
+STAGING_ENV_VAR = "SCR_RUN_STAGING"
+#: How the run's folder is named to the user (the pipeline builds it elsewhere, then swaps).
+DISPLAY_ENV_VAR = "SCR_RUN_DISPLAY"
+#: Extra figure formats on own data, e.g. "svg" (an SVG carries its data as text: "review").
+FORMATS_ENV_VAR = "SCR_FIGURE_FORMATS"
 #: Key of the output metadata that says which saved figure a notebook output shows.
 FIGURE_METADATA_KEY = "scr_figure"
 RUNS_DIR = ROOT / "runs"
+#: An interactive own-data session writes here: protected table by table, not audited as a run.
+DRAFT_SUFFIX = "__draft"
 FLOAT_DECIMALS = 4
-_FROM_ATTRS = object()
+#: Column names that hold counts of children or reviews.
+COUNT_NAME = re.compile(r"^(count|numerator|denominator|.*_count)$")
+#: Words that must never reach a reader in place of a value.
+NOT_A_VALUE = re.compile(r"\bnan\b|<NA>|\bNaN\b|\bNone\b", re.IGNORECASE)
 
 
 class DisclosureError(RuntimeError):
-    """An output of a non-synthetic run would show an unprotected small count."""
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "own_data"
+    """An output of a run on own data could show, or give back, a small count."""
 
 
 def run_root(cases: pd.DataFrame) -> Path:
-    """The folder a run writes under: the repository for synthetic data, else runs/<name>."""
+    """The folder a run writes under.
+
+    The repository for the shipped synthetic data; ``$SCR_OUTPUT_DIR`` when set (the pipeline
+    and tests); else, for a user's file opened interactively, ``runs/<name>__draft/``.
+    """
     override = os.environ.get(OUTPUT_ENV_VAR, "").strip()
     if override:
         return Path(override).expanduser().resolve()
     if is_synthetic(cases):
         return ROOT
-    return RUNS_DIR / _slug(str(cases.attrs.get("dataset_name", "own_data")))
+    return RUNS_DIR / f"{run_name(str(cases.attrs.get('dataset_name', '')))}{DRAFT_SUFFIX}"
+
+
+def _stage() -> str:
+    return os.environ.get(STAGE_ENV_VAR, "").strip()
+
+
+def _staging() -> Path:
+    value = os.environ.get(STAGING_ENV_VAR, "").strip()
+    if not value:
+        raise DisclosureError(f"{STAGE_ENV_VAR} is set but {STAGING_ENV_VAR} is not")
+    return Path(value)
 
 
 class Run:
-    """Output folders and stamping for one analysis run.
+    """Output folders, stamping and disclosure control for one analysis run.
 
     Parameters
     ----------
@@ -58,11 +96,13 @@ class Run:
 
     Notes
     -----
-    Disclosure control (:mod:`analysis.publish.disclosure`) is on for every run on non-synthetic
-    case
-    data: :meth:`table` writes and returns the protected table, so figures drawn from what it
-    returns never show a suppressed value, and :meth:`figure` refuses data that still holds an
-    unprotected small count.
+    On any data but the shipped synthetic files, disclosure control
+    (:mod:`analysis.publish.disclosure`) is on. In ``make reproduce DATA=...`` the pipeline runs
+    the notebooks twice: first every table is collected and nothing written, then the run's
+    tables are protected together and audited, and the second pass writes what the plan allows.
+    :meth:`table` returns the protected table, so figures drawn from it never show a suppressed
+    value; :meth:`figure` refuses data that still shows a small count and alt text that reads
+    "nan".
     """
 
     def __init__(self, cases: pd.DataFrame, label: str | None = None):
@@ -76,33 +116,65 @@ class Run:
         root = run_root(cases)
         self.figures_dir = root / "figures"
         self.tables_dir = root / "outputs"
+        self.stage = _stage() if self.protected else ""
 
     def __repr__(self) -> str:
-        return f"Run(label={self.label!r}, figures={self.figures_dir}, tables={self.tables_dir})"
+        return f"Run(label={self.label!r}, folder={self._shown_root()})"
+
+    def _shown_root(self) -> str:
+        """The run's folder as the user should read it: relative, never a machine's path."""
+        shown = os.environ.get(DISPLAY_ENV_VAR, "").strip()
+        if shown:
+            return shown
+        root = self.figures_dir.parent
+        try:
+            return root.relative_to(ROOT).as_posix() or "."
+        except ValueError:
+            return root.name
 
     def describe(self) -> str:
         """One line for the top of a notebook: what data, where outputs go."""
-        return (
-            f"Data: {self.label}{self.kind}. Figures go to {self.figures_dir}, "
-            f"tables to {self.tables_dir}."
+        root = self._shown_root()
+        where = "" if root == "." else f"{root}/"
+        text = (
+            f"Data: {self.label}{self.kind}. "
+            f"Figures go to {where}figures, tables to {where}outputs."
         )
+        if self.protected:
+            text += (
+                " Disclosure control is on."
+                if self.stage
+                else " Disclosure control is on for each table; this interactive draft is not "
+                "audited as a whole run: release only what `make reproduce DATA=...` writes."
+            )
+        return text
 
-    def table(self, table: pd.DataFrame, name: str, *, partition_by=_FROM_ATTRS) -> pd.DataFrame:
+    # Tables ----------------------------------------------------------------------------------
+
+    def table(self, table: pd.DataFrame, name: str) -> pd.DataFrame:
         """Write a tidy table as ``{name}.csv``, protected if the data is real; return it.
 
-        The written file starts with a ``dataset`` column saying what made it. On non-synthetic
-        data small counts are suppressed first (``partition_by`` as in
-        :func:`analysis.publish.disclosure.protect`; by default what the table builder recorded),
-        and
-        the protected table is returned: draw figures from it. ``path`` is in ``attrs``.
+        The written file starts with a ``dataset`` column saying what made it. On own data the
+        table is protected with every other table of the run (see the class notes) and the
+        protected table is returned: draw figures from it. ``path`` is in ``attrs``.
         """
-        out = table
-        if self.protected:
-            if partition_by is _FROM_ATTRS:
-                partition_by = table.attrs.get("partition_by")
-            out = protect(table, partition_by=partition_by)
-            print(out.attrs["disclosure"])
-            self._write_disclosure_note()
+        if not self.protected:
+            return self._write(strip(table), name)
+        _check_auditable(table, name)
+        if self.stage == "collect":
+            folder = _staging() / "tables"
+            folder.mkdir(parents=True, exist_ok=True)
+            table.to_pickle(folder / f"{name}.pkl")
+            return apply_plan(name, table, plan_protection({name: table}))
+        if self.stage == "publish":
+            out = apply_plan(name, table, _load_plan(name, table))
+        else:
+            out = apply_plan(name, table, plan_protection({name: table}))
+        return self._write(out, name)
+
+    def _write(self, out: pd.DataFrame, name: str) -> pd.DataFrame:
+        if self.protected and not unprotected_small_counts(out).empty:
+            raise DisclosureError(f"table {name!r} would show a count below {THRESHOLD}")
         self.tables_dir.mkdir(parents=True, exist_ok=True)
         written = out.copy()
         written.insert(0, "dataset", self.label)
@@ -113,17 +185,7 @@ class Run:
         out.attrs["path"] = path
         return out
 
-    def _write_disclosure_note(self) -> None:
-        self.tables_dir.mkdir(parents=True, exist_ok=True)
-        (self.tables_dir / "DISCLOSURE.txt").write_text(
-            f"Outputs in this folder were made from {self.label}, not synthetic data.\n"
-            f"Disclosure control: counts from 1 to {THRESHOLD - 1}, and counts within "
-            f"{THRESHOLD - 1} of their total, are suppressed (blank, marker 'c'); where one cell "
-            "of a breakdown is suppressed, the next smallest is too, so no suppressed count can "
-            "be recovered from totals. Percentages are computed from protected counts.\n"
-            "Threshold set in analysis/publish/disclosure.py (THRESHOLD).\n",
-            encoding="utf-8",
-        )
+    # Figures ---------------------------------------------------------------------------------
 
     def figure(self, fig, name: str, *, data: pd.DataFrame, alt_text: str, source_note=None):
         """Save a figure in the house style (PNG, SVG, plotted data, alt text), stamped.
@@ -132,14 +194,31 @@ class Run:
         saved PNG); the paths written are in ``fig.saved_paths``. The output showing it carries
         metadata ``{"scr_figure": {"name", "alt_text", "files"}}`` (files relative to the run's
         folder), so the report can tell which figure each cell made without reading its code.
+
+        On own data: figures are PNG only (``$SCR_FIGURE_FORMATS=svg`` adds SVG, which the
+        checking record marks for review); a figure whose data still shows a small count, or
+        whose alt text reads "nan", is refused; one with fewer than two values left to show is
+        replaced by a sentence saying why.
         """
         from analysis.charts.save import save_figure
 
-        if self.protected and not unprotected_small_counts(data).empty:
-            raise DisclosureError(
-                f"figure {name!r}: its data shows counts below {THRESHOLD}; draw it from the "
-                "table run.table(...) returned, which is protected"
-            )
+        formats = ("png", "svg")
+        if self.protected:
+            if self.stage == "collect":
+                fig.saved_paths = {}
+                return fig
+            if not unprotected_small_counts(data).empty:
+                raise DisclosureError(
+                    f"figure {name!r}: its data shows counts below {THRESHOLD}; draw it from "
+                    "the table run.table(...) returned, which is protected"
+                )
+            if NOT_A_VALUE.search(alt_text):
+                raise DisclosureError(f"figure {name!r}: its alt text reads a missing value")
+            why = too_little_left(data)
+            if why:
+                return self._sentence_instead(name, why)
+            extra = os.environ.get(FORMATS_ENV_VAR, "").replace(",", " ").split()
+            formats = tuple(dict.fromkeys([*rules().own_data_figure_formats, *extra]))
         fig.saved_paths = save_figure(
             fig,
             name,
@@ -148,6 +227,7 @@ class Run:
             label=self.label,
             source_note=source_note,
             out_dir=self.figures_dir,
+            formats=formats,
         )
         # Shown as the saved PNG in JupyterLab and in executed notebooks (the figure is drawn
         # on an Agg canvas, not through pyplot, so Jupyter has no image of its own)
@@ -159,6 +239,71 @@ class Run:
         # Metadata only: IPython merges it with the PNG and text reprs into one output
         fig._repr_mimebundle_ = lambda include=None, exclude=None: ({}, record)
         return fig
+
+    def _sentence_instead(self, name: str, why: str) -> Sentence:
+        self.figures_dir.mkdir(parents=True, exist_ok=True)
+        text = f"Figure {name} is not drawn: {why}"
+        (self.figures_dir / f"{name}.not_drawn.txt").write_text(text + "\n", encoding="utf-8")
+        return Sentence(text)
+
+
+class Sentence(str):
+    """Text shown in place of a figure (a notebook displays it as a paragraph)."""
+
+    def _repr_markdown_(self) -> str:
+        return f"*{self}*"
+
+
+def too_little_left(data: pd.DataFrame) -> str | None:
+    """Why a figure of ``data`` should not be drawn: fewer than two values left to show.
+
+    >>> too_little_left(pd.DataFrame({"count": [3, None], "count_marker": ["", "c"]}))
+    'only one of its 2 values is left after disclosure control; the others are suppressed [c].'
+    """
+    markers = [c for c in data.columns if str(c).endswith("_marker")]
+    if not markers or len(data) < 2:
+        return None
+    suppressed = data[markers].eq(SUPPRESSED).any(axis=1)
+    shown = int((~suppressed).sum())
+    if shown >= 2:
+        return None
+    left = "none" if shown == 0 else "only one"
+    return (
+        f"{left} of its {len(data)} values is left after disclosure control; the others are "
+        f"suppressed [{SUPPRESSED}]."
+    )
+
+
+def _check_auditable(table: pd.DataFrame, name: str) -> None:
+    """A table on own data must say which units each of its counts counts, or hold none."""
+    unknown = [
+        c
+        for c in table.columns
+        if COUNT_NAME.match(str(c))
+        and f"{PREFIX}{c}" not in table.columns
+        and pd.to_numeric(table[c], errors="coerce").notna().any()
+    ]
+    if unknown and not table.attrs.get("public_counts"):
+        raise DisclosureError(
+            f"table {name!r}: column(s) {unknown} hold counts without membership, so the "
+            "recovery audit cannot check them; build the table with a library function that "
+            "records its members (analysis.stats.members), or mark published counts with "
+            "attrs['public_counts'] = True"
+        )
+
+
+def _load_plan(name: str, table: pd.DataFrame) -> Plan:
+    """The whole-run plan, checking this table is the one the first pass collected."""
+    staging = _staging()
+    with open(staging / "plan.pkl", "rb") as handle:
+        plan = pickle.load(handle)
+    collected = staging / "tables" / f"{name}.pkl"
+    if not collected.exists():
+        raise DisclosureError(f"table {name!r} was not seen by the first pass")
+    before = pd.read_pickle(collected)
+    if not strip(before).reset_index(drop=True).equals(strip(table).reset_index(drop=True)):
+        raise DisclosureError(f"table {name!r} differs between the two passes of the run")
+    return plan
 
 
 def figure_record(name: str, paths: dict[str, Path], root: Path) -> dict:

@@ -1,0 +1,243 @@
+"""The output-checking record of a run on own data, for whoever approves its release.
+
+In the spirit of ACRO's ``results.json`` (output checking in trusted research environments):
+one entry per file the run wrote, with its kind, a status (``pass``, ``review`` or ``fail``),
+the rules applied, the cells suppressed and why, and a checksum, so the checker can see that
+what leaves is what was checked; plus the rules in force, the recovery audit's result and the
+data file's hash. Written as ``checking/results.json`` and, for a person, ``checking/summary.md``.
+
+Executed notebooks on own data keep their narrative and figures; any other output is replaced
+by a note (:func:`withhold_notebook_text`), because printed text is not audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+from analysis.publish.disclosure import Plan, unprotected_small_counts
+from analysis.publish.run import FIGURE_METADATA_KEY, NOT_A_VALUE
+
+CHECKING_DIR = "checking"
+WITHHELD = (
+    "[Output withheld on own data: printed text is not disclosure-checked. The protected "
+    "tables are in outputs/, each listed in checking/results.json.]\n"
+)
+
+#: What each kind of file is, and the rules that were applied to it.
+KINDS = {
+    "table": [
+        "primary suppression",
+        "the same count everywhere",
+        "secondary suppression",
+        "statistics withheld with their counts",
+        "recovery audit",
+    ],
+    "figure": [
+        "drawn from protected tables",
+        "no small count in its data",
+        "alt text without missing values",
+        "PNG only",
+    ],
+    "figure_data": ["copied from protected tables", "no small count"],
+    "alt_text": ["built from protected tables", "no missing values read out"],
+    "not_drawn": ["sentence in place of a figure with too little left to show"],
+    "figure_vector": ["an SVG carries its data as text: a person checks it"],
+    "notebook": ["text outputs withheld; figures kept", "no absolute paths"],
+    "other": ["not made by the kit's rules: a person checks it"],
+}
+
+
+def _kind(relative: Path) -> str:
+    name = relative.name
+    if relative.parts[0] == "outputs" and name.endswith(".csv"):
+        return "table"
+    if name.endswith(".alt.txt"):
+        return "alt_text"
+    if name.endswith(".not_drawn.txt"):
+        return "not_drawn"
+    if name.endswith(".png"):
+        return "figure"
+    if name.endswith(".svg"):
+        return "figure_vector"
+    if relative.parts[0] == "figures" and name.endswith(".csv"):
+        return "figure_data"
+    if name.endswith(".ipynb"):
+        return "notebook"
+    return "other"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _status(kind: str, path: Path, root: Path) -> tuple[str, str]:
+    """(status, why) for one file."""
+    if kind in ("figure_vector", "other"):
+        return "review", KINDS[kind][0]
+    if kind in ("table", "figure_data"):
+        bad = unprotected_small_counts(pd.read_csv(path))
+        return ("fail", f"{len(bad)} row(s) show a small count") if len(bad) else ("pass", "")
+    if kind in ("alt_text", "not_drawn"):
+        text = path.read_text(encoding="utf-8")
+        return ("fail", "reads a missing value") if NOT_A_VALUE.search(text) else ("pass", "")
+    if kind == "notebook":
+        text = path.read_text(encoding="utf-8")
+        return ("fail", "holds an absolute path") if str(root) in text else ("pass", "")
+    return "pass", ""
+
+
+def suppressed_cells(plan: Plan) -> dict[str, list[dict]]:
+    """The cells each table suppressed, with why (rows counted from 1, as a reader counts)."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    for key in sorted(plan.suppressed):
+        table, row, column = key
+        out[table].append(
+            {"row": row + 1, "column": column, "reason": plan.reasons.get(key, "suppressed")}
+        )
+    return dict(out)
+
+
+def write_record(
+    run_dir: Path, plan: Plan, *, label: str, data_sha256: str, shown_root: str
+) -> Path:
+    """Write ``checking/results.json`` and ``checking/summary.md`` for a finished run.
+
+    Parameters
+    ----------
+    run_dir : Path
+        The run's folder (every file under it is listed, but the checking folder itself).
+    plan : Plan
+        The run's disclosure plan, with its audit.
+    label : str
+        The dataset's name, as stamped on the outputs.
+    data_sha256 : str
+        The hash of the case file the run was made from.
+    shown_root : str
+        The folder as the user knows it (``runs/<name>``), never an absolute path.
+
+    Returns
+    -------
+    Path
+        The JSON record.
+    """
+    cells = suppressed_cells(plan)
+    entries = []
+    for path in sorted(p for p in run_dir.rglob("*") if p.is_file()):
+        relative = path.relative_to(run_dir)
+        if relative.parts[0] == CHECKING_DIR:
+            continue
+        kind = _kind(relative)
+        status, why = _status(kind, path, run_dir)
+        entry = {
+            "file": relative.as_posix(),
+            "kind": kind,
+            "status": status,
+            "rules": KINDS[kind],
+            "sha256": _sha256(path),
+        }
+        if why:
+            entry["why"] = why
+        if kind == "table":
+            entry["suppressed"] = [
+                c for c in cells.get(path.stem, []) if not c["column"].startswith("implied")
+            ]
+            entry["statistics_withheld_for_hidden_counts"] = sum(
+                1 for c in cells.get(path.stem, []) if c["column"].startswith("implied")
+            )
+        entries.append(entry)
+    r = plan.rules
+    record = {
+        "dataset": label,
+        "run_folder": shown_root,
+        "data_file_sha256": data_sha256,
+        "rules": {
+            "threshold": r.threshold,
+            "minimum_range": r.minimum_range,
+            "markers": dict(r.markers),
+            "own_data_figure_formats": list(r.own_data_figure_formats),
+            "config": "analysis/publish/disclosure.yaml",
+        },
+        "audit": {
+            "passed": plan.passed,
+            "counts_checked": len(plan.cells),
+            "suppressed": len(plan.suppressed),
+            "narrowest_range": min((b.width for b in plan.bounds), default=None),
+            "summary": plan.summary(),
+        },
+        "outputs": entries,
+        "overall": "fail"
+        if any(e["status"] == "fail" for e in entries) or not plan.passed
+        else "review"
+        if any(e["status"] == "review" for e in entries)
+        else "pass",
+    }
+    folder = run_dir / CHECKING_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "results.json"
+    path.write_text(json.dumps(record, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    (folder / "summary.md").write_text(_summary(record), encoding="utf-8")
+    return path
+
+
+def _summary(record: dict) -> str:
+    counts = defaultdict(int)
+    for e in record["outputs"]:
+        counts[e["status"]] += 1
+    lines = [
+        f"# Output checking: {record['dataset']}",
+        "",
+        f"Overall: **{record['overall']}** ({counts['pass']} pass, {counts['review']} to "
+        f"review, {counts['fail']} fail). Folder: `{record['run_folder']}`.",
+        "",
+        record["audit"]["summary"],
+        "",
+        f"Rules: `{record['rules']['config']}` (threshold {record['rules']['threshold']}). "
+        f"Data file SHA-256: `{record['data_file_sha256']}`.",
+        "",
+        "Automatic control cannot know what a reader already knows about a case from elsewhere: "
+        "read every output before release (docs/disclosure.md).",
+        "",
+        "| file | kind | status | suppressed |",
+        "|---|---|---|---|",
+    ]
+    for e in record["outputs"]:
+        lines.append(
+            f"| `{e['file']}` | {e['kind']} | {e['status']}"
+            + (f" ({e['why']})" if e.get("why") else "")
+            + f" | {len(e.get('suppressed', []))} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def withhold_notebook_text(path: Path, root: Path) -> None:
+    """Keep an executed notebook's narrative and figures; replace every other output.
+
+    A figure saved by :meth:`analysis.publish.run.Run.figure` (its output carries
+    ``scr_figure`` metadata) keeps its PNG; printed text, tables and errors become one note.
+    The absolute path of the run folder is removed wherever it appears.
+    """
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept, withheld = [], False
+        for output in cell.get("outputs", []):
+            figure = output.get("metadata", {}).get(FIGURE_METADATA_KEY)
+            if figure and "image/png" in output.get("data", {}):
+                output["data"] = {"image/png": output["data"]["image/png"]}
+                kept.append(output)
+            elif output.get("data", {}).get("text/markdown", "").startswith("*Figure"):
+                kept.append(output)  # the sentence shown in place of a figure
+            else:
+                withheld = True
+        if withheld:
+            kept.append(nbformat.v4.new_output("stream", name="stdout", text=WITHHELD))
+        cell["outputs"] = kept
+    text = nbformat.writes(nb).replace(str(root), ".")
+    path.write_text(text, encoding="utf-8")
