@@ -3,7 +3,7 @@ import pytest
 
 from analysis import InvalidCaseDataError, dataset_label, is_synthetic, load_cases
 from analysis.casedata.codebook import load_codebook
-from analysis.casedata.load import default_paths
+from analysis.casedata.load import default_paths, synthetic_path
 from analysis.paths import DATA_ENV_VAR
 
 
@@ -55,7 +55,9 @@ def test_extra_columns_are_kept(valid_frame, write_csv):
 
 
 def test_environment_variable_points_at_own_file(valid_frame, write_csv, monkeypatch):
-    path = write_csv(valid_frame.drop(columns=["record_origin"]).head(4), "my_cases.csv")
+    path = write_csv(
+        valid_frame.drop(columns=["record_origin"], errors="ignore").head(4), "my_cases.csv"
+    )
     monkeypatch.setenv(DATA_ENV_VAR, str(path))
     cases = load_cases()
     assert len(cases) == 4 and cases.attrs["dataset_name"] == "my_cases"
@@ -63,9 +65,55 @@ def test_environment_variable_points_at_own_file(valid_frame, write_csv, monkeyp
 
 
 def test_real_data_is_never_labelled_synthetic_by_accident(valid_frame, write_csv):
-    valid_frame.loc[0, "record_origin"] = "coded_from_review"
+    valid_frame["record_origin"] = "coded_from_review"
     cases = load_cases(write_csv(valid_frame))
     assert not is_synthetic(cases)
+
+
+def test_a_file_that_calls_itself_synthetic_is_still_the_users_data(valid_frame, write_csv):
+    """Provenance, not a column, decides: every row saying "synthetic" changes nothing."""
+    valid_frame["record_origin"] = "synthetic"
+    cases = load_cases(write_csv(valid_frame, "synthetic_cases_2011-14.csv"))
+    assert not is_synthetic(cases)
+    assert dataset_label(cases) == "synthetic_cases_2011-14"
+
+
+def test_only_the_shipped_files_by_content_are_the_shipped_synthetic_data(tmp_path):
+    shipped = synthetic_path("2011-14")
+    assert is_synthetic(load_cases(shipped))
+    copy = tmp_path / "renamed.csv"
+    copy.write_bytes(shipped.read_bytes())
+    assert is_synthetic(load_cases(copy))  # the same bytes are the same synthetic data
+    changed = tmp_path / "synthetic_cases_2011-14.csv"
+    changed.write_bytes(shipped.read_bytes().replace(b"S11-0001,", b"S11-9999,", 1))
+    assert not is_synthetic(load_cases(changed))  # one edit and it is the user's data
+
+
+def test_manifest_lists_the_shipped_files():
+    from analysis.casedata.provenance import file_sha256, shipped_hashes
+
+    for period in ("2011-14", "2014-17"):
+        assert file_sha256(synthetic_path(period)) in shipped_hashes()
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("data/raw/my_cases.csv", "my_cases"),
+        ("...csv", "own_data"),
+        ("..", "own_data"),
+        (".", "own_data"),
+        ("../../etc/passwd.csv", "passwd"),
+        ("`touch x`.csv", "touch_x"),
+        ("$(id).csv", "id"),
+        ("-rf.csv", "rf"),
+        ("My cases (v2).xlsx", "My_cases_v2"),
+    ],
+)
+def test_run_names_are_safe_folder_names(path, name):
+    from analysis.casedata.provenance import run_name
+
+    assert run_name(path) == name
 
 
 def test_no_row_dropped_or_reordered(valid_frame, write_csv):

@@ -19,7 +19,7 @@ def own_frame() -> pd.DataFrame:
     """Synthetic 2011-14 cases made to look like a researcher's file: a few rows changed,
     codes given as labels, and no record_origin column (so it counts as real data)."""
     frame = pd.read_csv(synthetic_path("2011-14"), dtype=str, keep_default_na=False)
-    frame = frame.drop(columns=["record_origin"])
+    frame = frame.drop(columns=["record_origin"], errors="ignore")
     codebook = load_codebook()
     frame["outcome"] = frame["outcome"].map(codebook["outcome"].codes)
     frame["sex"] = frame["sex"].map(codebook["sex"].codes)

@@ -79,8 +79,8 @@ def _hidden(table, age_band):
 
 def _secondary_code(cases):
     table = proportion_table(cases, "csc_ever_involved", by="age_band")
-    full = _hidden(protect(table, partition_by=["age_band"]), "1_5")
-    return sorted(full - _hidden(protect(table), "1_5"))[0]
+    full = _hidden(protect(table), "1_5")
+    return sorted(full - _hidden(protect(table, secondary=False), "1_5"))[0]
 
 
 # Each: (check, right answer from the library, wrong answer, wrong type). Answers are computed

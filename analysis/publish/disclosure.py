@@ -208,7 +208,9 @@ def _candidates(cells: Sequence[Cell], target: Cell, hidden: set[CellKey]) -> li
     return sorted(found, key=rank)
 
 
-def plan_protection(tables: Mapping[str, pd.DataFrame], rules_: Rules | None = None) -> Plan:
+def plan_protection(
+    tables: Mapping[str, pd.DataFrame], rules_: Rules | None = None, *, secondary: bool = True
+) -> Plan:
     """Decide every suppression for a run's tables together, and audit it.
 
     Parameters
@@ -217,6 +219,9 @@ def plan_protection(tables: Mapping[str, pd.DataFrame], rules_: Rules | None = N
         Every table the run writes, unprotected, with their ``members__*`` columns.
     rules_ : Rules, optional
         Default: :func:`rules`.
+    secondary : bool
+        ``False`` stops after primary suppression and reports the audit without acting on it
+        (for teaching how subtraction undoes primary suppression alone; never for a release).
 
     Returns
     -------
@@ -238,7 +243,7 @@ def plan_protection(tables: Mapping[str, pd.DataFrame], rules_: Rules | None = N
         key = queue.pop(0)
         published = [i for i, c in enumerate(cells) if c.key not in hidden]
         bound = system.bound(key, published, r.minimum_range)
-        if bound.ok:
+        if bound.ok or not secondary:
             bounds[key] = bound
             continue
         options = _candidates(cells, by_key[key], hidden)
@@ -308,6 +313,7 @@ def protect(
     *,
     partition_by: Sequence[str] | None = None,
     threshold: int | None = None,
+    secondary: bool = True,
 ) -> pd.DataFrame:
     """Protect one table on its own (the run protects all its tables together).
 
@@ -322,6 +328,8 @@ def protect(
         For a table without membership: the columns whose groups partition the denominator.
     threshold : int, optional
         Smallest count that may be shown (default: ``disclosure.yaml``).
+    secondary : bool
+        ``False``: primary suppression only, for teaching (see :func:`plan_protection`).
 
     Returns
     -------
@@ -336,6 +344,9 @@ def protect(
     >>> protect(t, partition_by=[])["count"].tolist()  # 3 suppressed, then 40 to protect it
     [<NA>, <NA>, 50]
     """
+    markers = [c for c in table.columns if str(c).endswith("_marker")]
+    if markers:  # already protected: protecting again changes nothing
+        return table.copy()
     r = rules()
     if threshold is not None:
         r = Rules(**{**r.__dict__, "threshold": threshold, "minimum_range": threshold})
@@ -344,7 +355,7 @@ def protect(
         if any(c.startswith(PREFIX) for c in table.columns)
         else _with_units(table, partition_by)
     )
-    plan = plan_protection({"table": source}, r)
+    plan = plan_protection({"table": source}, r, secondary=secondary)
     return apply_plan("table", source, plan)
 
 

@@ -255,7 +255,7 @@ def _ever_table(cases: pd.DataFrame) -> pd.DataFrame:
 
 
 def _primary_only(cases: pd.DataFrame) -> pd.DataFrame:
-    return protect(_ever_table(cases), threshold=THRESHOLD)
+    return protect(_ever_table(cases), threshold=THRESHOLD, secondary=False)
 
 
 def _hidden_codes(protected: pd.DataFrame, age_band: str) -> list[str]:
@@ -267,8 +267,8 @@ def _hidden_codes(protected: pd.DataFrame, age_band: str) -> list[str]:
 def check_recovered(answer, cases: pd.DataFrame, age_band: str = "1_5") -> bool:
     """Check the count recovered by subtraction from a table with primary suppression only.
 
-    In ``protect(proportion_table(cases, "csc_ever_involved", by="age_band"))`` (no
-    ``partition_by``, so no secondary suppression) the age band has one hidden cell; the
+    In ``protect(proportion_table(cases, "csc_ever_involved", by="age_band"),
+    secondary=False)`` (primary suppression alone) the age band has one hidden cell; the
     learner recovers it as the denominator minus the cells shown.
 
     Parameters
@@ -311,7 +311,7 @@ def check_recovered(answer, cases: pd.DataFrame, age_band: str = "1_5") -> bool:
 def check_secondary(answer, cases: pd.DataFrame, age_band: str = "1_5") -> bool:
     """Check which cell secondary suppression hid to protect the small one.
 
-    With ``partition_by=["age_band"]``, :func:`analysis.publish.disclosure.protect` hides a
+    By default :func:`analysis.publish.disclosure.protect` audits the table and hides a
     second cell
     in a group that would otherwise have a single hidden cell.
 
@@ -334,7 +334,7 @@ def check_secondary(answer, cases: pd.DataFrame, age_band: str = "1_5") -> bool:
     if not isinstance(answer, str):
         return not_yet('give the code in quotes, e.g. "yes".')
     primary = set(_hidden_codes(_primary_only(cases), age_band))
-    full = protect(_ever_table(cases), partition_by=["age_band"], threshold=THRESHOLD)
+    full = protect(_ever_table(cases), threshold=THRESHOLD)
     secondary = [c for c in _hidden_codes(full, age_band) if c not in primary]
     labels = {c: label_of("csc_ever_involved", c) for c in secondary}
     given = answer.strip().lower()
