@@ -28,6 +28,16 @@ DOCS_DIR = ROOT / "docs"
 DATA_ENV_VAR = "SCR_DATA"
 
 
+#: Environment variable that moves the folder own-data runs are written under (default runs/).
+RUNS_ENV_VAR = "SCR_RUNS_DIR"
+
+
+def runs_dir() -> Path:
+    """Where runs on own data are written: ``$SCR_RUNS_DIR``, else ``runs/`` (ignored by git)."""
+    value = os.environ.get(RUNS_ENV_VAR, "").strip()
+    return Path(value).expanduser().resolve() if value else ROOT / "runs"
+
+
 def data_override() -> Path | None:
     """Return the case-data file named by ``$SCR_DATA``, or None when unset or empty."""
     value = os.environ.get(DATA_ENV_VAR, "").strip()

@@ -24,7 +24,14 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from analysis.casedata.load import is_synthetic
-from analysis.paths import CONTEXT_DIR, DATA_ENV_VAR, NOTEBOOKS_DIR, PACKAGE_DIR, PUBLISHED_DIR
+from analysis.paths import (
+    CONTEXT_DIR,
+    DATA_ENV_VAR,
+    NOTEBOOKS_DIR,
+    PACKAGE_DIR,
+    PUBLISHED_DIR,
+    runs_dir,
+)
 
 NOTEBOOK_TIMEOUT_S = 600
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -228,7 +235,6 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
     from analysis.publish.run import (
         DISPLAY_ENV_VAR,
         OUTPUT_ENV_VAR,
-        RUNS_DIR,
         STAGE_ENV_VAR,
         STAGING_ENV_VAR,
         Run,
@@ -236,10 +242,11 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
 
     source = Path(cases.attrs["sources"][0])
     name = run_name(source)
-    final = RUNS_DIR / name
+    runs = runs_dir()
+    final = runs / name
     shown = f"runs/{name}"
-    work = RUNS_DIR / f".{name}.partial-{os.getpid()}"
-    staging = RUNS_DIR / f".{name}.staging-{os.getpid()}"
+    work = runs / f".{name}.partial-{os.getpid()}"
+    staging = runs / f".{name}.staging-{os.getpid()}"
     for folder in (work, staging):
         shutil.rmtree(folder, ignore_errors=True)
     saved = {k: os.environ.get(k) for k in (OUTPUT_ENV_VAR, STAGE_ENV_VAR, STAGING_ENV_VAR)}

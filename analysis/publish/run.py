@@ -19,7 +19,7 @@ import pandas as pd
 
 from analysis.casedata.load import dataset_label, is_synthetic
 from analysis.casedata.provenance import run_name
-from analysis.paths import ROOT
+from analysis.paths import ROOT, runs_dir
 from analysis.publish.disclosure import (
     SUPPRESSED,
     THRESHOLD,
@@ -43,7 +43,6 @@ DISPLAY_ENV_VAR = "SCR_RUN_DISPLAY"
 FORMATS_ENV_VAR = "SCR_FIGURE_FORMATS"
 #: Key of the output metadata that says which saved figure a notebook output shows.
 FIGURE_METADATA_KEY = "scr_figure"
-RUNS_DIR = ROOT / "runs"
 #: An interactive own-data session writes here: protected table by table, not audited as a run.
 DRAFT_SUFFIX = "__draft"
 FLOAT_DECIMALS = 4
@@ -68,7 +67,7 @@ def run_root(cases: pd.DataFrame) -> Path:
         return Path(override).expanduser().resolve()
     if is_synthetic(cases):
         return ROOT
-    return RUNS_DIR / f"{run_name(str(cases.attrs.get('dataset_name', '')))}{DRAFT_SUFFIX}"
+    return runs_dir() / f"{run_name(str(cases.attrs.get('dataset_name', '')))}{DRAFT_SUFFIX}"
 
 
 def _stage() -> str:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from analysis.paths import data_override, runs_dir
 from analysis.site.build import ReportError, build_report
 
 
@@ -38,15 +39,18 @@ def run(args: argparse.Namespace) -> int:
     from analysis.errors import CaseDataError
 
     run_dir = args.run
-    if run_dir is None and args.data is not None:
-        from analysis.casedata.load import load_cases
-        from analysis.publish.run import run_root
+    data = args.data if args.data is not None else data_override()
+    if run_dir is None and data is not None:
+        from analysis.casedata.load import is_synthetic, load_cases
+        from analysis.casedata.provenance import run_name
 
         try:
-            run_dir = run_root(load_cases(args.data))
+            cases = load_cases(data)
         except CaseDataError as exc:
-            print(f"cannot tell which run {args.data} made: {exc}", file=sys.stderr)
+            print(f"cannot tell which run {data} made: {exc}", file=sys.stderr)
             return 1
+        # own data: the audited run that `reproduce` wrote, never an interactive draft
+        run_dir = None if is_synthetic(cases) else runs_dir() / run_name(data)
     try:
         index = build_report(run_dir, args.out)
     except ReportError as exc:
