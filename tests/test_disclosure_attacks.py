@@ -226,3 +226,70 @@ def test_single_table_protect_without_membership_still_audits():
     assert out["count_marker"].tolist() == ["c", "c", ""]
     assert "Recovery audit: passed" in out.attrs["disclosure"]
     assert strip(out).equals(out)
+
+
+def test_test_statistics_resting_on_a_small_cell_are_withheld(small_cases):
+    """A chi-square p-value, its minimum expected count or Fisher's p pins a small cell of the
+    cross-tabulation even when the cell is never printed: withheld with it."""
+    from analysis.stats.inference import association_test
+    from analysis.stats.tables import involvement_flags
+
+    with_flags = small_cases.assign(involved_now=involvement_flags(small_cases)["now"])
+    tests = pd.DataFrame(
+        [
+            {"dimension": dim, **association_test(with_flags, dim, "involved_now")}
+            for dim in ["age_band", "outcome", "sex"]
+        ]
+    )
+    published, plan = _publish({"tests": tests})
+    t = published["tests"]
+    for i, row in tests.iterrows():
+        small = any(0 < len(m) < THRESHOLD for m in row["members__implied"])
+        if small:
+            for column in ["statistic", "p_value", "cramers_v", "min_expected"]:
+                assert pd.isna(t.loc[i, column]), (row["dimension"], column)
+        else:
+            assert pd.notna(t.loc[i, "p_value"]) and pd.notna(t.loc[i, "min_expected"])
+    assert tests["members__implied"].map(lambda m: any(0 < len(c) < 5 for c in m)).any()
+    assert plan.passed
+
+
+def test_a_model_with_a_small_cell_is_not_shown(small_cases):
+    from analysis.stats.inference import logistic_model
+    from analysis.stats.tables import involvement_flags
+
+    model = logistic_model(small_cases, involvement_flags(small_cases)["now"], ["age_band"])
+    cells = model["members__implied"].iloc[0]
+    assert any(0 < len(m) < THRESHOLD for m in cells)  # 60 rows over 5 bands x 2 outcomes
+    published, _ = _publish({"model": model})
+    t = published["model"]
+    assert t[["odds_ratio", "ci_low", "ci_high", "p_value"]].isna().all().all()
+
+
+def test_a_rate_per_year_beside_a_suppressed_count_is_withheld(small_cases):
+    """deaths a year = count / 3: a shown rate gives the suppressed count back exactly."""
+    from analysis.stats.measures import reviews
+    from analysis.stats.members import members_of
+
+    r = reviews(small_cases)
+    rows = []
+    for outcome, part in r.groupby("outcome", observed=True):
+        rows.append(
+            {
+                "outcome": str(outcome),
+                "reviews_count": len(part),
+                "members__reviews_count": members_of(part),
+                "per_year": len(part) / 3,
+            }
+        )
+    table = pd.DataFrame(rows)
+    table.loc[len(table)] = {
+        "outcome": "tiny",
+        "reviews_count": 2,
+        "members__reviews_count": ("x1", "x2"),
+        "per_year": 2 / 3,
+    }
+    published, _ = _publish({"per_year": table})
+    t = published["per_year"]
+    tiny = t["outcome"] == "tiny"
+    assert t.loc[tiny, "reviews_count"].isna().all() and t.loc[tiny, "per_year"].isna().all()
