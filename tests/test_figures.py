@@ -336,7 +336,7 @@ def test_suppressed_value_shows_its_marker_not_a_bar():
     table = age_table().assign(marker=["", "", "c", ""])
     table.loc[2, "children_percent"] = np.nan
     ax = bar_percent(table, "age_group", "children_percent", marker="marker", title="Age").axes[0]
-    assert [t.get_text() for t in ax.texts][2] == "c"
+    assert [t.get_text() for t in ax.texts][2] == "[c] suppressed"
     assert sorted(p.get_width() for p in ax.patches)[0] == 0
 
 

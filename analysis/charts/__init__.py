@@ -6,15 +6,17 @@ May import: ``analysis.paths`` and the data labels of ``casedata``; nothing abov
 Modules: :mod:`~analysis.charts.style` (palette, sizes, rcParams), :mod:`~.layout` (figure
 frame, label spreading), :mod:`~.annotate` (direct labels, reference markers), :mod:`~.inputs`
 (checks on a plot's table), :mod:`~.bars` and :mod:`~.lines` (the generic plots),
-:mod:`~.save` (stamp and deterministic saving), :mod:`~.alt` (alt text), :mod:`~.introspect`
-(what a figure carries), and one ``chapter_*`` module per chapter for the figures the generic
-plots cannot draw and the alt text of each chapter's figures. The generic API is re-exported
-here: ``from analysis.charts import bar_percent``.
+:mod:`~.save` (stamp and deterministic saving), :mod:`~.alt` (alt text), :mod:`~.gaps`
+(values withheld or missing: their words, and whether enough is left to draw),
+:mod:`~.introspect` (what a figure carries), and one ``chapter_*`` module per chapter for the
+figures the generic plots cannot draw and the alt text of each chapter's figures. The generic
+API is re-exported here: ``from analysis.charts import bar_percent``.
 """
 
 from analysis.charts.alt import percent_list
 from analysis.charts.annotate import reference_markers
 from analysis.charts.bars import bar_percent, grouped_bar_percent
+from analysis.charts.gaps import too_little_to_show
 from analysis.charts.layout import new_figure, spread_labels
 from analysis.charts.lines import line_series
 from analysis.charts.save import save_figure, stamp_figure
@@ -43,4 +45,5 @@ __all__ = [
     "save_figure",
     "spread_labels",
     "stamp_figure",
+    "too_little_to_show",
 ]

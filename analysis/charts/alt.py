@@ -2,7 +2,9 @@
 
 A figure's alt text says what kind of chart it is, then every value plotted, then (added when
 it is saved) what data it was made from and its source. The chapter chart modules build each
-chapter's descriptions from the tables they draw, with :func:`percent_list` for the values.
+chapter's descriptions from the tables they draw, with :func:`percent_list` for the values and
+:mod:`analysis.charts.gaps` for any single value, so a value suppressed by disclosure control
+reads "[c] suppressed" (never "nan%") and a count is a whole number.
 
 Examples
 --------
@@ -12,6 +14,10 @@ Examples
 'Under 1 75%; 1 to 5 25%'
 >>> percent_list(t, count="count")
 'Under 1 9 (75%); 1 to 5 3 (25%)'
+>>> protected = t.assign(count=pd.array([9, None], dtype="Int64"), count_marker=["", "c"],
+...                      percent=[75.0, None])
+>>> percent_list(protected, count="count")
+'Under 1 9 (75%); 1 to 5 [c] suppressed'
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from analysis.charts.gaps import count_text, is_missing, row_markers, value_text
 from analysis.charts.style import is_synthetic_label
 
 
@@ -30,8 +37,12 @@ def percent_list(
     percent: str = "percent",
     count: str | None = None,
     interval: tuple[str, str] | None = None,
+    marker: str | None = None,
 ) -> str:
     """Each row's label and whole percentage, joined by ``"; "``, in table order.
+
+    A row whose percentage is missing reads as its marker says ("Looked after [c] suppressed",
+    see :func:`analysis.charts.gaps.gap_text`), without its count or interval.
 
     Parameters
     ----------
@@ -44,7 +55,11 @@ def percent_list(
     count : str, optional
         Column of counts, printed before the percentage: "Neglect 12 (40%)".
     interval : (str, str), optional
-        Columns of the interval bounds, printed after it: "Under 1 45% (38-52%)".
+        Columns of the interval bounds, printed after it: "Under 1 45% (38-52%)"; left out
+        where a bound is missing.
+    marker : str, optional
+        Column of markers, as in :func:`analysis.charts.gaps.row_markers`; by default a
+        protected table's ``*_marker`` columns.
 
     Returns
     -------
@@ -53,13 +68,18 @@ def percent_list(
     labels = [label] if isinstance(label, str) else list(label)
     columns = [*labels, percent, *([count] if count else []), *(interval or ())]
     items = []
-    for row in table[columns].itertuples(index=False, name=None):
+    markers = row_markers(table, marker)
+    for row, code in zip(table[columns].itertuples(index=False, name=None), markers, strict=True):
         values = dict(zip(columns, row, strict=True))
         text = " ".join(f"{values[c]}" for c in labels)
-        value = f"{values[percent]:.0f}%"
-        text += f" {values[count]} ({value})" if count else f" {value}"
-        if interval:
-            text += f" ({values[interval[0]]:.0f}-{values[interval[1]]:.0f}%)"
+        value = value_text(values[percent], "{:.0f}%", code)
+        if is_missing(values[percent]) or isinstance(values[percent], str):
+            items.append(f"{text} {value}")  # nothing else of a withheld row is shown
+            continue
+        text += f" {count_text(values[count], code)} ({value})" if count else f" {value}"
+        bounds = [values[c] for c in interval or ()]
+        if bounds and not any(is_missing(b) for b in bounds):
+            text += f" ({bounds[0]:.0f}-{bounds[1]:.0f}%)"
         items.append(text)
     return "; ".join(items)
 

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.charts.annotate import direct_label, reference_markers
+from analysis.charts.gaps import as_float, gap_text, row_markers
 from analysis.charts.inputs import check_colours, format_percent, ordered_unique, require_columns
 from analysis.charts.layout import new_figure
 from analysis.charts.style import (
@@ -30,6 +31,9 @@ from analysis.charts.style import (
     WHISKER_WIDTH,
     house_style,
 )
+
+#: The column of each row's marker, added to a copy of the plotted table.
+_MARKER = "__marker__"
 
 
 def _whisker_style() -> list:
@@ -62,12 +66,15 @@ def bar_percent(
         Column with the bar labels; drawn top to bottom in categorical order if the column is an
         ordered categorical, else in row order.
     percent : str
-        Column with the percentages (0-100). NaN draws no bar and prints the ``marker``.
+        Column with the percentages (0-100). A blank or NaN value draws no bar: the gap is
+        labelled with the row's marker (see ``marker``), never drawn as zero.
     low, high : str, optional
         Columns with the interval bounds (e.g. 95% Wilson interval); drawn as whiskers.
     marker : str, optional
-        Column of disclosure markers (``c``, ``x``, ``z``, ``low``) printed where ``percent`` is
-        NaN; without it NaN prints ``x`` (not available).
+        Column of markers printed where ``percent`` is missing: a disclosure marker with its
+        meaning (``c`` "[c] suppressed", ``x`` "[x] not available", ``z``, ``low``), any other
+        text as given. Where it is empty (or not given), a protected table's ``*_marker``
+        columns say why (``count_marker`` ``c``); with no marker at all, "not available".
     title, subtitle : str
         Figure title and optional subtitle.
     decimals : int
@@ -147,6 +154,8 @@ def grouped_bar_percent(
         With more than four groups, or more than one row per (category, group).
     """
     require_columns(table, category, group, percent, low, high, marker)
+    # Each row's marker, carried through the per-group reindexing below by a column of its own.
+    table = table.assign(**{_MARKER: row_markers(table, marker)})
     if (low is None) != (high is None):
         raise ValueError("give both low and high for interval whiskers, or neither")
     categories = ordered_unique(table[category])
@@ -169,12 +178,12 @@ def grouped_bar_percent(
             rows = rows.set_index(category).reindex(categories)
             # First category at the top: y counts down.
             y = -np.arange(len(categories)) + 0.4 - bar_h * (g_index + 0.5)  # group 0 on top
-            values = rows[percent].to_numpy(dtype=float)
+            values = as_float(rows[percent])
             ax.barh(y, np.nan_to_num(values), height=bar_h * 0.92, color=PALETTE[g_index])
             end = values.copy()
             if low is not None:
-                lo = rows[low].to_numpy(dtype=float)
-                hi = rows[high].to_numpy(dtype=float)
+                lo = as_float(rows[low])
+                hi = as_float(rows[high])
                 ok = ~(np.isnan(values) | np.isnan(lo) | np.isnan(hi))
                 container = ax.errorbar(
                     values[ok],
@@ -194,9 +203,9 @@ def grouped_bar_percent(
             ends.append(np.nan_to_num(end))
             for i, v in enumerate(values):
                 if np.isnan(v):
-                    # Suppressed or missing: say so where the bar would be, never draw zero.
-                    text = str(rows[marker].iloc[i]) if marker else "x"
-                    text = "x" if text in ("", "nan", "None", "<NA>") else text
+                    # Suppressed or missing: say so where the bar would be. Its patch has zero
+                    # width (nothing drawn), so patches stay one per row for callers recolouring.
+                    text = gap_text(rows[_MARKER].iloc[i])
                 else:
                     text = format_percent(v, decimals)
                 if group and i == 0:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.charts.alt import percent_list
+from analysis.charts.gaps import row_markers, value_text
 
 
 def parental_factors_alt_text(comparison: pd.DataFrame) -> str:
@@ -49,13 +50,14 @@ def toxic_trio_alt_text(combos: pd.DataFrame, trio: pd.DataFrame, published_any:
     published_any : str
         The 2005-07 published share with any of the three, as stated (e.g. "about 75%").
     """
-    any_percent = trio.set_index("measure")["percent"]["any"]
+    markers = dict(zip(trio["measure"], row_markers(trio), strict=True))
+    any_percent = value_text(trio.set_index("measure")["percent"]["any"], "{:.0f}%", markers["any"])
     return (
         "Horizontal bar chart of the eight combinations of domestic abuse, parental mental "
         "ill health and substance misuse among reviews with a final report, 2011-14, with 95% "
         "intervals: "
         + percent_list(combos)
-        + f". At least one of the three: {any_percent:.0f}%; the 2005-07 analysis published "
+        + f". At least one of the three: {any_percent}; the 2005-07 analysis published "
         f"{published_any} for any of the three."
     )
 
@@ -67,10 +69,12 @@ def neglect_alt_text(series: pd.DataFrame) -> str:
     ----------
     series : DataFrame
         From :func:`analysis.chapters.families.neglect_series`: ``series`` is "Published" or
-        the recomputed label; a recomputed value is a row with a ``percent``.
+        the recomputed label; a recomputed value is a row with a ``percent``, or with a marker
+        saying why it is withheld.
     """
     published = series[series["series"] == "Published"]
-    recomputed = series[(series["series"] != "Published") & series["percent"].notna()]
+    marked = pd.Series([bool(m) for m in row_markers(series)], index=series.index)
+    recomputed = series[(series["series"] != "Published") & (series["percent"].notna() | marked)]
     return (
         "Line chart of the share of serious case reviews in which neglect was a feature, "
         "by national analysis. Published: "

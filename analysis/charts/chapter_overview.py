@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from analysis.charts.alt import percent_list
 from analysis.charts.annotate import direct_label, note_label
 from analysis.charts.bars import bar_percent
+from analysis.charts.gaps import count_text, gap_text, is_missing, row_markers, value_text
 from analysis.charts.layout import new_figure, y_guides
 from analysis.charts.style import (
     BACKGROUND,
@@ -119,8 +120,8 @@ def reviews_by_year_alt_text(yearly: pd.DataFrame, averages: pd.DataFrame) -> st
         + "; ".join(f"{r.figure_id} {r.published}" for r in averages.itertuples())
         + "). Values: "
         + "; ".join(
-            f"{r.incident_year} {r.outcome_group_label.lower()} {r.reviews_count}"
-            for r in yearly.itertuples()
+            f"{r.incident_year} {r.outcome_group_label.lower()} {count_text(r.reviews_count, m)}"
+            for r, m in zip(yearly.itertuples(), row_markers(yearly), strict=True)
         )
         + "."
     )
@@ -158,7 +159,7 @@ def death_categories_figure(
     groups = list(table["outcome_group"])
     names = list(table["outcome_group_label"])
     colours = {g: PALETTE[i] for i, g in enumerate(dict.fromkeys(groups))}
-    labels = [t for t in ax.texts if t.get_text().endswith("%")]
+    labels = ax.texts[: len(table)]  # one value label per bar, in order ("[c] suppressed" too)
     with house_style():
         for i, (bar, group) in enumerate(zip(ax.patches, groups, strict=True)):
             bar.set_color(colours[group])
@@ -290,8 +291,24 @@ def age_share_figure(
                         va="top" if below else "bottom",
                         colour=colour,
                     )
-        for row in shown[shown["kind"] == "recomputed"].itertuples():
+        recomputed = shown["kind"] == "recomputed"
+        codes = [m for m, keep in zip(row_markers(shown), recomputed, strict=True) if keep]
+        for row, code in zip(shown[recomputed].itertuples(), codes, strict=True):
             x, colour = position[row.review_period], _SHARE_COLOURS[row.share]
+            if is_missing(row.percent):  # withheld by disclosure control: said, not drawn
+                _share_label(
+                    ax,
+                    f"{row.share_label}, {row.review_period}: not published;\n"
+                    f"recomputed {gap_text(code)}",
+                    x,
+                    0,
+                    dy=4,
+                    ha="center",
+                    va="bottom",
+                    colour=colour,
+                    bold=False,
+                )
+                continue
             ax.errorbar(
                 [x],
                 [row.percent],
@@ -330,14 +347,22 @@ def age_share_figure(
     return fig
 
 
+def _stated_or_percent(stated: object, percent: object, marker: str) -> str:
+    """A published value as stated, else the whole percentage (or why it is missing)."""
+    if isinstance(stated, str) and stated.strip():
+        return value_text(stated, marker=marker)
+    return value_text(percent, "{:.0f}%", marker)
+
+
 def age_share_alt_text(points: pd.DataFrame) -> str:
     """Alt text of :func:`age_share_figure`: every point drawn, as stated, with its source."""
     return (
         "Line chart of the published share of children under one and aged 11 to 17 by "
         "national analysis, 2003-05 to 2011-14: "
         + "; ".join(
-            f"{r.share_label} {r.review_period}: {r.stated or f'{r.percent:.0f}%'} ({r.source})"
-            for r in points.itertuples()
+            f"{r.share_label} {r.review_period}: {_stated_or_percent(r.stated, r.percent, m)} "
+            f"({r.source})"
+            for r, m in zip(points.itertuples(), row_markers(points), strict=True)
         )
         + ". The 2011-14 under-one share is not published; the recomputed value is drawn apart."
     )

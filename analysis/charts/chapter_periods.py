@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.charts.annotate import direct_label
+from analysis.charts.gaps import as_float, gap_text, is_missing, row_markers, value_text
 from analysis.charts.layout import new_figure
 from analysis.charts.style import (
     BACKGROUND,
@@ -31,7 +32,8 @@ def difference_figure(table: pd.DataFrame, *, title: str, subtitle: str | None =
     """Dot-and-interval chart of each measure's change, in percentage points, zero marked.
 
     A filled dot marks a change whose Holm-adjusted p-value is below 0.05, an open dot one
-    that is not (say so in the subtitle); each row is labelled with its change and interval.
+    that is not (say so in the subtitle); each row is labelled with its change and interval, or
+    with why it is missing ("[c] suppressed") at zero.
 
     Parameters
     ----------
@@ -45,10 +47,10 @@ def difference_figure(table: pd.DataFrame, *, title: str, subtitle: str | None =
     fig, ax = new_figure(title, subtitle, height=0.9 + 0.42 * n)
     with house_style():
         y = -np.arange(n)
-        diff = table["difference_points"].to_numpy(dtype=float)
-        low = table["ci_low_points"].to_numpy(dtype=float)
-        high = table["ci_high_points"].to_numpy(dtype=float)
-        clear = table["p_value_holm"].to_numpy(dtype=float) < CLEAR_CHANGE_P
+        diff = as_float(table["difference_points"])
+        low = as_float(table["ci_low_points"])
+        high = as_float(table["ci_high_points"])
+        clear = as_float(table["p_value_holm"]) < CLEAR_CHANGE_P
         ax.axvline(0, color=MUTED_COLOUR, linewidth=BASELINE_WIDTH, zorder=1)
         ax.hlines(y, low, high, color=PALETTE[0], linewidth=2.2, zorder=2)
         ax.scatter(diff[clear], y[clear], s=55, color=PALETTE[0], zorder=3)
@@ -61,12 +63,14 @@ def difference_figure(table: pd.DataFrame, *, title: str, subtitle: str | None =
             linewidth=2,
             zorder=3,
         )
-        span = max(np.nanmax(np.abs(np.r_[low, high])), 5.0)
-        for yi, hi, d, lo in zip(y, high, diff, low, strict=True):
+        bounds = np.abs(np.r_[low, high])
+        span = max(float(np.nanmax(bounds)) if (~np.isnan(bounds)).any() else 0.0, 5.0)
+        for yi, hi, d, lo, code in zip(y, high, diff, low, row_markers(table), strict=True):
+            withheld = np.isnan(d) or np.isnan(lo) or np.isnan(hi)
             direct_label(
                 ax,
-                f"{d:+.1f} ({lo:+.1f} to {hi:+.1f})",
-                (hi, yi),
+                gap_text(code) if withheld else f"{d:+.1f} ({lo:+.1f} to {hi:+.1f})",
+                (0 if withheld else hi, yi),
                 offset=(6, 0),
                 size=SIZE_LABEL - 1,
                 box=SOLID_LABEL_BOX,  # opaque: the label may sit on the next row's interval
@@ -92,9 +96,13 @@ def difference_alt_text(table: pd.DataFrame) -> str:
         "Dot and interval chart of the change in each of thirteen measures from 2011-14 "
         "to 2014-17, in percentage points, with a line at no change. "
         + "; ".join(
-            f"{r.label} {r.difference_points:+.1f} points (95% interval {r.ci_low_points:+.1f} "
-            f"to {r.ci_high_points:+.1f}, Holm-adjusted p {r.p_value_holm:.3f})"
-            for r in table.itertuples()
+            f"{r.label} {gap_text(m)}"
+            if is_missing(r.difference_points)
+            else f"{r.label} {r.difference_points:+.1f} points (95% interval "
+            f"{value_text(r.ci_low_points, '{:+.1f}', m)} to "
+            f"{value_text(r.ci_high_points, '{:+.1f}', m)}, Holm-adjusted p "
+            f"{value_text(r.p_value_holm, '{:.3f}', m)})"
+            for r, m in zip(table.itertuples(), row_markers(table), strict=True)
         )
         + "."
     )
@@ -106,8 +114,12 @@ def period_shares_alt_text(shares: pd.DataFrame) -> str:
         "Grouped horizontal bar chart of thirteen measures in 2011-14 and 2014-17, each "
         "with a 95% interval. "
         + "; ".join(
-            f"{label}: " + ", ".join(f"{r.review_period} {r.percent:.0f}%" for r in g.itertuples())
-            for label, g in shares.groupby("label", sort=False)
+            f"{label}: "
+            + ", ".join(
+                f"{r.review_period} {value_text(r.percent, '{:.0f}%', r.marker_)}"
+                for r in g.itertuples()
+            )
+            for label, g in shares.assign(marker_=row_markers(shares)).groupby("label", sort=False)
         )
         + "."
     )

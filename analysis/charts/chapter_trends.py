@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.charts.annotate import direct_label, note_label
+from analysis.charts.gaps import as_float, count_text, gap_text, row_markers, value_text
 from analysis.charts.inputs import check_colours
 from analysis.charts.layout import new_figure, spread_labels, y_guides
 from analysis.charts.style import (
@@ -49,7 +50,8 @@ def _financial_year_start(year: str) -> float:
 
 
 def analyses_figure(table: pd.DataFrame, *, title: str, subtitle: str | None = None) -> Figure:
-    """Vertical bars of reviews a year in each national analysis; gaps say "no count found".
+    """Vertical bars of reviews a year in each national analysis; gaps say "no count found"
+    (or, in a protected table, why the value is withheld: "[c] suppressed").
 
     Parameters
     ----------
@@ -62,15 +64,16 @@ def analyses_figure(table: pd.DataFrame, *, title: str, subtitle: str | None = N
     fig, ax = new_figure(title, subtitle, height=3.8)
     with house_style():
         x = np.arange(len(table))
-        values = table["scrs_per_year"].to_numpy(dtype=float)
+        values = as_float(table["scrs_per_year"])
         ax.bar(x, np.nan_to_num(values), width=0.65, color=PALETTE[0])
-        top = np.nanmax(values)
+        top = np.nanmax(values) if (~np.isnan(values)).any() else 1.0
+        markers = row_markers(table)
         for i, row in enumerate(table.itertuples(index=False)):
             if np.isnan(values[i]):
                 ax.text(
                     i,
                     top * 0.04,
-                    "no count\nfound",
+                    gap_text(markers[i]).replace(" ", "\n", 1) if markers[i] else "no count\nfound",
                     ha="center",
                     va="bottom",
                     fontsize=SIZE_NOTE,
@@ -92,7 +95,7 @@ def analyses_figure(table: pd.DataFrame, *, title: str, subtitle: str | None = N
             # Inside the foot of the bar, in the paper's colour.
             direct_label(
                 ax,
-                f"{row.scrs_count:.0f} in\n{row.years:g} yrs",
+                f"{count_text(row.scrs_count, markers[i])} in\n{row.years:g} yrs",
                 (i, 0),
                 offset=(0, 4),
                 ha="center",
@@ -117,9 +120,11 @@ def analyses_alt_text(table: pd.DataFrame) -> str:
         + "; ".join(
             f"{r.review_period} no count found"
             if r.count_status == "not found"
-            else f"{r.review_period} {r.scrs_per_year:.1f} a year ({r.scrs_count:.0f} in "
-            f"{r.years:g} years)"
-            for r in table.itertuples()
+            else f"{r.review_period} {gap_text(m)}"
+            if pd.isna(r.scrs_per_year)
+            else f"{r.review_period} {r.scrs_per_year:.1f} a year ({count_text(r.scrs_count, m)} "
+            f"in {r.years:g} years)"
+            for r, m in zip(table.itertuples(), row_markers(table), strict=True)
         )
         + "."
     )
@@ -246,20 +251,22 @@ def backdrop_figure(
                 bold=True,
                 zorder=5,
             )
-        # Consecutive windows without a count are named once, as one gap.
+        # Consecutive windows without a count (for the same reason) are named once, as one gap.
         missing = scrs["index_value"].isna().to_numpy()
+        markers = row_markers(scrs)
         i = 0
         while i < len(scrs):
             if not missing[i]:
                 i += 1
                 continue
             j = i
-            while j + 1 < len(scrs) and missing[j + 1]:
+            while j + 1 < len(scrs) and missing[j + 1] and markers[j + 1] == markers[i]:
                 j += 1
             names_missing = " and\n".join(scrs["review_period"].iloc[i : j + 1])
+            why = gap_text(markers[i]) if markers[i] else "no review\ncount found"
             note_label(
                 ax,
-                f"{names_missing}:\nno review\ncount found",
+                f"{names_missing}:\n{why}",
                 ((x0s[i] + x1s[j]) / 2, 0),
                 offset=(0, 4),
                 ha="center",
@@ -312,13 +319,20 @@ def backdrop_alt_text(activity: pd.DataFrame, reviews: pd.DataFrame) -> str:
         "across each national analysis window. Reviews a year: "
         + "; ".join(
             f"{r.review_period} "
-            + ("no count" if pd.isna(r.index_value) else f"{r.index_value:.0f}")
-            for r in scrs.itertuples()
+            + (
+                "no count"  # a window with no count found (an unmarked gap)
+                if pd.isna(r.index_value) and not m
+                else value_text(r.index_value, "{:.0f}", m)
+            )
+            for r, m in zip(scrs.itertuples(), row_markers(scrs), strict=True)
         )
         + ". Latest activity: "
         + "; ".join(
-            f"{label} {g.index_value.iloc[-1]:.0f} in {g.financial_year.iloc[-1]}"
-            for label, g in activity.groupby("label", sort=False)
+            f"{label} {value_text(g.index_value.iloc[-1], marker=g.marker_.iloc[-1])} in "
+            f"{g.financial_year.iloc[-1]}"
+            for label, g in activity.assign(marker_=row_markers(activity)).groupby(
+                "label", sort=False
+            )
         )
         + ". Plans started before 2009-10 are CPR3 registrations, drawn dashed after a series "
         "break."
@@ -344,10 +358,11 @@ def ofsted_alt_text(table: pd.DataFrame) -> str:
         + "; ".join(
             f"{label}: "
             + ", ".join(
-                f"{r.financial_year} {r.value_count:.0f}"
-                for r in g.dropna(subset=["value_count"]).itertuples()
+                f"{r.financial_year} {count_text(r.value_count, r.marker_)}"
+                for r in g.itertuples()
+                if r.marker_ or not pd.isna(r.value_count)  # an unmarked gap: no figure held
             )
-            for label, g in table.groupby("label", sort=False)
+            for label, g in table.assign(marker_=row_markers(table)).groupby("label", sort=False)
         )
         + "."
     )

@@ -12,9 +12,10 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.charts.annotate import direct_label, reference_markers
+from analysis.charts.gaps import as_float, gap_text, row_markers
 from analysis.charts.inputs import check_colours, ordered_unique, require_columns
 from analysis.charts.layout import new_figure, spread_labels, y_guides
-from analysis.charts.style import PALETTE, house_style
+from analysis.charts.style import PALETTE, SIZE_NOTE, house_style
 
 
 def _regular_grid(x: pd.Series) -> np.ndarray | None:
@@ -25,6 +26,42 @@ def _regular_grid(x: pd.Series) -> np.ndarray | None:
     values = np.sort(values.astype(np.int64))
     step = int(np.gcd.reduce(np.diff(values)))
     return np.arange(values[0], values[-1] + step, step)
+
+
+#: The column of each row's marker, added to a copy of the plotted table.
+_MARKER = "__marker__"
+
+
+def _label_gaps(
+    ax, positions: np.ndarray, values: np.ndarray, codes: np.ndarray, colour: str
+) -> None:
+    """Name each run of missing values that carries a marker, in the gap, in the line's colour.
+
+    The words sit where the line would pass (between the observed neighbours), so they read as
+    part of that line; an unmarked gap (a year with no figure) stays a plain gap.
+    """
+    gap = np.isnan(values) & (codes != "")
+    i = 0
+    while i < len(values):
+        if not gap[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(values) and gap[j + 1]:
+            j += 1
+        around = [values[k] for k in (i - 1, j + 1) if 0 <= k < len(values)]
+        around = [v for v in around if not np.isnan(v)]
+        x = (positions[i] + positions[j]) / 2
+        # With nothing observed either side, at the foot of the plot.
+        where = (
+            dict(xy=(x, float(np.mean(around))))
+            if around
+            else dict(xy=(x, 0.02), xycoords=("data", "axes fraction"), va="bottom")
+        )
+        direct_label(
+            ax, gap_text(codes[i]), **where, ha="center", colour=colour, size=SIZE_NOTE, zorder=5
+        )
+        i = j + 1
 
 
 def line_series(
@@ -42,15 +79,17 @@ def line_series(
     y_from_zero: bool = True,
     fill_missing_x: bool = True,
     reference: Mapping[str, float] | None = None,
+    marker: str | None = None,
     height: float = 3.6,
 ) -> Figure:
     """A time series (one or up to four lines), each labelled at its end; gaps stay gaps.
 
-    A NaN in ``y`` breaks the line there. With integer ``x`` (years) a year missing from the
-    table is also a gap, never bridged by a straight line: the series are re-indexed to every
-    step between the first and last year (the step is the greatest common divisor of the
-    spacing, so biennial data stay biennial). A point with no neighbour is always drawn as a
-    marker so it cannot vanish.
+    A NaN in ``y`` breaks the line there; where the row carries a marker (a suppressed count
+    in a protected table) the gap is labelled with it, "[c] suppressed", in the line's colour.
+    With integer ``x`` (years) a year missing from the table is also a gap, never bridged by a
+    straight line: the series are re-indexed to every step between the first and last year
+    (the step is the greatest common divisor of the spacing, so biennial data stay biennial).
+    A point with no neighbour is always drawn as a marker so it cannot vanish.
 
     Parameters
     ----------
@@ -78,6 +117,9 @@ def line_series(
         Re-index integer ``x`` to a regular grid so missing years show as gaps.
     reference : mapping of str to float, optional
         Horizontal reference lines, e.g. ``{"published mean 160": 160}``.
+    marker : str, optional
+        Column of markers for missing values, as in :func:`analysis.charts.bars.bar_percent`;
+        by default a protected table's ``*_marker`` columns. A gap without one is not labelled.
     height : float
         Height of the plotting area in inches.
 
@@ -107,12 +149,14 @@ def line_series(
         x_values = ordered_unique(table[x])
         positions = np.arange(len(x_values), dtype=float)
 
+    marked = table.assign(**{_MARKER: row_markers(table, marker)})
     fig, ax = new_figure(title, subtitle, height=height)
     with house_style():
         end_labels: list[Text] = []
         for index, name in enumerate(names):
-            rows = table if name is None else table[table[series] == name]
-            values = rows.set_index(x)[y].reindex(x_values).to_numpy(dtype=float)
+            rows = marked if name is None else marked[marked[series] == name]
+            rows = rows.set_index(x).reindex(x_values)
+            values = as_float(rows[y])
             colour = PALETTE[index]
             # NaN stays in the line data: matplotlib breaks the line at it.
             ax.plot(
@@ -130,6 +174,8 @@ def line_series(
             isolated = observed & ~before & ~after
             if isolated.any() and not markers:
                 ax.scatter(positions[isolated], values[isolated], color=colour, s=30, zorder=3)
+            codes = rows[_MARKER].fillna("").to_numpy(dtype=object)
+            _label_gaps(ax, positions, values, codes, colour)
             if name is not None or end_values:
                 if not observed.any():
                     continue

@@ -59,6 +59,22 @@ CAP_SIZE = 3.5
 #: A faint rule between groups of bars or periods of years.
 DIVIDER = dict(color=GRID_COLOUR, linewidth=1.0, zorder=1)
 
+# Words drawn and written where a value is missing. Charts may not import ``publish``, so the
+# disclosure markers of ``analysis/publish/disclosure.yaml`` are restated here (a test keeps
+# the two the same), in brackets as official statistics show them, each with its meaning: the
+# code alone ("c") means nothing to most readers, and "x" is "not available", not "suppressed".
+#: The marker of a count suppressed by disclosure control.
+SUPPRESSED_MARKER = "c"
+#: Each disclosure marker as shown in a figure or its alt text.
+MARKER_TEXT = {
+    SUPPRESSED_MARKER: "[c] suppressed",
+    "x": "[x] not available",
+    "z": "[z] not applicable",
+    "low": "[low] rounds to zero",
+}
+#: A value missing with no marker to say why.
+NOT_AVAILABLE_TEXT = "not available"
+
 # Artist ids: save_figure finds (and replaces) its own artists by these, and they become element
 # ids in the SVG, so a reader of the file can find the stamp too.
 GID_STAMP = "data-stamp"
