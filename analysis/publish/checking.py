@@ -232,7 +232,7 @@ def withhold_notebook_text(path: Path, root: Path) -> None:
             if figure and "image/png" in output.get("data", {}):
                 output["data"] = {"image/png": output["data"]["image/png"]}
                 kept.append(output)
-            elif output.get("data", {}).get("text/markdown", "").startswith("*Figure"):
+            elif output.get("data", {}).get("text/markdown", "").startswith("*"):
                 kept.append(output)  # the sentence shown in place of a figure
             else:
                 withheld = True

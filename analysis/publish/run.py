@@ -21,7 +21,6 @@ from analysis.casedata.load import dataset_label, is_synthetic
 from analysis.casedata.provenance import run_name
 from analysis.paths import ROOT, runs_dir
 from analysis.publish.disclosure import (
-    SUPPRESSED,
     THRESHOLD,
     Plan,
     apply_plan,
@@ -201,6 +200,7 @@ class Run:
         """
         from analysis.charts.save import save_figure
 
+        data = strip(data)  # which units each count counts never leaves the run
         formats = ("png", "svg")
         if self.protected:
             if self.stage == "collect":
@@ -241,7 +241,7 @@ class Run:
 
     def _sentence_instead(self, name: str, why: str) -> Sentence:
         self.figures_dir.mkdir(parents=True, exist_ok=True)
-        text = f"Figure {name} is not drawn: {why}"
+        text = f"{name}: {why}"
         (self.figures_dir / f"{name}.not_drawn.txt").write_text(text + "\n", encoding="utf-8")
         return Sentence(text)
 
@@ -253,24 +253,22 @@ class Sentence(str):
         return f"*{self}*"
 
 
-def too_little_left(data: pd.DataFrame) -> str | None:
-    """Why a figure of ``data`` should not be drawn: fewer than two values left to show.
+#: The columns a figure's data plots, in the order they are looked for.
+PLOTTED = ("percent", "value", "index_value", "value_count", "difference_points", "count")
 
-    >>> too_little_left(pd.DataFrame({"count": [3, None], "count_marker": ["", "c"]}))
-    'only one of its 2 values is left after disclosure control; the others are suppressed [c].'
+
+def too_little_left(data: pd.DataFrame) -> str | None:
+    """Why a figure of ``data`` should not be drawn (fewer than two values left), or None.
+
+    The plotted column is the first of :data:`PLOTTED` the data has; the sentence comes from
+    :func:`analysis.charts.too_little_to_show`.
     """
-    markers = [c for c in data.columns if str(c).endswith("_marker")]
-    if not markers or len(data) < 2:
+    from analysis.charts import too_little_to_show
+
+    column = next((c for c in PLOTTED if c in data.columns), None)
+    if column is None or not any(str(c).endswith("_marker") for c in data.columns):
         return None
-    suppressed = data[markers].eq(SUPPRESSED).any(axis=1)
-    shown = int((~suppressed).sum())
-    if shown >= 2:
-        return None
-    left = "none" if shown == 0 else "only one"
-    return (
-        f"{left} of its {len(data)} values is left after disclosure control; the others are "
-        f"suppressed [{SUPPRESSED}]."
-    )
+    return too_little_to_show(data, column)
 
 
 def _check_auditable(table: pd.DataFrame, name: str) -> None:
