@@ -21,7 +21,7 @@ import nbformat
 import pandas as pd
 
 from analysis.publish.disclosure import Plan, unprotected_small_counts
-from analysis.publish.run import FIGURE_METADATA_KEY, NOT_A_VALUE
+from analysis.publish.run import FIGURE_METADATA_KEY, NOT_A_VALUE, NOT_DRAWN_KEY
 
 CHECKING_DIR = "checking"
 WITHHELD = (
@@ -232,7 +232,7 @@ def withhold_notebook_text(path: Path, root: Path) -> None:
             if figure and "image/png" in output.get("data", {}):
                 output["data"] = {"image/png": output["data"]["image/png"]}
                 kept.append(output)
-            elif output.get("data", {}).get("text/markdown", "").startswith("*"):
+            elif output.get("metadata", {}).get(NOT_DRAWN_KEY):
                 kept.append(output)  # the sentence shown in place of a figure
             else:
                 withheld = True

@@ -42,6 +42,8 @@ DISPLAY_ENV_VAR = "SCR_RUN_DISPLAY"
 FORMATS_ENV_VAR = "SCR_FIGURE_FORMATS"
 #: Key of the output metadata that says which saved figure a notebook output shows.
 FIGURE_METADATA_KEY = "scr_figure"
+#: Key of the output metadata of a sentence shown in place of a figure.
+NOT_DRAWN_KEY = "scr_not_drawn"
 #: An interactive own-data session writes here: protected table by table, not audited as a run.
 DRAFT_SUFFIX = "__draft"
 FLOAT_DECIMALS = 4
@@ -249,8 +251,9 @@ class Run:
 class Sentence(str):
     """Text shown in place of a figure (a notebook displays it as a paragraph)."""
 
-    def _repr_markdown_(self) -> str:
-        return f"*{self}*"
+    def _repr_markdown_(self) -> tuple[str, dict]:
+        # the metadata lets the checking step keep this output and withhold other text
+        return f"*{self}*", {NOT_DRAWN_KEY: True}
 
 
 #: The columns a figure's data plots, in the order they are looked for.
