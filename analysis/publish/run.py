@@ -251,9 +251,9 @@ class Run:
 class Sentence(str):
     """Text shown in place of a figure (a notebook displays it as a paragraph)."""
 
-    def _repr_markdown_(self) -> tuple[str, dict]:
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
         # the metadata lets the checking step keep this output and withhold other text
-        return f"*{self}*", {NOT_DRAWN_KEY: True}
+        return {"text/markdown": f"*{self}*", "text/plain": str(self)}, {NOT_DRAWN_KEY: True}
 
 
 #: The columns a figure's data plots, in the order they are looked for.
