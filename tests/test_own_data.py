@@ -1,9 +1,13 @@
 """A researcher's own file, as a new user would bring it, through `reproduce --data`."""
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pyreadstat
 import pytest
@@ -11,6 +15,7 @@ import pytest
 from analysis import load_cases
 from analysis.casedata.codebook import load_codebook
 from analysis.casedata.load import synthetic_path
+from analysis.paths import ROOT
 from analysis.publish.disclosure import unprotected_small_counts
 
 
@@ -27,52 +32,91 @@ def own_frame() -> pd.DataFrame:
     return frame
 
 
-def _reproduce(path, out_dir):
-    env = dict(os.environ, SCR_OUTPUT_DIR=str(out_dir))
-    env.pop("SCR_DATA", None)
+def _reproduce(path, runs_dir):
+    env = dict(os.environ, SCR_RUNS_DIR=str(runs_dir))
+    for key in ("SCR_DATA", "SCR_OUTPUT_DIR", "SCR_RUN_STAGE", "SCR_RUN_STAGING"):
+        env.pop(key, None)
     return subprocess.run(
         [sys.executable, "-m", "analysis", "reproduce", "--data", str(path)],
         capture_output=True,
         text=True,
         env=env,
-        timeout=600,
+        timeout=900,
     )
 
 
+def _hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
 @pytest.mark.notebooks
-def test_valid_own_file_yields_protected_outputs_and_a_scorecard(own_frame, tmp_path):
+def test_own_file_claiming_to_be_synthetic_is_protected_audited_and_checked(own_frame, tmp_path):
+    """A researcher's file with both periods, saved by Excel on Windows, whose rows all say
+    "synthetic": protected anyway, audited as a whole run, written only under runs/."""
+    later = pd.read_csv(synthetic_path("2014-17"), dtype=str, keep_default_na=False).head(80)
+    frame = pd.concat([own_frame, later.drop(columns=["record_origin"])], ignore_index=True)
+    frame["record_origin"] = "synthetic"  # what a file made from the example might say
     path = tmp_path / "my_cases.csv"
-    own_frame.to_csv(path, index=False, encoding="cp1252")  # as Excel on Windows saves it
-    out = tmp_path / "run"
-    result = _reproduce(path, out)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
+    frame.to_csv(path, index=False, encoding="cp1252")
+    shipped = {d: _hashes(ROOT / d) for d in ("figures", "outputs")}
+    runs = tmp_path / "runs"
+    result = _reproduce(path, runs)
+    said = result.stdout + result.stderr
+    assert result.returncode == 0, said
+    assert "Traceback" not in said and str(tmp_path) not in result.stdout
     assert "Data: my_cases (own data)" in result.stdout
-    assert "1 skipped" in result.stdout  # the two-period chapter: the file has 2011-14 only
-    assert "computable published figures reproduced" in result.stdout
+    assert "Recovery audit: passed" in result.stdout
+    assert {d: _hashes(ROOT / d) for d in ("figures", "outputs")} == shipped
+    out = runs / "my_cases"
+    assert sorted(p.name for p in runs.iterdir()) == ["my_cases"]  # no staging left behind
     tables = list((out / "outputs").glob("*.csv")) + list((out / "figures").glob("*.csv"))
     assert len(tables) > 20
     for table_path in tables:
         table = pd.read_csv(table_path)
-        shown = table.drop(columns=[c for c in table.columns if c.endswith("_marker")])
-        assert unprotected_small_counts(shown).empty, table_path.name
+        assert unprotected_small_counts(table).empty, table_path.name
+        assert not [c for c in table.columns if c.startswith("members__")], table_path.name
         if "dataset" in table and not table_path.name.startswith("06_"):
             assert (table["dataset"] == "my_cases").all(), table_path.name
     status = pd.read_csv(out / "outputs" / "03_status_at_incident.csv")
     assert status["count"].isna().sum() != 1  # a lone suppressed cell would be recoverable
-    assert (out / "outputs" / "DISCLOSURE.txt").exists()
-    assert (out / "outputs" / "scorecard.csv").exists()
-    # data safety: no notebook output shows a case-level row of the researcher's file
-    ids = set(own_frame["case_id"])
+    assert not list((out / "figures").glob("*.svg"))  # PNG only on own data
+    for alt in (out / "figures").glob("*.txt"):
+        text = alt.read_text(encoding="utf-8")
+        assert "nan" not in text.lower().split() and "<NA>" not in text, alt.name
+        if not alt.name.startswith("06_"):
+            assert "synthetic" not in text.lower(), alt.name
+    record = json.loads((out / "checking" / "results.json").read_text())
+    assert record["audit"]["passed"] and record["overall"] in ("pass", "review")
+    listed = {e["file"] for e in record["outputs"]}
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert written - listed == {"checking/results.json", "checking/summary.md"}
+    assert all(e["status"] != "fail" for e in record["outputs"])
+    # executed notebooks: figures and narrative, no case ids, no printed numbers, no paths
+    ids = set(frame["case_id"])
     executed = list((out / "outputs" / "notebooks").glob("*.ipynb"))
-    assert len(executed) == 7
+    assert len(executed) == 8
     for notebook in executed:
         text = notebook.read_text(encoding="utf-8")
-        shown = [i for i in ids if i in text]
-        assert not shown, f"{notebook.name} shows case ids {shown[:3]}"
-    for alt in (out / "figures").glob("*.alt.txt"):
-        if not alt.name.startswith("06_"):
-            assert "synthetic" not in alt.read_text(encoding="utf-8").lower(), alt.name
+        assert not [i for i in ids if i in text], notebook.name
+        assert str(tmp_path) not in text and str(ROOT) not in text, notebook.name
+        nb = nbformat.reads(text, as_version=4)
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                assert output.get("output_type") != "error", notebook.name
+                if output.get("output_type") == "stream":
+                    assert output["text"].startswith("[Output withheld"), notebook.name
+
+    # the same name again, now with one period: the two-period chapter's outputs must go
+    own_frame.to_csv(path, index=False, encoding="cp1252")
+    again = _reproduce(path, runs)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "1 skipped" in again.stdout
+    assert not list((out / "outputs").glob("07_*")) and not list((out / "figures").glob("07_*"))
+    assert (out / "outputs" / "scorecard.csv").exists()
 
 
 def test_invalid_own_file_stops_with_the_report_and_writes_nothing(own_frame, tmp_path):
@@ -80,11 +124,11 @@ def test_invalid_own_file_stops_with_the_report_and_writes_nothing(own_frame, tm
     frame.loc[5, "age_band"] = "teenager"
     path = tmp_path / "broken_cases.csv"
     frame.to_csv(path, index=False)
-    result = _reproduce(path, tmp_path / "run")
+    result = _reproduce(path, tmp_path / "runs")
     assert result.returncode == 1
     assert "SCH002" in result.stderr and "row 7" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
-    assert not (tmp_path / "run").exists()
+    assert not (tmp_path / "runs").exists()
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "sav"])
