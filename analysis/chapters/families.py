@@ -293,8 +293,8 @@ def trio_summary(combinations: pd.DataFrame) -> pd.DataFrame:
     """How many of the three factors co-occur: none, at least one, two or more, all three.
 
     Each count is the sum of the combinations it covers, so it must be taken from the
-    unprotected combinations: summing a protected table would count a suppressed cell as zero
-    ("9 of 31" where 22 of 31 is true). Protect the summary with the run instead.
+    unprotected combinations: summing a protected table counts a suppressed cell as zero ("at
+    least one" in 18 of 38 reviews, where 28 is true). Protect the summary with the run instead.
 
     Parameters
     ----------
