@@ -7,6 +7,7 @@ from analysis import load_cases
 from analysis.chapters.scorecard import SCORECARD_COLUMNS, build_scorecard, summary
 from analysis.reference.published import load_published
 from analysis.stats.measures import compute
+from analysis.stats.members import strip
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def card(cases):
 
 
 def test_one_row_per_published_figure(card):
-    assert list(card.columns) == SCORECARD_COLUMNS
+    assert list(strip(card).columns) == SCORECARD_COLUMNS  # membership is never written
     assert card["figure_id"].tolist() == load_published()["figure_id"].tolist()
 
 
@@ -68,3 +69,9 @@ def test_difference_is_zero_while_a_bound_holds(card):
     assert rows.loc["p2011_cp_plan_current", "difference"] == pytest.approx(
         rows.loc["p2011_cp_plan_current", "recomputed_value"] - 12
     )
+
+
+def test_summary_of_an_own_data_scorecard_says_nothing_of_calibration(card):
+    text = summary(card.drop(columns="calibration_target"))  # as notebook 08 on own data
+    assert "calibration" not in text and "synthetic" not in text.replace("non-synthetic", "")
+    assert "(non-synthetic) data" in text

@@ -15,6 +15,7 @@ from analysis.reference.context import analyses_series
 from analysis.reference.published import figure, stated
 from analysis.stats.inference import wilson_interval
 from analysis.stats.measures import compute
+from analysis.stats.members import IMPLIED
 
 #: Published age shares across the national analyses: share -> figure_ids. "Over 11" (2003-05)
 #: is worded differently from "11-17" and is kept as its own share; the earlier 11-17 range
@@ -65,7 +66,9 @@ def age_share_series(
         "recomputed"), ``percent`` (NaN for a stated range), ``percent_low``,
         ``percent_high`` (the stated range, or the 95% Wilson interval of a recomputed
         value), ``stated``, ``figure_id``, ``published_same_period`` (recomputed rows: is a
-        figure for this share and period published?), ``source``, ``statement``.
+        figure for this share and period published?), ``source``, ``statement``, and
+        ``members__implied`` (recomputed rows: the units of the numerator and denominator their
+        share, interval and statement rest on; None in published rows).
     """
     rows = []
     published_keys = set()
@@ -92,9 +95,12 @@ def age_share_series(
                     "published_same_period": (share, period) in published_keys,
                     "source": f"recomputed from {recomputed_label or 'case data'}",
                     "statement": f"{result.numerator} of {result.denominator} children",
+                    # the share, its interval and the statement give both counts back
+                    IMPLIED: (result.members["numerator"], result.members["denominator"]),
                 }
             )
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows).reindex(columns=[*rows[0], IMPLIED])
+    table[IMPLIED] = table[IMPLIED].astype("object").where(table[IMPLIED].notna(), None)
     table.insert(1, "share_label", table["share"].map(AGE_SHARE_LABELS))
     return table
 

@@ -28,6 +28,7 @@ import pandas as pd
 from analysis.reference.published import figure, stated
 from analysis.stats.compare import agrees
 from analysis.stats.measures import Result
+from analysis.stats.members import PREFIX
 from analysis.stats.tables import combinations_table, with_interval
 
 #: Parental factors coded from the final report, in display order: the two with a 2011-14
@@ -157,6 +158,9 @@ def _published_row(figure_id: str, source: str, variable: str, label: str) -> di
     }
 
 
+_FACTOR_MEMBERS = [PREFIX + "count", PREFIX + "denominator_count"]
+
+
 def factor_comparison(factors: pd.DataFrame) -> pd.DataFrame:
     """Recomputed parental factors beside the 2011-14 and 2017-19 published figures (long).
 
@@ -165,7 +169,9 @@ def factor_comparison(factors: pd.DataFrame) -> pd.DataFrame:
     factors : DataFrame
         From :func:`analysis.stats.tables.yes_share_table` on :data:`PARENTAL_FACTORS` (columns
         ``variable``, ``label``, ``count``, ``denominator_count``, ``percent``,
-        ``ci_low_percent``, ``ci_high_percent``).
+        ``ci_low_percent``, ``ci_high_percent``), unprotected: its ``members__count`` and
+        ``members__denominator_count`` are carried into the recomputed rows, so a run protects
+        this table together with the factors table.
 
     Returns
     -------
@@ -176,7 +182,8 @@ def factor_comparison(factors: pd.DataFrame) -> pd.DataFrame:
         ``marker`` (the stated range, or "not published", where ``percent`` is NaN),
         ``figure_id``, ``stated``, ``review_period``, ``agrees_with_published`` (recomputed
         rows with a same-period figure: does the value meet the stated relation?),
-        ``not_found_id``, ``note``.
+        ``not_found_id``, ``note``; ``members__count``, ``members__denominator_count``
+        (recomputed rows; None in published rows).
     """
     refs = {r.variable: r for r in FACTOR_REFERENCES}
     unknown = set(factors["variable"]) - set(refs)
@@ -200,6 +207,7 @@ def factor_comparison(factors: pd.DataFrame) -> pd.DataFrame:
                     "review_period": "2011-14",
                     "count": factor.count,
                     "denominator_count": factor.denominator_count,
+                    **{m: getattr(factor, m, None) for m in _FACTOR_MEMBERS},
                 }
                 if ref.same_period:
                     fig = figure(ref.same_period)
@@ -243,7 +251,9 @@ def factor_comparison(factors: pd.DataFrame) -> pd.DataFrame:
         "not_found_id",
         "note",
     ]
-    table = pd.DataFrame(rows).reindex(columns=columns)
+    table = pd.DataFrame(rows).reindex(columns=columns + _FACTOR_MEMBERS)
+    for column in _FACTOR_MEMBERS:  # published rows count no one from the case data
+        table[column] = table[column].astype("object").where(table[column].notna(), None)
     table["count"] = table["count"].astype("Int64")
     table["denominator_count"] = table["denominator_count"].astype("Int64")
     table["agrees_with_published"] = table["agrees_with_published"].astype("boolean")
@@ -282,23 +292,41 @@ def trio_combinations(cases: pd.DataFrame) -> pd.DataFrame:
 def trio_summary(combinations: pd.DataFrame) -> pd.DataFrame:
     """How many of the three factors co-occur: none, at least one, two or more, all three.
 
+    Each count is the sum of the combinations it covers, so it must be taken from the
+    unprotected combinations: summing a protected table counts a suppressed cell as zero ("at
+    least one" in 18 of 38 reviews, where 28 is true). Protect the summary with the run instead.
+
     Parameters
     ----------
     combinations : DataFrame
         From :func:`trio_combinations` (or :func:`analysis.stats.tables.combinations_table` with
-        :func:`trio_flags`; columns
-        ``factors_present``, ``count``, ``denominator_count``).
+        :func:`trio_flags`; columns ``factors_present``, ``count``, ``denominator_count``), not
+        protected; with ``members__count`` and ``members__denominator_count``, the summary
+        carries its counts' units (the union of the combinations each sums).
 
     Returns
     -------
     DataFrame
         ``measure``, ``label``, ``count``, ``denominator_count``, ``percent``,
         ``ci_low_percent``, ``ci_high_percent`` (95% Wilson), ``figure_id`` (the published
-        figure to set beside it, for "at least one": :data:`TRIO_ANY_FIGURE`), ``stated``.
+        figure to set beside it, for "at least one": :data:`TRIO_ANY_FIGURE`), ``stated``;
+        ``members__count``, ``members__denominator_count`` when the combinations have them.
+
+    Raises
+    ------
+    ValueError
+        A count of ``combinations`` is missing (suppressed): the table was protected already.
     """
+    counts = pd.to_numeric(combinations["count"], errors="coerce")
+    if counts.isna().any():
+        raise ValueError(
+            "trio_summary needs the unprotected combinations (a suppressed count would be "
+            "summed as zero); pass trio_combinations(cases), then protect both with the run"
+        )
     n_factors = int(combinations["factors_present"].max())
     denominator = int(combinations["denominator_count"].iloc[0])
     present = combinations["factors_present"]
+    with_members = PREFIX + "count" in combinations.columns
     selections = [
         ("none", "None of the three", present == 0, ""),
         ("any", "At least one of the three", present >= 1, TRIO_ANY_FIGURE),
@@ -307,16 +335,19 @@ def trio_summary(combinations: pd.DataFrame) -> pd.DataFrame:
     ]
     rows = []
     for measure, label, selected, figure_id in selections:
-        rows.append(
-            {
-                "measure": measure,
-                "label": label,
-                "count": int(combinations.loc[selected, "count"].sum()),
-                "denominator_count": denominator,
-                "figure_id": figure_id,
-                "stated": stated(figure(figure_id)) if figure_id else "",
-            }
-        )
+        row = {
+            "measure": measure,
+            "label": label,
+            "count": int(counts[selected].sum()),
+            "denominator_count": denominator,
+            "figure_id": figure_id,
+            "stated": stated(figure(figure_id)) if figure_id else "",
+        }
+        if with_members:  # the combinations partition the reviews: the union adds up
+            units = combinations.loc[selected, PREFIX + "count"]
+            row[PREFIX + "count"] = tuple(sorted(u for m in units for u in m))
+            row[PREFIX + "denominator_count"] = combinations[PREFIX + "denominator_count"].iloc[0]
+        rows.append(row)
     table = pd.DataFrame(rows)
     columns = list(table.columns)
     interval = ["percent", "ci_low_percent", "ci_high_percent"]
@@ -340,7 +371,9 @@ def neglect_series(recomputed: Mapping[str, Result], recomputed_label: str) -> p
         Long, periods in order (:data:`NEGLECT_FIGURES`): ``review_period``, ``series``
         ("Published" or ``recomputed_label``), ``percent`` (NaN where nothing is published or
         recomputed: a gap, never bridged), ``numerator``, ``denominator``, ``figure_id``,
-        ``relation``, ``stated``, ``not_found_id``.
+        ``relation``, ``stated``, ``not_found_id``; ``members__numerator`` and
+        ``members__denominator`` in recomputed rows (None in published rows, whose
+        ``denominator`` is the published one).
     """
     rows = []
     for period, figure_id in NEGLECT_FIGURES.items():
@@ -365,6 +398,7 @@ def neglect_series(recomputed: Mapping[str, Result], recomputed_label: str) -> p
                 percent=result.value,
                 numerator=result.numerator,
                 denominator=result.denominator,
+                **result.row_members(),
             )
         rows.append(row)
     columns = [
@@ -378,7 +412,10 @@ def neglect_series(recomputed: Mapping[str, Result], recomputed_label: str) -> p
         "stated",
         "not_found_id",
     ]
-    table = pd.DataFrame(rows).reindex(columns=columns)
+    members = [PREFIX + "numerator", PREFIX + "denominator"]
+    table = pd.DataFrame(rows).reindex(columns=columns + members)
     for column in ("numerator", "denominator"):
         table[column] = pd.to_numeric(table[column]).astype("Int64")
+    for column in members:  # published rows (and periods without data) count no one
+        table[column] = table[column].astype("object").where(table[column].notna(), None)
     return table.fillna({"figure_id": "", "relation": "", "stated": "", "not_found_id": ""})

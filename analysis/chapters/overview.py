@@ -32,6 +32,7 @@ from analysis.reference.published import figure, stated
 from analysis.stats.compare import agrees
 from analysis.stats.inference import wilson_interval
 from analysis.stats.measures import MEASURES, compute, reviews
+from analysis.stats.members import IMPLIED, PREFIX, grouped_members
 from analysis.stats.tables import death_groups, proportion_table
 from analysis.synthetic import calibration_basis
 
@@ -124,7 +125,7 @@ def reviews_by_year_and_group(cases: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         ``review_period``, ``incident_year``, ``outcome_group``, ``outcome_group_label``,
-        ``reviews_count``.
+        ``reviews_count`` (with ``members__reviews_count``).
     """
     r = reviews(cases)
     frame = pd.DataFrame(
@@ -132,7 +133,8 @@ def reviews_by_year_and_group(cases: pd.DataFrame) -> pd.DataFrame:
             "review_period": r["review_period"].astype(str),
             "incident_year": r["incident_year"].astype(str),
             "outcome_group": outcome_group(r),
-        }
+        },
+        index=r.index,
     )
     groups = _present_groups(frame["outcome_group"])
     periods = sorted(frame["review_period"].unique())
@@ -141,8 +143,14 @@ def reviews_by_year_and_group(cases: pd.DataFrame) -> pd.DataFrame:
         columns=["review_period", "incident_year", "outcome_group"],
     )
     counts = frame.value_counts().rename("reviews_count").reset_index()
+    units = grouped_members(r.assign(**frame), list(full.columns)).rename(PREFIX + "reviews_count")
     table = full.merge(counts, how="left", on=list(full.columns)).fillna({"reviews_count": 0})
+    table = table.merge(units.reset_index(), how="left", on=list(full.columns))
     table["reviews_count"] = table["reviews_count"].astype(int)
+    # a year or group without reviews counts nobody (a shown zero)
+    table[PREFIX + "reviews_count"] = [
+        m if isinstance(m, tuple) else () for m in table[PREFIX + "reviews_count"]
+    ]
     table.insert(3, "outcome_group_label", table["outcome_group"].map(OUTCOME_GROUPS))
     return table
 
@@ -241,6 +249,8 @@ COMPARISON_COLUMNS = [
     "calibrated_to",
     "statement",
 ]
+#: Which units each count (and a count measure's value) counts: for disclosure control.
+_COMPARISON_MEMBERS = [PREFIX + "numerator", PREFIX + "denominator", IMPLIED]
 
 
 def recomputed_vs_published(
@@ -265,7 +275,8 @@ def recomputed_vs_published(
         ``published`` (as stated, e.g. "about 28 a year"), ``relation``, ``agrees`` (the
         recomputed value meets the stated relation), ``calibrated_to`` (the figure or
         assumption the synthetic data was built to meet for this measure, "" if none),
-        ``statement``.
+        ``statement``; and the membership of ``numerator``, ``denominator`` and (a count
+        measure's value) ``members__implied``.
     """
     rows = []
     for c in comparisons:
@@ -296,9 +307,10 @@ def recomputed_vs_published(
                 ),
                 "calibrated_to": calibration_basis(c.period, c.measure),
                 "statement": fig["statement"],
+                **result.row_members(),
             }
         )
-    table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+    table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS + _COMPARISON_MEMBERS)
     for column in ("numerator", "denominator"):
         table[column] = table[column].astype("Int64")
     return table

@@ -28,9 +28,11 @@ import pandas as pd
 
 from analysis.stats.inference import compare_proportions, holm
 from analysis.stats.measures import MEASURES, compute
+from analysis.stats.members import IMPLIED, PREFIX
 from analysis.stats.tables import with_interval, yes_share_table
 
 FIRST, SECOND = "2011-14", "2014-17"
+_SHARE_MEMBERS = [PREFIX + "count", PREFIX + "denominator_count"]
 #: What each level's denominator counts.
 BASES = {
     "child": "children",
@@ -99,13 +101,20 @@ def count_share(cases: pd.DataFrame, key: str) -> tuple[int, int]:
     final-report column by :func:`analysis.stats.tables.yes_share_table` (reviews with a final
     report, each review once), the same rule the registered parental factors use.
     """
+    numerator, denominator = share_members(cases, key)
+    return len(numerator), len(denominator)
+
+
+def share_members(cases: pd.DataFrame, key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The units counted by :func:`count_share`'s numerator and denominator (for disclosure
+    control, :mod:`analysis.stats.members`)."""
     if key in MEASURES:
         result = compute(key, cases)
         if result.numerator is None or result.denominator is None:
             raise ValueError(f"{key} is not a share; only percentages can be compared")
-        return int(result.numerator), int(result.denominator)
+        return result.members["numerator"], result.members["denominator"]
     row = yes_share_table(cases, [key], final_reports_only=True, level="review").iloc[0]
-    return int(row["count"]), int(row["denominator_count"])
+    return row[PREFIX + "count"], row[PREFIX + "denominator_count"]
 
 
 def _split(cases: pd.DataFrame, first: str, second: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -139,12 +148,12 @@ def period_shares(
     DataFrame
         ``measure``, ``label``, ``level``, ``denominator_basis``, ``review_period``,
         ``count``, ``denominator_count``, ``percent``, ``ci_low_percent``,
-        ``ci_high_percent``.
+        ``ci_high_percent``; ``members__count``, ``members__denominator_count``.
     """
     rows = []
     for period, part in zip((first, second), _split(cases, first, second), strict=True):
         for item in compared:
-            count, n = count_share(part, item.key)
+            numerator, denominator = share_members(part, item.key)
             level = _level(item.key)
             rows.append(
                 {
@@ -153,11 +162,14 @@ def period_shares(
                     "level": level,
                     "denominator_basis": BASES[level],
                     "review_period": period,
-                    "count": count,
-                    "denominator_count": n,
+                    "count": len(numerator),
+                    "denominator_count": len(denominator),
+                    PREFIX + "count": numerator,
+                    PREFIX + "denominator_count": denominator,
                 }
             )
-    return with_interval(pd.DataFrame(rows))
+    table = with_interval(pd.DataFrame(rows))
+    return table[[c for c in table.columns if not c.startswith(PREFIX)] + _SHARE_MEMBERS]
 
 
 def compare_periods(
@@ -184,17 +196,22 @@ def compare_periods(
         ``second_period``, ``second_count``, ``second_denominator_count``,
         ``second_percent``, ``difference_points`` (second minus first), ``ci_low_points``,
         ``ci_high_points`` (Newcombe 95%), ``p_value`` (score test), ``p_value_holm``
-        (Holm-adjusted over the rows of this table).
+        (Holm-adjusted over the rows of this table); ``members__`` beside each count, and
+        ``members__implied``: the counts of the *other* rows, which each row's Holm-adjusted
+        p-value rests on.
     """
     shares = period_shares(cases, compared, first, second)
     one = shares[shares["review_period"] == first].reset_index(drop=True)
     two = shares[shares["review_period"] == second].reset_index(drop=True)
     table = one[["measure", "label", "level", "denominator_basis"]].copy()
+    members = []
     for prefix, part, period in (("first", one, first), ("second", two, second)):
         table[f"{prefix}_period"] = period
         table[f"{prefix}_count"] = part["count"]
         table[f"{prefix}_denominator_count"] = part["denominator_count"]
         table[f"{prefix}_percent"] = part["percent"]
+        members += [(f"{prefix}_count", part[PREFIX + "count"])]
+        members += [(f"{prefix}_denominator_count", part[PREFIX + "denominator_count"])]
     tests = [
         compare_proportions(
             r.first_count, r.first_denominator_count, r.second_count, r.second_denominator_count
@@ -203,6 +220,16 @@ def compare_periods(
     ]
     table = pd.concat([table, pd.DataFrame(tests)], axis=1)
     table["p_value_holm"] = holm(table["p_value"])
+    for column, units in members:
+        table[PREFIX + column] = units
+    # Holm adjusts each p-value by the others' ranks and sizes: a row's adjusted p-value can
+    # give back another row's raw p-value (the smallest times the number of tests), so it is
+    # withheld whenever a count it rests on, in any row, is.
+    cells = list(zip(*(units for _, units in members), strict=True))
+    table[IMPLIED] = [
+        tuple(m for other, row in enumerate(cells) if other != i for m in row)
+        for i in range(len(table))
+    ]
     return table
 
 
@@ -216,7 +243,7 @@ def counts_a_year(
     -------
     DataFrame
         ``review_period``, ``measure``, ``description``, ``reviews_count``, ``years``,
-        ``per_year``.
+        ``per_year``; ``members__reviews_count``.
     """
     rows = []
     for period in sorted(cases["review_period"].dropna().astype(str).unique()):
@@ -231,6 +258,7 @@ def counts_a_year(
                     "reviews_count": result.numerator,
                     "years": result.denominator,
                     "per_year": result.value,
+                    PREFIX + "reviews_count": result.members["numerator"],
                 }
             )
     return pd.DataFrame(rows)

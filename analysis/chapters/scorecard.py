@@ -16,6 +16,7 @@ from analysis.casedata.load import SYNTHETIC_LABEL
 from analysis.reference.published import load_published, stated
 from analysis.stats.compare import agrees
 from analysis.stats.measures import MEASURES, compute
+from analysis.stats.members import IMPLIED, PREFIX
 from analysis.synthetic import calibration_figure_ids
 
 SCORECARD_COLUMNS = [
@@ -35,6 +36,8 @@ SCORECARD_COLUMNS = [
     "reason",
     "source_url",
 ]
+#: Which units the counts (and a count measure's value) count, for disclosure control.
+_MEMBERS = [PREFIX + "numerator", PREFIX + "denominator", IMPLIED]
 
 
 def _difference(value: float, row: pd.Series) -> float:
@@ -71,7 +74,9 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per published figure, columns :data:`SCORECARD_COLUMNS`.
+        One row per published figure, columns :data:`SCORECARD_COLUMNS`, then
+        ``members__numerator``, ``members__denominator`` and ``members__implied`` (a count
+        measure's value), None where nothing was computed from case data.
     """
     calibration = calibration_figure_ids()
     rows = []
@@ -91,6 +96,7 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "reason_kind": "",
             "reason": "",
             "source_url": fig["source_url"],
+            **dict.fromkeys(_MEMBERS),
         }
         cases = cases_by_period.get(fig["review_period"])
         why = _why_not_computable(fig, cases)
@@ -111,16 +117,18 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
                     denominator=result.denominator,
                     status="reproduced" if ok else "not reproduced",
                     difference=_difference(result.value, fig),
+                    **result.row_members(),
                 )
         rows.append(row)
-    return pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
+    return pd.DataFrame(rows, columns=SCORECARD_COLUMNS + _MEMBERS)
 
 
 def summary(scorecard: pd.DataFrame) -> str:
     """ "N of M computable published figures reproduced; K not computable", and a caveat.
 
     The calibration caveat applies only to synthetic data: a written scorecard says what data
-    made it in its ``dataset`` column.
+    made it in its ``dataset`` column; a scorecard as built (no ``dataset``) is synthetic when
+    it keeps ``calibration_target``, which runs on own data drop.
     """
     counts = scorecard["status"].value_counts()
     reproduced = int(counts.get("reproduced", 0))
@@ -131,10 +139,15 @@ def summary(scorecard: pd.DataFrame) -> str:
         f"{missed} not reproduced; {not_computable} of {len(scorecard)} not computable "
         "from case data.",
     ]
-    synthetic = "dataset" not in scorecard or (scorecard["dataset"] == SYNTHETIC_LABEL).all()
-    calibrated = scorecard["calibration_target"].astype(bool) & (
-        scorecard["status"] == "reproduced"
-    )
+    if "dataset" in scorecard:
+        synthetic = bool((scorecard["dataset"] == SYNTHETIC_LABEL).all())
+    else:
+        synthetic = "calibration_target" in scorecard
+    calibrated = pd.Series(False, index=scorecard.index)
+    if synthetic and "calibration_target" in scorecard:
+        calibrated = scorecard["calibration_target"].astype(bool) & (
+            scorecard["status"] == "reproduced"
+        )
     if synthetic and calibrated.any():
         lines.append(
             f"{int(calibrated.sum())} of the reproduced figures were calibration targets of the "

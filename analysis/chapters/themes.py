@@ -35,6 +35,7 @@ import yaml
 
 from analysis.casedata.codebook import Codebook, load_codebook
 from analysis.reference.published import figure, stated
+from analysis.stats.members import PREFIX
 from analysis.stats.tables import involvement_now_vs_ever, proportion_table, yes_share_table
 
 #: Prefix of the codebook's practice-theme variables.
@@ -237,7 +238,8 @@ def theme_table(cases: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         One row per message in :data:`MESSAGES` order: ``message_key``, ``variable``,
         ``label`` (the message), ``count``, ``not_recorded_count``, ``denominator_count``,
-        ``percent``, ``ci_low_percent``, ``ci_high_percent``, ``qualitative``, ``evidence``.
+        ``percent``, ``ci_low_percent``, ``ci_high_percent``, ``qualitative``, ``evidence``;
+        ``members__*`` beside each count.
 
     Raises
     ------
@@ -276,34 +278,36 @@ def closed_too_soon_measures(cases: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         ``measure``, ``label``, ``population``, ``count``, ``denominator_count``, ``percent``,
         ``ci_low_percent``, ``ci_high_percent``, ``figure_id``, ``stated`` (published), and
-        ``published`` ("yes", "no: our arithmetic on published bounds", "no: not found").
+        ``published`` ("yes", "no: our arithmetic on published bounds", "no: not found");
+        ``members__count``, ``members__denominator_count``.
     """
     columns = ["label", "count", "denominator_count", "percent"]
     columns += ["ci_low_percent", "ci_high_percent"]
+    members = [PREFIX + "count", PREFIX + "denominator_count"]
     involvement = involvement_now_vs_ever(cases).set_index("measure")
     status = proportion_table(cases, "csc_status_at_incident").set_index("csc_status_at_incident")
     theme = theme_table(cases).set_index("variable")
     closed_code = "closed_before_incident"
     parts = [
-        ("now", involvement.loc["now", columns], "children", "p2011_csc_current", "yes"),
-        ("ever", involvement.loc["ever", columns], "children", "p2011_csc_ever", "yes"),
+        ("now", involvement.loc["now", columns + members], "children", "p2011_csc_current", "yes"),
+        ("ever", involvement.loc["ever", columns + members], "children", "p2011_csc_ever", "yes"),
         (
             "closed_gap",
-            involvement.loc["closed_gap", columns],
+            involvement.loc["closed_gap", columns + members],
             "children",
             "",
             "no: not published (only bounds on ever and now)",
         ),
         (
             closed_code,
-            status.loc[closed_code, columns],
+            status.loc[closed_code, columns + members],
             "children",
             "",
             "no: not found (nf_2011_case_closed)",
         ),
         (
             "theme_case_closed_too_soon",
-            theme.loc["theme_case_closed_too_soon", columns],
+            theme.loc["theme_case_closed_too_soon", columns + members],
             "reviews with a final report",
             "",
             "no: the theme is stated only in words",
@@ -318,4 +322,4 @@ def closed_too_soon_measures(cases: pd.DataFrame) -> pd.DataFrame:
         rows.append(row)
     table = pd.DataFrame(rows)
     order = ["measure", "label", "population", *columns[1:], "figure_id", "stated", "published"]
-    return table[order]
+    return table[order + members]

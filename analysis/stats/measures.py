@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.casedata.codebook import load_codebook
-from analysis.stats.members import members_of
+from analysis.stats.members import IMPLIED, PREFIX, members_of
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,21 @@ class Result:
     #: The units behind each count ("value" for a count measure, "numerator", "denominator"),
     #: for disclosure control (:mod:`analysis.stats.members`).
     members: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def row_members(self, numerator: str = "numerator", denominator: str = "denominator") -> dict:
+        """Membership for a table row showing this result beside its numerator and denominator.
+
+        The counts shown get ``members__{numerator}`` and ``members__{denominator}`` (None where
+        the measure has no such count: a per-year measure's denominator is its years). A count
+        measure's value *is* a count, shown as a float among other measures' values, so its
+        units are ``members__implied``: withheld with the row if suppressed.
+        """
+        value = self.members.get("value")
+        return {
+            PREFIX + numerator: self.members.get("numerator"),
+            PREFIX + denominator: self.members.get("denominator"),
+            IMPLIED: (value,) if value is not None else None,
+        }
 
 
 @dataclass(frozen=True)
