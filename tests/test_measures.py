@@ -25,7 +25,8 @@ def test_current_involvement_counts_only_the_three_open_statuses(early):
 
 def test_per_year_measures_divide_by_the_three_years(early):
     harm = compute("serious_harm_per_year", early)
-    assert harm.value * 3 == (early["outcome"] == "serious_harm").sum()
+    assert harm.value * 3 == (early["outcome"] == "serious_harm").sum() == harm.numerator
+    assert harm.years == 3 and harm.denominator is None  # years are not a count
 
 
 def test_final_report_measures_use_reviews_with_a_report(early):

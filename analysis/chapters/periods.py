@@ -256,7 +256,7 @@ def counts_a_year(
                     "measure": name,
                     "description": MEASURES[name].description,
                     "reviews_count": result.numerator,
-                    "years": result.denominator,
+                    "years": result.years,
                     "per_year": result.value,
                     PREFIX + "reviews_count": result.members["numerator"],
                 }

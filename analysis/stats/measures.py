@@ -28,11 +28,13 @@ class Result:
     measure: str
     value: float
     numerator: int | None
-    denominator: int | None
+    denominator: int | None  # a count of children or reviews; never a number of years
     unit: str
     #: The units behind each count ("value" for a count measure, "numerator", "denominator"),
     #: for disclosure control (:mod:`analysis.stats.members`).
     members: dict = field(default_factory=dict, compare=False, repr=False)
+    #: Years in the review period, for a per-year measure (value = numerator / years).
+    years: int | None = None
 
     def row_members(self, numerator: str = "numerator", denominator: str = "denominator") -> dict:
         """Membership for a table row showing this result beside its numerator and denominator.
@@ -99,9 +101,13 @@ def _per_year(select):
     def compute(cases):
         r = reviews(cases)
         selected = r[select(r)]
-        return len(selected) / _years(cases), selected, _years(cases)
+        return len(selected) / _years(cases), selected, PerYear(_years(cases))
 
     return compute
+
+
+class PerYear(int):
+    """The years a per-year measure divides by (not a count of anything)."""
 
 
 def _definition(name: str) -> tuple[str, ...]:
@@ -292,11 +298,13 @@ def compute(measure: str, cases: pd.DataFrame) -> Result:
     parts = dict(zip(("value", "numerator", "denominator"), spec.compute(cases), strict=True))
     members = {k: members_of(v) for k, v in parts.items() if isinstance(v, pd.DataFrame)}
     counts = {k: len(v) if isinstance(v, pd.DataFrame) else v for k, v in parts.items()}
+    years = counts["denominator"] if isinstance(counts["denominator"], PerYear) else None
     return Result(
         measure,
         float(counts["value"]),
         counts["numerator"],
-        counts["denominator"],
+        None if years else counts["denominator"],
         spec.unit,
         members,
+        int(years) if years else None,
     )
