@@ -371,6 +371,7 @@ def preliminary_death_split() -> pd.DataFrame:
     table = pd.DataFrame(rows)
     table.insert(3, "denominator_count", int(table["count"].sum()))
     table.insert(4, "percent", 100 * table["count"] / table["denominator_count"])
+    table.attrs["public_counts"] = True  # published counts, not counted from case data
     return table
 
 

@@ -16,7 +16,8 @@ from analysis.casedata.load import SYNTHETIC_LABEL
 from analysis.reference.published import load_published, stated
 from analysis.stats.compare import agrees
 from analysis.stats.measures import MEASURES, compute
-from analysis.stats.members import IMPLIED, PREFIX
+from analysis.stats.members import IMPLIED, PREFIX, strip
+from analysis.stats.tables import proportion_table
 from analysis.synthetic import calibration_figure_ids
 
 SCORECARD_COLUMNS = [
@@ -159,3 +160,23 @@ def summary(scorecard: pd.DataFrame) -> str:
             "kit agree with the report; a figure not reproduced deserves a look at the coding."
         )
     return "\n".join(lines)
+
+
+def not_computable_reasons(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """How many published figures the case data cannot speak to, by reason.
+
+    These are counts of published figures, not of children, so they need no disclosure control
+    (``attrs["public_counts"]``).
+    """
+    not_computable = scorecard[scorecard["status"] == "not computable"]
+    table = not_computable.groupby("reason_kind").size().rename("figures_count").reset_index()
+    table.attrs["public_counts"] = True
+    return table
+
+
+def status_table(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """The published figures by scorecard status, with shares (counts of figures, not of
+    children: ``attrs["public_counts"]``)."""
+    table = strip(proportion_table(scorecard, "status"))
+    table.attrs["public_counts"] = True
+    return table

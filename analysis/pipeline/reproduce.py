@@ -264,8 +264,8 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
         periods = sorted(str(p) for p in cases["review_period"].unique())
         notebooks = chapter_notebooks()
         print(
-            f"Disclosure control is on. Pass 1 of 2: collecting every table of {len(notebooks)} "
-            f"notebooks ({jobs} at a time; nothing is written yet)..."
+            f"Pass 1 of 2: collecting every table of {len(notebooks)} notebooks "
+            f"({jobs} at a time; nothing is written yet)..."
         )
         start = time.perf_counter()
         results = run_all(notebooks, jobs=jobs, out_dir=staging / "notebooks", periods=periods)
