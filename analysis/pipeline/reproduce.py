@@ -295,8 +295,14 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
             return _finish(results, Path("/nonexistent"), shown)
         for notebook in sorted((work / "outputs" / "notebooks").glob("*.ipynb")):
             checking.withhold_notebook_text(notebook, work)
+        public = {p.name for p in (staging / "public").glob("*")}
         record = checking.write_record(
-            work, plan, label=run.label, data_sha256=file_sha256(source), shown_root=shown
+            work,
+            plan,
+            label=run.label,
+            data_sha256=file_sha256(source),
+            shown_root=shown,
+            public_tables=public,
         )
         overall = json.loads(record.read_text())["overall"]
         if overall == "fail":

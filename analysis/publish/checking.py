@@ -76,8 +76,10 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _status(kind: str, path: Path, root: Path) -> tuple[str, str]:
+def _status(kind: str, path: Path, root: Path, public: set[str]) -> tuple[str, str]:
     """(status, why) for one file."""
+    if kind == "table" and path.stem in public:
+        return "pass", "counts published figures, not children (no small-count rule applies)"
     if kind in ("figure_vector", "other"):
         return "review", KINDS[kind][0]
     if kind in ("table", "figure_data"):
@@ -104,7 +106,13 @@ def suppressed_cells(plan: Plan) -> dict[str, list[dict]]:
 
 
 def write_record(
-    run_dir: Path, plan: Plan, *, label: str, data_sha256: str, shown_root: str
+    run_dir: Path,
+    plan: Plan,
+    *,
+    label: str,
+    data_sha256: str,
+    shown_root: str,
+    public_tables: set[str] = frozenset(),
 ) -> Path:
     """Write ``checking/results.json`` and ``checking/summary.md`` for a finished run.
 
@@ -120,6 +128,8 @@ def write_record(
         The hash of the case file the run was made from.
     shown_root : str
         The folder as the user knows it (``runs/<name>``), never an absolute path.
+    public_tables : set of str
+        Tables whose counts are of published things (figures), not of children.
 
     Returns
     -------
@@ -133,7 +143,7 @@ def write_record(
         if relative.parts[0] == CHECKING_DIR:
             continue
         kind = _kind(relative)
-        status, why = _status(kind, path, run_dir)
+        status, why = _status(kind, path, run_dir, public_tables)
         entry = {
             "file": relative.as_posix(),
             "kind": kind,

@@ -176,6 +176,10 @@ class Run:
         public = bool(out.attrs.get("public_counts"))  # e.g. counts of published figures
         if self.protected and not public and not unprotected_small_counts(out).empty:
             raise DisclosureError(f"table {name!r} would show a count below {THRESHOLD}")
+        if self.protected and public and self.stage == "publish":
+            # tell the checking record this table counts published things, not children
+            (_staging() / "public").mkdir(parents=True, exist_ok=True)
+            (_staging() / "public" / name).touch()
         self.tables_dir.mkdir(parents=True, exist_ok=True)
         written = out.copy()
         written.insert(0, "dataset", self.label)
