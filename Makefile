@@ -26,11 +26,17 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## Create .venv and install the package with its dev extras
 
+# FILE and DATA reach Python through the environment, never the shell's command line, so no
+# file name can run a command or be mangled ($(value ...) stops make expanding it too).
+reproduce report lab: export SCR_DATA = $(value DATA)
+reproduce report lab: export SCR_DATA_BASE = $(CURDIR)
+validate: export SCR_FILE = $(value FILE)
+
 reproduce: $(STAMP) ## Rebuild the analysis on the shipped data (or DATA=file) and print the scorecard
-	$(PY) -m analysis reproduce $(if $(DATA),--data "$(DATA)") $(if $(FORCE),--force)
+	$(PY) -m analysis reproduce $(if $(FORCE),--force)
 
 report: $(STAMP) ## Build the HTML report of the last reproduce (report/index.html; DATA=file for own data)
-	$(PY) -m analysis report $(if $(DATA),--data "$(DATA)")
+	$(PY) -m analysis report
 
 test: $(STAMP) ## Run lint and the whole test suite, notebooks included
 	$(PY) -m ruff check .
@@ -46,10 +52,10 @@ format: $(STAMP) ## Format code and notebooks with ruff
 	$(PY) -m ruff format .
 
 validate: $(STAMP) ## Check a case file against the codebook: make validate FILE=path
-	$(PY) -m analysis validate "$(FILE)"
+	$(PY) -m analysis validate
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab (DATA=file to use your own data)
-	$(if $(DATA),SCR_DATA="$(abspath $(DATA))") $(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/
 
 teach: $(STAMP) ## Open the teaching exercises in JupyterLab (synthetic data only; docs/teaching.md)
 	$(VENV)/bin/jupyter lab notebooks/teaching/

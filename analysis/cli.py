@@ -7,10 +7,12 @@ A user's mistake never ends in a Python traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from analysis.errors import CaseDataError, InvalidCaseDataError, UnreadableFileError
+from analysis.paths import FILE_ENV_VAR, user_path
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -18,8 +20,18 @@ EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 def _cmd_validate(args: argparse.Namespace) -> int:
     from analysis.casedata.load import check_file
 
+    files = list(args.files)
+    if not files and os.environ.get(FILE_ENV_VAR, "").strip():
+        files = [user_path(os.environ[FILE_ENV_VAR].strip())]  # make validate FILE=...
+    if not files:
+        print(
+            "Name the file to check: make validate FILE=path/to/cases.csv "
+            "(or python -m analysis validate path/to/cases.csv).",
+            file=sys.stderr,
+        )
+        return EXIT_UNREADABLE
     worst = EXIT_OK
-    for path in args.files:
+    for path in files:
         try:
             _, report = check_file(path)
         except UnreadableFileError as exc:
@@ -117,7 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", help="check case files against the codebook (exit 0/1/2)")
-    p.add_argument("files", nargs="+", type=Path, help="CSV, .xlsx, .sav or .dta files")
+    p.add_argument(
+        "files", nargs="*", type=Path, help="CSV, .xlsx, .sav or .dta files (or $SCR_FILE)"
+    )
     p.add_argument("--limit", type=int, default=200, help="problems to print (default 200)")
     p.add_argument("--all", action="store_true", help="print every problem")
     p.add_argument("--output", type=Path, help="also write the problems to this CSV")

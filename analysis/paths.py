@@ -38,7 +38,22 @@ def runs_dir() -> Path:
     return Path(value).expanduser().resolve() if value else ROOT / "runs"
 
 
+#: Where a relative ``$SCR_DATA`` or ``$SCR_FILE`` was typed (make sets it to the repository), so
+#: a notebook kernel started in ``notebooks/`` still finds the file.
+BASE_ENV_VAR = "SCR_DATA_BASE"
+#: The file ``make validate FILE=...`` checks (passed in the environment, not on a command line).
+FILE_ENV_VAR = "SCR_FILE"
+
+
+def user_path(value: str) -> Path:
+    """A path the user typed, made absolute against where they typed it."""
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        path = Path(os.environ.get(BASE_ENV_VAR, "").strip() or Path.cwd()) / path
+    return path.resolve()
+
+
 def data_override() -> Path | None:
     """Return the case-data file named by ``$SCR_DATA``, or None when unset or empty."""
     value = os.environ.get(DATA_ENV_VAR, "").strip()
-    return Path(value).expanduser().resolve() if value else None
+    return user_path(value) if value else None

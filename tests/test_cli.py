@@ -71,3 +71,33 @@ def test_rules_command_lists_the_catalogue(capsys):
     assert main(["rules"]) == 0
     out = capsys.readouterr().out
     assert "XF001" in out and "SCH004" in out
+
+
+def test_make_passes_file_names_through_the_environment(tmp_path):
+    """A backtick, $(...), quotes or a leading dash in FILE run nothing and reach Python whole."""
+    import shutil
+    import subprocess
+
+    from analysis.paths import ROOT
+
+    if shutil.which("make") is None or not (ROOT / ".venv" / ".installed").exists():
+        pytest.skip("needs make and the project's .venv")
+    marker = ROOT / "PWNED_BY_A_FILE_NAME"  # where make runs; removed below if ever made
+    name = f'`touch {marker.name}` $(touch {marker.name}) "q" -x.csv'
+    path = tmp_path / name
+    path.write_bytes((ROOT / "data" / "examples" / "example_cases.csv").read_bytes())
+    result = subprocess.run(
+        ["make", "--no-print-directory", "validate", f"FILE={path}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    ran = marker.exists()
+    marker.unlink(missing_ok=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "valid" in result.stdout and not ran
+    usage = subprocess.run(
+        ["make", "--no-print-directory", "validate"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert usage.returncode != 0 and "make validate FILE=" in usage.stderr
