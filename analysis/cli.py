@@ -15,6 +15,7 @@ from analysis.errors import CaseDataError, InvalidCaseDataError, UnreadableFileE
 from analysis.paths import FILE_ENV_VAR, user_path
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # as a shell reports a run stopped by Ctrl-C
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -187,4 +188,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
     except CaseDataError as exc:
         print(str(exc), file=sys.stderr)
+        return EXIT_UNREADABLE
+    except KeyboardInterrupt:
+        print(
+            "Stopped (Ctrl-C): queued notebooks were cancelled; files are only ever replaced "
+            "whole, so the previous outputs are as they were or fully rewritten.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # an unwritable folder, a full disk: say which and why, no traceback
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"Stopped: could not write{where}: {exc.strerror or exc}.", file=sys.stderr)
         return EXIT_UNREADABLE

@@ -39,6 +39,7 @@ from analysis.charts.style import (
     house_style,
     is_synthetic_label,
 )
+from analysis.files import replacing, write_text
 from analysis.paths import FIGURES_DIR
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -199,28 +200,31 @@ def save_figure(
         FigureCanvasAgg(fig)
     with house_style():
         # Metadata None removes the keys matplotlib would fill with its version and today's date.
-        fig.savefig(
-            paths["png"],
-            format="png",
-            dpi=SAVE_DPI,
-            metadata={"Software": None, "Title": title, "Description": description.strip()},
-        )
-        if "svg" in paths:
+        with replacing(paths["png"]) as tmp:
             fig.savefig(
-                paths["svg"],
-                format="svg",
-                metadata={
-                    "Date": None,
-                    "Creator": None,
-                    "Title": title,
-                    "Description": description.strip(),
-                },
+                tmp,
+                format="png",
+                dpi=SAVE_DPI,
+                metadata={"Software": None, "Title": title, "Description": description.strip()},
             )
+        if "svg" in paths:
+            with replacing(paths["svg"]) as tmp:
+                fig.savefig(
+                    tmp,
+                    format="svg",
+                    metadata={
+                        "Date": None,
+                        "Creator": None,
+                        "Title": title,
+                        "Description": description.strip(),
+                    },
+                )
     table = data.copy()
     if "data_label" not in table.columns:
         table["data_label"] = label.strip()
-    table.to_csv(paths["csv"], index=False, encoding="utf-8", lineterminator="\n")
-    paths["alt"].write_text(description, encoding="utf-8")
+    with replacing(paths["csv"]) as tmp:
+        table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+    write_text(paths["alt"], description)
     _close(fig)
     return paths
 

@@ -6,6 +6,7 @@ notebooks are never modified: executed copies are written to ``<run>/outputs/not
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -24,6 +25,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from analysis.casedata.load import is_synthetic
+from analysis.files import replacing, write_text
 from analysis.paths import (
     CONTEXT_DIR,
     DATA_ENV_VAR,
@@ -77,7 +79,13 @@ def chapter_notebooks() -> list[Path]:
     return sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
-def execute_notebook(path: Path, out_dir: Path | None = None) -> NotebookResult:
+class RunInterrupted(KeyboardInterrupt):
+    """The user stopped the run (Ctrl-C): queued notebooks were cancelled, kernels stopped."""
+
+
+def execute_notebook(
+    path: Path, out_dir: Path | None = None, running: dict | None = None
+) -> NotebookResult:
     """Run one notebook top to bottom in a fresh kernel, started in ``notebooks/``.
 
     The kernel inherits this process's environment (so ``SCR_DATA`` chooses the data).
@@ -92,6 +100,8 @@ def execute_notebook(path: Path, out_dir: Path | None = None) -> NotebookResult:
         # the kernel's start-up chatter (transport warnings) is noise for a user
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
+    if running is not None:
+        running[path.name] = client  # so an interrupt can stop its kernel
     try:
         client.execute()
         error = ""
@@ -101,10 +111,43 @@ def execute_notebook(path: Path, out_dir: Path | None = None) -> NotebookResult:
         error = message.splitlines()[-1] if message else repr(exc)
     except Exception as exc:  # a kernel that dies or times out is a failed notebook, not a crash
         error = f"{type(exc).__name__}: {exc}"
+    finally:
+        if running is not None:
+            running.pop(path.name, None)
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, out_dir / path.name)
+        with replacing(out_dir / path.name) as tmp:
+            nbformat.write(nb, tmp)
     return NotebookResult(path.name, not error, time.perf_counter() - start, error)
+
+
+def notebook_outputs(path: Path, root: Path) -> dict[str, str]:
+    """What a notebook wrote under a run's folder, with hashes: every file whose name starts
+    with its number (``03_...``), and those its metadata lists in ``scr.also_writes``."""
+    nb = nbformat.read(path, as_version=4)
+    also = nb.metadata.get("scr", {}).get("also_writes", [])
+    prefix = path.name.split("_", 1)[0] + "_"
+    files = [p for d in ("figures", "outputs") for p in sorted((root / d).glob(f"{prefix}*"))]
+    files += [root / name for name in also if (root / name).exists()]
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in files
+        if p.is_file()
+    }
+
+
+def _cache_hit(entry, key: str, nb: Path, out_dir: Path) -> bool:
+    """The last run of this notebook had these inputs and its outputs are all still as written."""
+    if not isinstance(entry, dict) or entry.get("key") != key or not (out_dir / nb.name).exists():
+        return False
+    recorded = entry.get("outputs") or {}
+    return bool(recorded) and notebook_outputs(nb, out_dir.parent.parent) == recorded
+
+
+def _stop(running: dict) -> None:
+    """Stop the kernels still running (an interrupt must not leave them writing)."""
+    for client in list(running.values()):
+        with contextlib.suppress(Exception):
+            client.km.shutdown_kernel(now=True)
 
 
 def run_all(
@@ -135,27 +178,41 @@ def run_all(
             reason = f"needs review period {', '.join(missing)}, not in the data"
             results.append(NotebookResult(nb.name, True, 0.0, skipped=reason))
             progress(f"[skip] {nb.name}: {reason}")
-        elif key and cache.get(nb.name) == key and (out_dir / nb.name).exists():
+        elif key and _cache_hit(cache.get(nb.name), key, nb, out_dir):
             results.append(NotebookResult(nb.name, True, 0.0, cached=True))
             progress(f"[cached] {nb.name}: unchanged since its last run")
         else:
             runnable.append(nb)
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(execute_notebook, nb, out_dir): nb for nb in runnable}
+    running: dict = {}
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    futures = {pool.submit(execute_notebook, nb, out_dir, running): nb for nb in runnable}
+    try:
         for i, future in enumerate(as_completed(futures), start=1):
             result = future.result()
             results.append(result)
             if cache_path is not None:
-                key = _notebook_key(futures[future], fingerprint)
-                cache[result.notebook] = key if result.ok else None
+                nb = futures[future]
+                cache[result.notebook] = (
+                    {
+                        "key": _notebook_key(nb, fingerprint),
+                        "outputs": notebook_outputs(nb, out_dir.parent.parent),
+                    }
+                    if result.ok
+                    else None
+                )
             mark = "ok " if result.ok else "FAILED"
             detail = f"\n        {result.error}" if result.error else ""
             progress(
                 f"[{i}/{len(runnable)}] {mark} {result.notebook} ({result.seconds:.1f} s)" + detail
             )
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        _stop(running)
+        raise RunInterrupted from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     if cache_path is not None and runnable:
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
-        cache_path.write_text(json.dumps(cache, indent=1, sort_keys=True))
+        write_text(cache_path, json.dumps(cache, indent=1, sort_keys=True))
     return sorted(results, key=lambda r: r.notebook)
 
 

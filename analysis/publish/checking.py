@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from analysis.files import write_text
 from analysis.publish.disclosure import Plan, unprotected_small_counts
 from analysis.publish.run import FIGURE_METADATA_KEY, NOT_A_VALUE, NOT_DRAWN_KEY
 
@@ -190,8 +191,8 @@ def write_record(
     folder = run_dir / CHECKING_DIR
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "results.json"
-    path.write_text(json.dumps(record, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-    (folder / "summary.md").write_text(_summary(record), encoding="utf-8")
+    write_text(path, json.dumps(record, indent=1, sort_keys=False) + "\n")
+    write_text(folder / "summary.md", _summary(record))
     return path
 
 
@@ -250,4 +251,4 @@ def withhold_notebook_text(path: Path, root: Path) -> None:
             kept.append(nbformat.v4.new_output("stream", name="stdout", text=WITHHELD))
         cell["outputs"] = kept
     text = nbformat.writes(nb).replace(str(root), ".")
-    path.write_text(text, encoding="utf-8")
+    write_text(path, text)

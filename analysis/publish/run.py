@@ -19,6 +19,7 @@ import pandas as pd
 
 from analysis.casedata.load import dataset_label, is_synthetic
 from analysis.casedata.provenance import run_name
+from analysis.files import replacing, write_text
 from analysis.paths import ROOT, runs_dir
 from analysis.publish.disclosure import (
     THRESHOLD,
@@ -186,7 +187,8 @@ class Run:
         floats = written.select_dtypes("float").columns
         written[floats] = written[floats].round(FLOAT_DECIMALS)
         path = self.tables_dir / f"{name}.csv"
-        written.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+        with replacing(path) as tmp:
+            written.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
         out.attrs["path"] = path
         return out
 
@@ -249,7 +251,7 @@ class Run:
     def _sentence_instead(self, name: str, why: str) -> Sentence:
         self.figures_dir.mkdir(parents=True, exist_ok=True)
         text = f"{name}: {why}"
-        (self.figures_dir / f"{name}.not_drawn.txt").write_text(text + "\n", encoding="utf-8")
+        write_text(self.figures_dir / f"{name}.not_drawn.txt", text + "\n")
         return Sentence(text)
 
 
