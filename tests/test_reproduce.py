@@ -47,6 +47,16 @@ def test_unchanged_notebook_and_inputs_are_not_executed_again(tmp_path, monkeypa
     assert first[0].ok and not first[0].cached and (out / CACHE_FILE).exists()
     again = run_all([SCORECARD], out_dir=out, fingerprint="a", progress=messages.append)
     assert again[0].cached and again[0].seconds == 0
+    # an output deleted or edited since: the notebook runs again and writes it back
+    written = tmp_path / "outputs" / "scorecard.csv"
+    before = written.read_bytes()
+    written.unlink()
+    rerun = run_all([SCORECARD], out_dir=out, fingerprint="a", progress=messages.append)
+    assert rerun[0].ok and not rerun[0].cached and written.read_bytes() == before
+    figure = next((tmp_path / "figures").glob("08_*.png"))
+    figure.write_bytes(b"damaged")
+    repaired = run_all([SCORECARD], out_dir=out, fingerprint="a", progress=messages.append)
+    assert not repaired[0].cached and figure.read_bytes() != b"damaged"
     changed = run_all([SCORECARD], out_dir=out, fingerprint="b", progress=messages.append)
     assert changed[0].ok and not changed[0].cached
     assert any("[cached]" in m for m in messages)
