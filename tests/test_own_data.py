@@ -141,3 +141,16 @@ def test_own_file_in_other_formats_loads_the_same(own_frame, tmp_path, fmt):
     else:
         pyreadstat.write_sav(own_frame, str(path))
     pd.testing.assert_frame_equal(load_cases(path), load_cases(reference))
+
+
+def test_an_unwritable_runs_folder_is_one_sentence(own_frame, tmp_path):
+    path = tmp_path / "my_cases.csv"
+    own_frame.head(30).to_csv(path, index=False)
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where the runs folder should be")
+    result = _reproduce(path, blocker / "runs")
+    assert result.returncode == 2
+    assert (
+        result.stderr.startswith("Stopped: could not write") and "Not a directory" in result.stderr
+    )
+    assert "Traceback" not in result.stdout + result.stderr

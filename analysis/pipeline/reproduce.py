@@ -238,6 +238,8 @@ def reproduce(data: Path | None = None, jobs: int = 2, force: bool = False) -> i
         return reproduce_own_data(cases, jobs=jobs)
     run = Run(cases)
     print(run.describe())
+    for folder in (run.figures_dir, run.tables_dir / "notebooks"):
+        _writable(folder)
     periods = sorted(str(p) for p in cases["review_period"].unique())
     notebooks = chapter_notebooks()
     print(f"Executing {len(notebooks)} notebooks, {jobs} at a time...")
@@ -311,6 +313,7 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
     staging = runs / f".{name}.staging-{os.getpid()}"
     for folder in (work, staging):
         shutil.rmtree(folder, ignore_errors=True)
+        _writable(folder)  # fail now, in one sentence, not in eight notebooks later
     saved = {k: os.environ.get(k) for k in (OUTPUT_ENV_VAR, STAGE_ENV_VAR, STAGING_ENV_VAR)}
     os.environ.update(
         {
@@ -387,6 +390,13 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
         os.environ.pop(DISPLAY_ENV_VAR, None)
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _writable(folder: Path) -> None:
+    """Make ``folder`` and check a file can be written in it (raises OSError if not)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_text(folder / ".write-check", "")
+    (folder / ".write-check").unlink()
 
 
 def _swap_in(work: Path, final: Path) -> None:
