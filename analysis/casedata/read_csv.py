@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,10 @@ from analysis.casedata.read import (
 from analysis.errors import UnreadableFileError
 
 _SAMPLE_BYTES = 1 << 16
+_LINE_END = re.compile(r"\r\n|\r|\n")
+#: Excel's first line naming the delimiter, e.g. ``sep=;`` (any one character, tab included).
+_SEP_LINE = re.compile(r"sep=(.)", re.IGNORECASE | re.DOTALL)
+_MAX_FIELD_LIMIT = 2**31 - 1
 
 
 def _encoding(path: Path, data: bytes, notes: list[str]) -> str:
@@ -61,19 +66,23 @@ def _sniff_delimiter(sample: str) -> str:
 def _fields_per_row(data: bytes, encoding: str, delimiter: str, skip: int) -> np.ndarray:
     """Fields on each data line (0 for a blank line), to catch rows the parser padded.
 
+    Lines end as the parser ends them: at ``\r\n``, ``\n`` or a lone ``\r`` (old Mac files,
+    and rows pasted from one into a Windows file), so the counts line up with the parser's rows.
     Without quotes in a single-byte-delimited file, lines and fields are found with numpy on
     the raw bytes (fast at a million rows); otherwise the csv module reads the text.
     """
     if encoding != "utf-16" and b'"' not in data:
         buf = np.frombuffer(data, dtype=np.uint8)
-        newline = ord("\n") if b"\n" in data else ord("\r")  # old Mac files end lines in \r
-        ends = np.flatnonzero(buf == newline)
-        if len(buf) and buf[-1] != newline:
-            ends = np.append(ends, len(buf))
+        lf, cr = buf == ord("\n"), buf == ord("\r")
+        lone_cr = cr & ~np.r_[lf[1:], False]
+        ends = np.flatnonzero(lf | lone_cr)
+        crlf = lf[ends] & np.r_[False, cr[:-1]][ends]  # a \r before the \n is no content
+        if len(buf) and not (lf[-1] or cr[-1]):  # a last line without a line end
+            ends, crlf = np.append(ends, len(buf)), np.append(crlf, False)
         starts = np.r_[0, ends[:-1] + 1]
         delimiters = np.flatnonzero(buf == ord(delimiter))
         fields = np.searchsorted(delimiters, ends) - np.searchsorted(delimiters, starts) + 1
-        content = ends - starts - (buf[np.maximum(ends - 1, 0)] == ord("\r"))
+        content = ends - starts - crlf
         return np.where(content > 0, fields, 0)[skip + 1 :]
     rows = csv.reader(io.StringIO(data.decode(encoding), newline=None), delimiter=delimiter)
     return np.fromiter((len(row) for row in rows), dtype=np.int64)[skip + 1 :]
@@ -100,20 +109,60 @@ def _read_csv_row_by_row(text: str, delimiter: str, skip: int) -> pd.DataFrame:
     return pd.DataFrame(data, columns=header, dtype=object)
 
 
+def _delimiter_hint(first_line: str) -> str | None:
+    """The delimiter named by Excel's ``sep=;`` first line (written to tell Excel how to split)."""
+    match = _SEP_LINE.fullmatch(first_line.strip(" "))
+    return match.group(1) if match else None
+
+
+def _allow_long_fields(data: bytes) -> None:
+    """Let the csv module read a field as long as the file (its default stops at 131,072
+    characters, where pandas has no limit: a long quoted note would make the file "unreadable").
+
+    The limit is only ever raised, so a concurrent reader is never cut short, and kept within a
+    C long on every platform (``sys.maxsize`` overflows it on Windows).
+    """
+    needed = min(len(data) + 1, _MAX_FIELD_LIMIT)
+    if needed > csv.field_size_limit():
+        csv.field_size_limit(needed)
+
+
 def read_csv(path: Path, notes: list[str], broken: list) -> tuple[pd.DataFrame, int]:
+    """Read a CSV as text; see :func:`analysis.casedata.read.read_raw`.
+
+    Returns
+    -------
+    frame : DataFrame
+        Every row, tidied (see ``read._tidy``).
+    first_row : int
+        The line number of the first data row in the file.
+    """
     data = path.read_bytes()
     encoding = _encoding(path, data, notes)
+    _allow_long_fields(data)
     sample = data[:_SAMPLE_BYTES].decode(encoding, errors="ignore")
     if not sample.strip() and not data.decode(encoding).strip():
         raise UnreadableFileError(path, "the file is empty")
-    sample_lines = sample.splitlines()[:_HEADER_SEARCH_ROWS]
-    delimiter = _sniff_delimiter("\n".join(sample_lines))
-    if delimiter != ",":
-        notes.append(f"read with delimiter {delimiter!r} (not a comma)")
-    skip = _header_offset(list(csv.reader(sample_lines, delimiter=delimiter)))
-    if skip:
-        notes.append(f"skipped {skip} line(s) above the header row")
-    header = next(csv.reader(sample_lines[skip : skip + 1], delimiter=delimiter), [])
+    # split as the parser does (\r\n, \n or a lone \r), not as str.splitlines (which also
+    # breaks at form feeds and Unicode line separators) so line numbers agree
+    sample_lines = _LINE_END.split(sample.lstrip("\ufeff"))[:_HEADER_SEARCH_ROWS]
+    delimiter = _delimiter_hint(sample_lines[0])
+    hint = 1 if delimiter else 0
+    if delimiter:
+        notes.append(
+            f"the first line {sample_lines[0].strip(' ')!r} (Excel's delimiter hint) was read as "
+            f"the delimiter {delimiter!r} and skipped"
+        )
+    else:
+        delimiter = _sniff_delimiter("\n".join(sample_lines))
+        if delimiter != ",":
+            notes.append(f"read with delimiter {delimiter!r} (not a comma)")
+    rows = list(csv.reader(sample_lines[hint:], delimiter=delimiter))
+    titles = _header_offset(rows)
+    if titles:
+        notes.append(f"skipped {titles} line(s) above the header row")
+    skip = hint + titles
+    header = rows[titles] if titles < len(rows) else []
     _refuse_duplicate_names(path, header)
     try:
         frame = pd.read_csv(
