@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.casedata.codebook import PERIODS, load_codebook
+from analysis.casedata.codebook import PERIODS, all_variables, load_codebook
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,9 @@ class Rule:
     """One validation rule.
 
     ``check`` (cross-field rules only) takes the frame of codes and returns, for each column it
-    blames, a boolean Series that is True on failing rows.
+    blames, a boolean Series that is True on failing rows. ``explain``, if given, words the
+    message of each failing row itself: it takes the frame, the column, the failing rows'
+    labels and the row numbers the user sees (a Series indexed by label).
     """
 
     code: str
@@ -29,6 +31,7 @@ class Rule:
     message: str
     columns: tuple[str, ...] = ()
     check: Callable[[pd.DataFrame], dict[str, pd.Series]] | None = None
+    explain: Callable[[pd.DataFrame, str, pd.Index, pd.Series], list[str]] | None = None
 
 
 def _has(frame: pd.DataFrame, *columns: str) -> bool:
@@ -115,6 +118,63 @@ def _xf008(f: pd.DataFrame) -> dict[str, pd.Series]:
     return {"csc_ever_involved": ever_plan_or_care & ~_is(f, "csc_ever_involved", "yes")}
 
 
+def _review_level() -> list[str]:
+    return [name for name, var in all_variables().items() if var.level == "review"]
+
+
+def _review_keys(f: pd.DataFrame) -> pd.Series:
+    """Each row's review, for rows that share one with another row (2014-17 siblings).
+
+    Keyed by period too: the 2011-14 and 2014-17 analyses numbered their reviews apart.
+    """
+    review = f["review_id"].astype("object")
+    if "review_period" in f.columns:
+        period = f["review_period"].astype("object").fillna("")
+        review = review.where(review.isna(), period + "\x1f" + review.astype(str))
+    return review[review.notna() & review.duplicated(keep=False)]
+
+
+def _xf009(f: pd.DataFrame) -> dict[str, pd.Series]:
+    if not _has(f, "review_id"):
+        return {}
+    keys = _review_keys(f)
+    if keys.empty:
+        return {}
+    out = {}
+    for column in _review_level():
+        if column not in f.columns:
+            continue
+        # compare codes (blank = -1): a review disagrees when its rows' least and greatest differ
+        codes = pd.Series(
+            pd.Categorical(f.loc[keys.index, column].astype("object")).codes, index=keys.index
+        )
+        grouped = codes.groupby(keys.to_numpy())
+        differ = grouped.transform("min") != grouped.transform("max")
+        out[column] = pd.Series(False, index=f.index)
+        out[column].loc[differ.index[differ.to_numpy()]] = True
+    return out
+
+
+def _xf009_explain(f: pd.DataFrame, column: str, failing: pd.Index, rows: pd.Series) -> list[str]:
+    """For each failing row: its review, and which of the review's rows give which value."""
+    keys = _review_keys(f).loc[failing]
+    values = f.loc[failing, column].astype("object").fillna("")
+    said = {}
+    for key, group in values.groupby(keys.to_numpy(), sort=False):
+        parts = []
+        for value, members in group.groupby(group, sort=False):
+            seen = [str(r) for r in rows.loc[members.index]]
+            parts.append(
+                f"{repr(value) if value else 'blank'} in row{'s' * (len(seen) > 1)} "
+                + ", ".join(seen)
+            )
+        said[key] = (
+            f"the rows of review {f.loc[group.index[0], 'review_id']} disagree on {column} "
+            f"({'; '.join(parts)}): it is coded once per review, so all its rows must agree"
+        )
+    return [said[k] for k in keys]
+
+
 SCHEMA_RULES: tuple[Rule, ...] = (
     Rule(
         "SCH001",
@@ -154,6 +214,14 @@ SCHEMA_RULES: tuple[Rule, ...] = (
         "value_recoded",
         "note",
         "values given as labels or variant spellings were read as codes",
+    ),
+    Rule(
+        "SCH009",
+        "invisible_characters_cleaned",
+        "note",
+        "ids or codes held characters that are not what they look like (a zero-width space, a "
+        "byte-order mark, a non-breaking space): invisible ones were removed and odd spaces read "
+        "as spaces, so each value reads as it looks and duplicates are caught",
     ),
 )
 
@@ -224,6 +292,17 @@ CROSS_FIELD_RULES: tuple[Rule, ...] = (
         "above, so csc_ever_involved must be yes",
         ("cp_plan_ever", "looked_after_ever", "csc_ever_involved"),
         _xf008,
+    ),
+    Rule(
+        "XF009",
+        "review_level_codes_agree",
+        "error",
+        "the rows of one review (its siblings) disagree on a review-level variable (a "
+        "family-level code such as a parental factor, neglect, the final report or a practice "
+        "theme); it is coded once per review, so all its rows must give the same value",
+        ("review_id",),
+        _xf009,
+        _xf009_explain,
     ),
 )
 
