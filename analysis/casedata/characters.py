@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import pandas as pd
 
+from analysis.casedata.read import recode_categories
+
 #: Removed from ids and codes: they look like nothing at all.
 INVISIBLE = {
     "\u200b": "a zero-width space",
@@ -126,15 +128,17 @@ def clean_column(column: pd.Series) -> tuple[pd.Series, pd.Series]:
         old = column.cat.categories.astype(str)
         if not old.str.contains(_CLEAN).any():
             return column, column.iloc[:0]
-        from analysis.casedata.read import recode_categories
-
         changed = column.isin([v for v in old if clean_text(v) != v])
         return recode_categories(column, clean_text), column[changed].astype(str)
-    text = column.dropna().astype(str)
-    # one search over the joined text first: the usual column (a million clean ids) costs little
-    if not _CLEAN.search("".join(text)):
+    # every character cleaned is outside ASCII: a cheap test leaves the usual column (a million
+    # plain ids) alone, and only the few other values are searched
+    unusual = ~column.astype("str").str.isascii().fillna(True).to_numpy(dtype=bool)
+    if not unusual.any():
         return column, column.iloc[:0]
-    changed = text[text.str.contains(_CLEAN)]
+    candidates = column[unusual].astype(str)
+    changed = candidates[candidates.str.contains(_CLEAN).to_numpy(dtype=bool)]
+    if changed.empty:
+        return column, changed
     cleaned = column.copy()
     cleaned.loc[changed.index] = [clean_text(v) for v in changed]
     return cleaned, changed

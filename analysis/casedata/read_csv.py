@@ -73,11 +73,15 @@ def _fields_per_row(data: bytes, encoding: str, delimiter: str, skip: int) -> np
     """
     if encoding != "utf-16" and b'"' not in data:
         buf = np.frombuffer(data, dtype=np.uint8)
-        lf, cr = buf == ord("\n"), buf == ord("\r")
-        lone_cr = cr & ~np.r_[lf[1:], False]
-        ends = np.flatnonzero(lf | lone_cr)
-        crlf = lf[ends] & np.r_[False, cr[:-1]][ends]  # a \r before the \n is no content
-        if len(buf) and not (lf[-1] or cr[-1]):  # a last line without a line end
+        last = len(buf) - 1
+        ends = np.flatnonzero(buf == ord("\n"))
+        if b"\r" in data:
+            cr = np.flatnonzero(buf == ord("\r"))
+            alone = cr[(cr == last) | (buf[np.minimum(cr + 1, last)] != ord("\n"))]
+            ends = np.union1d(ends, alone)
+        # the \r of a \r\n is no content; a lone \r ends its line itself
+        crlf = (buf[ends] == ord("\n")) & (buf[np.maximum(ends - 1, 0)] == ord("\r")) & (ends > 0)
+        if len(buf) and buf[-1] not in b"\r\n":  # a last line without a line end
             ends, crlf = np.append(ends, len(buf)), np.append(crlf, False)
         starts = np.r_[0, ends[:-1] + 1]
         delimiters = np.flatnonzero(buf == ord(delimiter))

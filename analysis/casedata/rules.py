@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.casedata.codebook import PERIODS, all_variables, load_codebook
@@ -122,42 +123,60 @@ def _review_level() -> list[str]:
     return [name for name, var in all_variables().items() if var.level == "review"]
 
 
-def _review_keys(f: pd.DataFrame) -> pd.Series:
-    """Each row's review, for rows that share one with another row (2014-17 siblings).
+def _codes(column: pd.Series) -> np.ndarray:
+    """Integer codes of a column's values, blank = -1 (a categorical's own codes: no copy)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy()
+    return pd.factorize(column)[0]
+
+
+def _review_keys(f: pd.DataFrame) -> np.ndarray:
+    """A code per row for its review, -1 where it has none.
 
     Keyed by period too: the 2011-14 and 2014-17 analyses numbered their reviews apart.
     """
-    review = f["review_id"].astype("object")
+    review = _codes(f["review_id"]).astype(np.int64)
     if "review_period" in f.columns:
-        period = f["review_period"].astype("object").fillna("")
-        review = review.where(review.isna(), period + "\x1f" + review.astype(str))
-    return review[review.notna() & review.duplicated(keep=False)]
+        period = _codes(f["review_period"]).astype(np.int64) + 1
+        review = np.where(review >= 0, review * (int(period.max()) + 1) + period, -1)
+    return review
+
+
+def _siblings(f: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the rows that share a review with another row, grouped review by review,
+    and where each review's group starts."""
+    keys = _review_keys(f)
+    named = np.flatnonzero(keys >= 0)
+    shared = named[np.bincount(keys[named])[keys[named]] > 1] if len(named) else named
+    order = shared[np.argsort(keys[shared], kind="stable")]
+    grouped = keys[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(order) else order
+    return order, starts
 
 
 def _xf009(f: pd.DataFrame) -> dict[str, pd.Series]:
     if not _has(f, "review_id"):
         return {}
-    keys = _review_keys(f)
-    if keys.empty:
+    order, starts = _siblings(f)
+    if not len(order):
         return {}
+    sizes = np.diff(np.r_[starts, len(order)])
     out = {}
     for column in _review_level():
         if column not in f.columns:
             continue
-        # compare codes (blank = -1): a review disagrees when its rows' least and greatest differ
-        codes = pd.Series(
-            pd.Categorical(f.loc[keys.index, column].astype("object")).codes, index=keys.index
-        )
-        grouped = codes.groupby(keys.to_numpy())
-        differ = grouped.transform("min") != grouped.transform("max")
-        out[column] = pd.Series(False, index=f.index)
-        out[column].loc[differ.index[differ.to_numpy()]] = True
+        # a review disagrees when the least and greatest of its rows' codes differ (blank = -1)
+        codes = _codes(f[column])[order]
+        differ = np.minimum.reduceat(codes, starts) != np.maximum.reduceat(codes, starts)
+        failing = np.zeros(len(f), dtype=bool)
+        failing[order[np.repeat(differ, sizes)]] = True
+        out[column] = pd.Series(failing, index=f.index)
     return out
 
 
 def _xf009_explain(f: pd.DataFrame, column: str, failing: pd.Index, rows: pd.Series) -> list[str]:
     """For each failing row: its review, and which of the review's rows give which value."""
-    keys = _review_keys(f).loc[failing]
+    keys = pd.Series(_review_keys(f), index=f.index).loc[failing]
     values = f.loc[failing, column].astype("object").fillna("")
     said = {}
     for key, group in values.groupby(keys.to_numpy(), sort=False):
