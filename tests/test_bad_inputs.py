@@ -162,9 +162,15 @@ def test_make_corpus_is_deterministic(tmp_path):
     assert first == second
 
 
+#: Files whose size is their point: a field longer than the csv module's default limit.
+LARGE_ON_PURPOSE = {"long_quoted_field.csv": 150_000}
+
+
 def test_corpus_files_are_small():
     sizes = {name: (BAD_INPUTS / name).stat().st_size for name in BY_FILE}
+    large = {name: sizes.pop(name) for name in LARGE_ON_PURPOSE}
     assert max(sizes.values()) < 64_000, sizes
+    assert all(large[name] < most for name, most in LARGE_ON_PURPOSE.items()), large
     assert sizes["empty.csv"] == 0
 
 
@@ -284,6 +290,7 @@ def test_dates_in_incident_year_are_told_to_be_financial_years(name, rows):
         ("truncated_last_line.csv", 11, "EX010"),
         ("mac_truncated_last_line.csv", 11, "EX010"),
         ("mac_extra_fields_row.csv", 4, "EX003"),
+        ("mixed_line_endings_truncated_last_line.csv", 11, "EX010"),
     ],
 )
 def test_broken_row_is_reported_at_its_line(name, row, case_id):
@@ -293,7 +300,14 @@ def test_broken_row_is_reported_at_its_line(name, row, case_id):
     assert broken["case_id"].tolist() == [case_id]
 
 
-@pytest.mark.parametrize("name", ["truncated_last_line.csv", "mac_truncated_last_line.csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "truncated_last_line.csv",
+        "mac_truncated_last_line.csv",
+        "mixed_line_endings_truncated_last_line.csv",
+    ],
+)
 def test_truncated_last_line_with_every_required_field_is_only_a_broken_row(name):
     assert set(_errors(name)["rule"]) == {"SCH006"}
 
@@ -310,3 +324,64 @@ def test_blank_lines_in_the_middle_are_reported_where_they_are():
     errors = _errors("blank_lines_middle.csv")
     assert errors["rule"].tolist() == ["SCH007", "SCH007"]
     assert errors["row"].tolist() == [7, 8]
+
+
+def test_ids_that_look_the_same_are_one_id():
+    errors = _errors("invisible_duplicate_ids.csv")
+    assert errors[["row", "case_id", "rule"]].values.tolist() == [
+        [4, "EX003", "SCH004"],
+        [5, "EX003", "SCH004"],
+    ]
+
+
+def test_siblings_who_disagree_are_both_named():
+    errors = _errors("siblings_disagree.csv")
+    assert errors[["row", "case_id", "rule"]].values.tolist() == [
+        [9, "EX008", "XF009"],
+        [10, "EX009", "XF009"],
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Every row a message names is that row of the user's file, with that case_id
+
+_TEXT_ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")
+
+
+def _file_records(path: Path) -> list[list[str]] | None:
+    """The file's records as a spreadsheet shows them (record i on row i + 1), or None."""
+    data = path.read_bytes()
+    for encoding in _TEXT_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeError:
+            continue
+        sample = text[:4096]
+        delimiter = max(",;\t", key=sample.count)
+        return list(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))
+    return None
+
+
+TEXT_REFUSED = [
+    row["file"]
+    for row in EXPECTED
+    if row["exit_code"] == "1" and row["file"].endswith((".csv", ".txt"))
+]
+
+
+@pytest.mark.parametrize("name", TEXT_REFUSED)
+def test_each_problem_names_the_row_and_case_id_the_user_sees(name):
+    from analysis.casedata.characters import clean_text
+    from analysis.casedata.read import _header_key
+
+    path = BAD_INPUTS / name
+    records = _file_records(path)
+    assert records is not None
+    header_at = next(i for i, r in enumerate(records) if "case_id" in map(_header_key, r))
+    column = [_header_key(c) for c in records[header_at]].index("case_id")
+    errors = _errors(name)
+    located = errors[errors["row"].notna()]
+    for row, case_id in zip(located["row"], located["case_id"], strict=True):
+        record = records[int(row) - 1]
+        seen = clean_text(record[column]) if len(record) > column else None
+        assert seen == (None if pd.isna(case_id) else case_id), (name, row, record[:3])

@@ -24,6 +24,7 @@ MUTATIONS = {
     "SCH006": None,  # broken rows are written by hand below
     "SCH007": None,  # empty rows likewise
     "SCH008": (lambda f: _set(f, 1, sex="Female"), None, "sex"),
+    "SCH009": (lambda f: _set(f, 1, case_id="EX002\u200b"), None, "case_id"),
     "XF001": (lambda f: _set(f, 2, csc_ever_involved="no"), 2, "csc_ever_involved"),
     "XF002": (lambda f: _set(f, 1, death_category="sudi"), 1, "death_category"),
     "XF003": (lambda f: _set(f, 0, harm_type="neglect"), 0, "harm_type"),
@@ -32,6 +33,8 @@ MUTATIONS = {
     "XF006": (lambda f: _set(f, 3, cp_plan_ever="no"), 3, "cp_plan_ever"),
     "XF007": (lambda f: _set(f, 4, looked_after_ever="no"), 4, "looked_after_ever"),
     "XF008": (lambda f: _set(f, 0, cp_plan_ever="yes"), 0, "csc_ever_involved"),
+    # EX008 and EX009 are siblings in review EX-R008: one says yes, now the other no
+    "XF009": (lambda f: _set(f, 8, parent_domestic_abuse="no"), 8, "parent_domestic_abuse"),
 }
 
 
@@ -62,7 +65,7 @@ def test_rule_fires_on_its_mutation(code, valid_frame, write_csv):
     others = report.errors[report.errors["rule"] != code]
     if code == "SCH004":
         assert others.empty
-    elif code not in {"SCH005", "SCH008"}:
+    elif code not in {"SCH005", "SCH008", "SCH009"}:
         assert set(others["rule"]) <= {code}, report.to_text()
 
 
@@ -132,3 +135,99 @@ def test_problem_table_has_the_columns_users_report_with(valid_frame, write_csv)
     line = report.to_text().splitlines()[1]
     assert "row 4" in line and "EX003" in line and "outcome" in line and "SCH002" in line
     assert pd.api.types.is_integer_dtype(report.problems["row"])
+
+
+# ---------------------------------------------------------------------------------------------
+# XF009: siblings agree on review-level codes
+
+
+def test_review_level_disagreement_names_the_review_rows_and_values(valid_frame, write_csv):
+    _set(valid_frame, 8, parent_domestic_abuse="no", theme_hanging_back="")
+    _, report = check_file(write_csv(valid_frame))
+    hits = report.errors[report.errors["rule"] == "XF009"]
+    assert set(report.errors["rule"]) == {"XF009"}
+    # both siblings, each under its own row and case_id, for each variable they disagree on
+    assert sorted(zip(hits["row"], hits["case_id"], hits["column"], strict=True)) == [
+        (9, "EX008", "parent_domestic_abuse"),
+        (9, "EX008", "theme_hanging_back"),
+        (10, "EX009", "parent_domestic_abuse"),
+        (10, "EX009", "theme_hanging_back"),
+    ]
+    abuse = hits[hits["column"] == "parent_domestic_abuse"]["message"].iloc[0]
+    assert "review EX-R008" in abuse and "'yes' in row 9" in abuse and "'no' in row 10" in abuse
+    theme = hits[hits["column"] == "theme_hanging_back"]["message"].iloc[0]
+    assert "blank in row 10" in theme  # a blank beside a code is a disagreement too
+
+
+def test_review_level_variables_are_marked_in_the_codebook():
+    from analysis.casedata.codebook import PERIODS, load_codebook
+
+    for period in PERIODS:
+        level = load_codebook(period).review_level
+        assert "final_report_available" in level and "parent_domestic_abuse" in level
+        assert "neglect_feature" in level and "theme_hanging_back" in level
+        assert "sex" not in level and "age_band" not in level and "outcome" not in level
+
+
+def test_children_of_a_review_may_differ_on_child_level_codes(valid_frame, write_csv):
+    _set(valid_frame, 8, sex="male", age_band="under_1", harm_type="sexual_abuse")
+    _, report = check_file(write_csv(valid_frame))
+    assert report.ok, report.to_text()
+
+
+def test_one_review_id_in_two_periods_is_two_reviews(valid_frame, write_csv):
+    # the 2011-14 and 2014-17 analyses numbered their reviews apart: the same id is no sibling
+    _set(valid_frame, 0, review_id="EX-R008")
+    _, report = check_file(write_csv(valid_frame))
+    assert report.ok, report.to_text()
+
+
+def test_rows_without_a_review_id_are_not_siblings(valid_frame, write_csv):
+    early = valid_frame.iloc[:6].copy()  # 2011-14, where review_id is optional
+    _set(early, 0, review_id="")
+    _set(early, 1, review_id="")  # rows 0 and 1 differ on parental mental ill health
+    _, report = check_file(write_csv(early))
+    assert report.ok, report.to_text()
+
+
+# ---------------------------------------------------------------------------------------------
+# Characters that are not what they look like
+
+
+def test_ids_that_differ_only_by_an_invisible_character_are_duplicates(valid_frame, write_csv):
+    _set(valid_frame, 3, case_id="EX003\u200b")  # looks exactly like row 4's EX003
+    frame, report = check_file(write_csv(valid_frame))
+    duplicates = report.errors[report.errors["rule"] == "SCH004"]
+    assert duplicates["row"].tolist() == [4, 5]
+    assert duplicates["case_id"].tolist() == ["EX003", "EX003"]
+    note = report.notes[report.notes["rule"] == "SCH009"]
+    assert note["column"].tolist() == ["case_id"]
+    assert "row 5" in note["message"].iloc[0] and "zero-width space" in note["message"].iloc[0]
+
+
+def test_invisible_characters_and_odd_spaces_in_codes_are_read_as_they_look(valid_frame, write_csv):
+    _set(valid_frame, 0, sex="male\ufeff", review_id="\u200bEX-R001")
+    _set(valid_frame, 1, outcome="serious\u00a0harm")
+    frame, report = check_file(write_csv(valid_frame))
+    assert report.ok, report.to_text()
+    assert frame.loc[0, "sex"] == "male" and frame.loc[0, "review_id"] == "EX-R001"
+    assert frame.loc[1, "outcome"] == "serious_harm"
+    notes = report.notes[report.notes["rule"] == "SCH009"].set_index("column")["message"]
+    assert "byte-order mark" in notes["sex"] and "non-breaking space" in notes["outcome"]
+
+
+def test_a_quoted_value_names_characters_that_are_not_what_they_look_like(valid_frame, write_csv):
+    _set(valid_frame, 1, review_period="2011\u201314")
+    _set(valid_frame, 2, age_band="1\u20135", sex="m\u0430le")  # Cyrillic a
+    _, report = check_file(write_csv(valid_frame))
+    messages = report.errors.set_index("column")["message"]
+    assert "an en dash (\u2013), not a hyphen (-)" in messages["review_period"]
+    assert "an en dash" in messages["age_band"]
+    assert "a Cyrillic letter (\u0430), not the Latin letter a" in messages["sex"]
+    assert report.errors["value"].tolist()[0] == "2011\u201314"  # shown as given
+
+
+def test_plain_values_get_no_character_note(valid_frame, write_csv):
+    _set(valid_frame, 3, age_band="teenager")
+    _, report = check_file(write_csv(valid_frame))
+    assert "contains" not in report.errors["message"].iloc[0]

@@ -32,6 +32,8 @@ class Variable:
     blank_allowed: bool = False
     unique: bool = False
     final_report_only: bool = False
+    #: "review" for a family-level code every child of one review shares, else "child"
+    level: str = "child"
     codes: dict[str, str] = field(default_factory=dict)
     missing_codes: tuple[str, ...] = ()
     aliases: dict[str, str] = field(default_factory=dict)
@@ -67,6 +69,11 @@ class Codebook:
     @property
     def final_report_only(self) -> list[str]:
         return [v.name for v in self.variables.values() if v.final_report_only]
+
+    @property
+    def review_level(self) -> list[str]:
+        """Variables coded once per review, so every row of a review gives the same value."""
+        return [v.name for v in self.variables.values() if v.level == "review"]
 
     def codes_for(self, definition: str) -> tuple[str, ...]:
         """Codes that make up a named definition, e.g. ``csc_involved_at_incident``."""
@@ -117,6 +124,8 @@ def load_codebook(period: str = "2011-14") -> Codebook:
     raw = _raw(period)
     variables = {}
     for name, spec in raw["variables"].items():
+        if spec.get("level", "child") not in ("child", "review"):
+            raise ValueError(f"codebook {period}: {name}: level must be child or review")
         variables[name] = Variable(
             name=name,
             type=spec["type"],
@@ -126,6 +135,7 @@ def load_codebook(period: str = "2011-14") -> Codebook:
             blank_allowed=bool(spec.get("blank_allowed", False)),
             unique=bool(spec.get("unique", False)),
             final_report_only=bool(spec.get("final_report_only", False)),
+            level=str(spec.get("level", "child")),
             codes={str(k): str(v) for k, v in (spec.get("codes") or {}).items()},
             missing_codes=tuple(spec.get("missing_codes", ())),
             aliases={str(k): str(v) for k, v in (spec.get("aliases") or {}).items()},

@@ -17,7 +17,9 @@ def codebook_markdown() -> str:
         "One row per child in a Serious Case Review. **Codes** are what you enter; the loader",
         "also accepts the **label** (any case or spacing) where it maps to exactly one code.",
         "Blank cells are missing values. *Final report only* variables must be blank or",
-        "`not_recorded` when `final_report_available` is `no`.",
+        "`not_recorded` when `final_report_available` is `no`. *Review-level* variables are",
+        "family-level codes of the review: every row of one review (siblings) gives the same",
+        "value (rule XF009), and measures over reviews read them once per review.",
         "",
         "## Definitions",
         "",
@@ -30,15 +32,16 @@ def codebook_markdown() -> str:
         )
     lines += ["", f"## Variables ({base.period})", ""]
     lines += [
-        "| variable | label | type | required | final report only | codes (label) "
+        "| variable | label | type | required | final report only | review-level | codes (label) "
         "| missing codes | used by measures | description |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for var in base.variables.values():
         codes = "<br>".join(f"`{c}` ({lab})" for c, lab in var.codes.items()) or "text"
         lines.append(
             f"| `{var.name}` | {var.label} | {var.type} | {'yes' if var.required else 'no'} "
-            f"| {'yes' if var.final_report_only else 'no'} | {codes} "
+            f"| {'yes' if var.final_report_only else 'no'} "
+            f"| {'yes' if var.level == 'review' else 'no'} | {codes} "
             f"| {', '.join(f'`{c}`' for c in var.missing_codes)} "
             f"| {', '.join(var.measures)} | {var.description} |"
         )

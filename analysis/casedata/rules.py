@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from analysis.casedata.codebook import PERIODS, load_codebook
+from analysis.casedata.codebook import PERIODS, all_variables, load_codebook
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,9 @@ class Rule:
     """One validation rule.
 
     ``check`` (cross-field rules only) takes the frame of codes and returns, for each column it
-    blames, a boolean Series that is True on failing rows.
+    blames, a boolean Series that is True on failing rows. ``explain``, if given, words the
+    message of each failing row itself: it takes the frame, the column, the failing rows'
+    labels and the row numbers the user sees (a Series indexed by label).
     """
 
     code: str
@@ -29,6 +32,7 @@ class Rule:
     message: str
     columns: tuple[str, ...] = ()
     check: Callable[[pd.DataFrame], dict[str, pd.Series]] | None = None
+    explain: Callable[[pd.DataFrame, str, pd.Index, pd.Series], list[str]] | None = None
 
 
 def _has(frame: pd.DataFrame, *columns: str) -> bool:
@@ -115,6 +119,81 @@ def _xf008(f: pd.DataFrame) -> dict[str, pd.Series]:
     return {"csc_ever_involved": ever_plan_or_care & ~_is(f, "csc_ever_involved", "yes")}
 
 
+def _review_level() -> list[str]:
+    return [name for name, var in all_variables().items() if var.level == "review"]
+
+
+def _codes(column: pd.Series) -> np.ndarray:
+    """Integer codes of a column's values, blank = -1 (a categorical's own codes: no copy)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy()
+    return pd.factorize(column)[0]
+
+
+def _review_keys(f: pd.DataFrame) -> np.ndarray:
+    """A code per row for its review, -1 where it has none.
+
+    Keyed by period too: the 2011-14 and 2014-17 analyses numbered their reviews apart.
+    """
+    review = _codes(f["review_id"]).astype(np.int64)
+    if "review_period" in f.columns:
+        period = _codes(f["review_period"]).astype(np.int64) + 1
+        review = np.where(review >= 0, review * (int(period.max()) + 1) + period, -1)
+    return review
+
+
+def _siblings(f: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the rows that share a review with another row, grouped review by review,
+    and where each review's group starts."""
+    keys = _review_keys(f)
+    named = np.flatnonzero(keys >= 0)
+    shared = named[np.bincount(keys[named])[keys[named]] > 1] if len(named) else named
+    order = shared[np.argsort(keys[shared], kind="stable")]
+    grouped = keys[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(order) else order
+    return order, starts
+
+
+def _xf009(f: pd.DataFrame) -> dict[str, pd.Series]:
+    if not _has(f, "review_id"):
+        return {}
+    order, starts = _siblings(f)
+    if not len(order):
+        return {}
+    sizes = np.diff(np.r_[starts, len(order)])
+    out = {}
+    for column in _review_level():
+        if column not in f.columns:
+            continue
+        # a review disagrees when the least and greatest of its rows' codes differ (blank = -1)
+        codes = _codes(f[column])[order]
+        differ = np.minimum.reduceat(codes, starts) != np.maximum.reduceat(codes, starts)
+        failing = np.zeros(len(f), dtype=bool)
+        failing[order[np.repeat(differ, sizes)]] = True
+        out[column] = pd.Series(failing, index=f.index)
+    return out
+
+
+def _xf009_explain(f: pd.DataFrame, column: str, failing: pd.Index, rows: pd.Series) -> list[str]:
+    """For each failing row: its review, and which of the review's rows give which value."""
+    keys = pd.Series(_review_keys(f), index=f.index).loc[failing]
+    values = f.loc[failing, column].astype("object").fillna("")
+    said = {}
+    for key, group in values.groupby(keys.to_numpy(), sort=False):
+        parts = []
+        for value, members in group.groupby(group, sort=False):
+            seen = [str(r) for r in rows.loc[members.index]]
+            parts.append(
+                f"{repr(value) if value else 'blank'} in row{'s' * (len(seen) > 1)} "
+                + ", ".join(seen)
+            )
+        said[key] = (
+            f"the rows of review {f.loc[group.index[0], 'review_id']} disagree on {column} "
+            f"({'; '.join(parts)}): it is coded once per review, so all its rows must agree"
+        )
+    return [said[k] for k in keys]
+
+
 SCHEMA_RULES: tuple[Rule, ...] = (
     Rule(
         "SCH001",
@@ -154,6 +233,14 @@ SCHEMA_RULES: tuple[Rule, ...] = (
         "value_recoded",
         "note",
         "values given as labels or variant spellings were read as codes",
+    ),
+    Rule(
+        "SCH009",
+        "invisible_characters_cleaned",
+        "note",
+        "ids or codes held characters that are not what they look like (a zero-width space, a "
+        "byte-order mark, a non-breaking space): invisible ones were removed and odd spaces read "
+        "as spaces, so each value reads as it looks and duplicates are caught",
     ),
 )
 
@@ -224,6 +311,17 @@ CROSS_FIELD_RULES: tuple[Rule, ...] = (
         "above, so csc_ever_involved must be yes",
         ("cp_plan_ever", "looked_after_ever", "csc_ever_involved"),
         _xf008,
+    ),
+    Rule(
+        "XF009",
+        "review_level_codes_agree",
+        "error",
+        "the rows of one review (its siblings) disagree on a review-level variable (a "
+        "family-level code such as a parental factor, neglect, the final report or a practice "
+        "theme); it is coded once per review, so all its rows must give the same value",
+        ("review_id",),
+        _xf009,
+        _xf009_explain,
     ),
 )
 

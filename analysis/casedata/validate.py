@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
+from analysis.casedata.characters import clean_frame, lookalikes, named_characters
 from analysis.casedata.codebook import (
     PERIODS,
     all_variables,
@@ -182,13 +183,31 @@ def _schema_problems(frame: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
     )
 
 
-def _cross_field_problems(frame: pd.DataFrame) -> pd.DataFrame:
+def _rows_as_seen(raw: RawCases, positions) -> pd.Series:
+    """The row number the user sees for each 0-based position (index = the position)."""
+    positions = pd.Index(positions)
+    return pd.Series(positions + raw.first_row, index=positions)
+
+
+def _row_list(rows, most: int = 5) -> str:
+    """Rows named in a message: "row 4", or "rows 4, 9, 12, 15, 20 and 3 more"."""
+    rows = [str(r) for r in rows]
+    more = f" and {len(rows) - most} more" if len(rows) > most else ""
+    return f"row{'s' if len(rows) > 1 else ''} {', '.join(rows[:most])}{more}"
+
+
+def _cross_field_problems(frame: pd.DataFrame, rows: pd.Series) -> pd.DataFrame:
     parts = []
     for rule in CROSS_FIELD_RULES:
         for column, failing in rule.check(frame).items():
             # index labels are the rows' 0-based positions in the file (see validate_frame)
             positions = failing.index[failing.to_numpy()]
             if len(positions):
+                message = (
+                    rule.message
+                    if rule.explain is None
+                    else rule.explain(frame, column, positions, rows)
+                )
                 parts.append(
                     pd.DataFrame(
                         {
@@ -196,7 +215,7 @@ def _cross_field_problems(frame: pd.DataFrame) -> pd.DataFrame:
                             "column": column,
                             "rule": rule.code,
                             "value": frame.loc[positions, column].to_numpy(),
-                            "message": rule.message,
+                            "message": message,
                         }
                     )
                 )
@@ -217,12 +236,17 @@ def validate_frame(raw: RawCases) -> tuple[pd.DataFrame, ValidationReport]:
         The recoded frame (text values; every row and column of the file kept).
     report : ValidationReport
     """
-    frame, recoded = normalise_codes(raw.frame.reset_index(drop=True))
+    known = set(all_variables())
+    # ids and codes read as they look (a zero-width space would make two children of one)
+    frame, cleaned = clean_frame(raw.frame.reset_index(drop=True), known)
+    frame, recoded = normalise_codes(frame)
     # Empty rows get one problem each (SCH007) instead of a cascade of blank-value errors.
     empty = frame.isna().all(axis=1).to_numpy()
     checked = frame.iloc[~empty] if empty.any() else frame
-    known = set(all_variables())
-    parts = [_schema_problems(checked, periods_in(checked)), _cross_field_problems(checked)]
+    rows = _rows_as_seen(raw, frame.index)
+    # a broken row's shifted fields would only make its siblings disagree with it (XF009)
+    whole = checked.drop(index=[p for p, _ in raw.broken_rows], errors="ignore")
+    parts = [_schema_problems(checked, periods_in(checked)), _cross_field_problems(whole, rows)]
     parts.append(
         pd.DataFrame(
             {
@@ -266,6 +290,17 @@ def validate_frame(raw: RawCases) -> tuple[pd.DataFrame, ValidationReport]:
         }
         for c, n in recoded.items()
     ]
+    file_level += [
+        {
+            "position": pd.NA,
+            "column": c,
+            "rule": "SCH009",
+            "value": pd.NA,
+            "message": f"{len(originals)} value(s) cleaned ({_row_list(rows[originals.index])}): "
+            f"they held {' and '.join(named_characters(''.join(originals.unique())))}",
+        }
+        for c, originals in cleaned.items()
+    ]
     parts.append(pd.DataFrame(file_level))
     parts = [p for p in parts if not p.empty]
     found = (
@@ -298,7 +333,11 @@ def _report(raw: RawCases, frame: pd.DataFrame, found: pd.DataFrame) -> Validati
             "column": found["column"].to_numpy(),
             "rule": found["rule"].to_numpy(),
             "severity": found["rule"].map(lambda r: RULES[r].severity).to_numpy(),
-            "message": found["message"].to_numpy(),
+            # a quoted value's characters that are not what they look like are named
+            "message": [
+                m if pd.isna(v) else m + lookalikes(str(v))
+                for m, v in zip(found["message"], found["value"], strict=True)
+            ],
             # as text, whatever the reader made of it, so a value prints the same from any format
             "value": [pd.NA if pd.isna(v) else str(v) for v in found["value"]],
         },

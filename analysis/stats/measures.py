@@ -5,9 +5,11 @@ synthetic data's calibration targets, so a published figure, a calibration targe
 recomputed value always mean the same thing. A measure is computed on one review period.
 
 Units of analysis: child-level measures count rows (children); review-level measures count
-reviews (distinct ``review_id``; the first row of each review carries the review's family-level
-codes). Percentages include rows coded ``not_recorded`` in the denominator: they are "of the
-children" (or reviews), as the report words them.
+reviews (distinct ``review_id``). Siblings in one review share its family-level codes (the
+codebook's ``level: review`` variables; rule XF009 refuses a file whose siblings disagree), and
+a review is represented by its row with the lowest ``case_id``, so no measure depends on the
+order of the rows. Percentages include rows coded ``not_recorded`` in the denominator: they are
+"of the children" (or reviews), as the report words them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from analysis.casedata.codebook import load_codebook
@@ -64,11 +67,19 @@ class Measure:
 
 
 def reviews(cases: pd.DataFrame) -> pd.DataFrame:
-    """One row per review (the first row of each ``review_id``; rows are reviews if absent)."""
+    """One row per review, in file order; rows are reviews if there is no ``review_id``.
+
+    Each review is represented by its row with the lowest ``case_id``, not its first row, so the
+    result does not depend on row order: review-level codes agree across a review's rows (XF009),
+    and a child-level code read per review (``outcome``, ``incident_year``) is that row's.
+    """
     if "review_id" not in cases.columns or cases["review_id"].isna().all():
         return cases
-    key = cases["review_id"].fillna(cases["case_id"])
-    return cases.loc[~key.duplicated()]
+    key = cases["review_id"].fillna(cases["case_id"]).to_numpy()
+    ranked = cases["case_id"].reset_index(drop=True).sort_values(kind="stable").index.to_numpy()
+    keep = np.zeros(len(cases), dtype=bool)
+    keep[ranked[~pd.Series(key[ranked]).duplicated().to_numpy()]] = True
+    return cases[keep]
 
 
 def _years(cases: pd.DataFrame) -> int:

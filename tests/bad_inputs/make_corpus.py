@@ -445,6 +445,69 @@ def mac_extra_fields_row() -> bytes:
     return extra_fields_row().replace(b"\n", b"\r")
 
 
+def _crlf_with_bare_cr(text: str) -> bytes:
+    """LF-ended CSV text as a Windows (CRLF) file in which lines 4 to 6 end with a bare CR: rows
+    pasted in from an old Mac export. A last line without a line end keeps none."""
+    lines = text.split("\n")
+    ends = ["\r" if 4 <= number <= 6 else "\r\n" for number in range(1, len(lines))]
+    body = "".join(line + end for line, end in zip(lines, ends, strict=False))
+    return (body + lines[-1]).encode("utf-8")
+
+
+def mixed_line_endings() -> bytes:
+    return _crlf_with_bare_cr(_example_csv())
+
+
+def mixed_line_endings_truncated_last_line() -> bytes:
+    # as truncated_last_line.csv (the end lost, no line end), in a file with mixed line endings
+    return _crlf_with_bare_cr(truncated_last_line().decode("utf-8"))
+
+
+def excel_sep_line() -> bytes:
+    # Excel's "sep=;" first line, which tells Excel (not other programs) the delimiter
+    return b"sep=;\r\n" + semicolon_delimiter()
+
+
+def long_quoted_field() -> bytes:
+    # a coder's note holding a chronology pasted from a review: one quoted field of 140,000
+    # characters (the csv module's default limit is 131,072)
+    header, rows = example()
+    note = ("Chronology pasted from the review, with commas, as coders do. " * 2300)[:140_000]
+    rows = [row + [note if i == 4 else ""] for i, row in enumerate(rows)]
+    return csv_text([*header, "coder_note"], rows).encode("utf-8")
+
+
+def invisible_duplicate_ids() -> bytes:
+    # the fourth case's id typed as the third's, copied from a web page with a zero-width space
+    # after it: the two ids look the same
+    header, rows = example()
+    rows[3][0] = rows[2][0] + "\u200b"
+    return csv_text(header, rows).encode("utf-8")
+
+
+def invisible_characters_in_codes() -> bytes:
+    # codes and ids pasted from Word or a web page: a byte-order mark inside a cell, a
+    # non-breaking space, a zero-width space
+    return _edited(
+        {
+            (0, "sex"): "male\ufeff",
+            (1, "outcome"): "serious\u00a0harm",
+            (2, "review_id"): "EX-R\u200b003",
+            (5, "csc_ever_involved"): "\ufeffno",
+        }
+    )
+
+
+def en_dash_in_code() -> bytes:
+    # word processors turn a typed hyphen into an en dash: "2011–14" looks like "2011-14"
+    return _edited({(1, "review_period"): "2011\u201314"})
+
+
+def siblings_disagree() -> bytes:
+    # two children of review EX-R008 coded apart: one says domestic abuse, the other not
+    return _edited({(8, "parent_domestic_abuse"): "no"})
+
+
 def empty_columns_at_right() -> bytes:
     # Excel writes empty, unnamed columns to the right of the data when cells there were touched
     lines = _example_csv().splitlines()
@@ -499,6 +562,14 @@ CORPUS: dict[str, Callable[[], bytes]] = {
     "mac_line_endings.csv": mac_line_endings,
     "mac_truncated_last_line.csv": mac_truncated_last_line,
     "mac_extra_fields_row.csv": mac_extra_fields_row,
+    "mixed_line_endings.csv": mixed_line_endings,
+    "mixed_line_endings_truncated_last_line.csv": mixed_line_endings_truncated_last_line,
+    "excel_sep_line.csv": excel_sep_line,
+    "long_quoted_field.csv": long_quoted_field,
+    "invisible_duplicate_ids.csv": invisible_duplicate_ids,
+    "invisible_characters_in_codes.csv": invisible_characters_in_codes,
+    "en_dash_in_code.csv": en_dash_in_code,
+    "siblings_disagree.csv": siblings_disagree,
     "blank_lines_middle.csv": blank_lines_middle,
     "trailing_blank_lines.csv": trailing_blank_lines,
     "empty_columns_at_right.csv": empty_columns_at_right,
