@@ -123,6 +123,14 @@ def choose_sheets(path: Path, book, sheet: str | None, notes: list[str]) -> list
     elif len(with_cases) > 1:
         chosen = with_cases
     else:
+        hidden_cases = [ws for ws in hidden if _has_header(ws)]
+        if not with_cases and hidden_cases:
+            raise UnreadableFileError(
+                path,
+                f"no visible sheet has a case_id column, but the hidden sheet(s) "
+                f"{_names(hidden_cases)} do; unhide the sheet of cases in Excel, or choose it "
+                "with --sheet NAME",
+            )
         chosen = with_cases or [_seen_sheet(book)]
         if len(book.worksheets) > 1:
             why = "the only visible one with a case_id column" if with_cases else "the active one"
@@ -295,5 +303,6 @@ def read_excel(
     notes.append(
         f"read {len(frames)} sheets one after the other ({parts}); problems name the sheet"
     )
+    # each sheet is tidy already: joining them keeps every column text, blanks as missing
     frame = pd.concat([f for _, f in frames], ignore_index=True)
-    return _tidy(frame), segments[0][2], segments
+    return frame, segments[0][2], segments

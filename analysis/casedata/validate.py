@@ -223,12 +223,15 @@ def validate_frame(raw: RawCases) -> tuple[pd.DataFrame, ValidationReport]:
     empty = frame.isna().all(axis=1).to_numpy()
     checked = frame.iloc[~empty] if empty.any() else frame
     known = set(all_variables())
-    schema = _schema_problems(checked, periods_in(checked))
+    parts = [_schema_problems(checked, periods_in(checked)), _cross_field_problems(checked)]
     if raw.cell_problems:  # a cell the reader explained (a declared missing value) is told once
-        told = {(at, column, rule) for at, column, rule, _, _ in raw.cell_problems}
-        keys = zip(schema["position"], schema["column"], schema["rule"], strict=True)
-        schema = schema[[key not in told for key in keys]]
-    parts = [schema, _cross_field_problems(checked)]
+        told = {(at, column) for at, column, *_ in raw.cell_problems}
+        parts = [
+            p[[key not in told for key in zip(p["position"], p["column"], strict=True)]]
+            if not p.empty
+            else p
+            for p in parts
+        ]
     parts.append(
         pd.DataFrame(
             {
