@@ -68,15 +68,9 @@ def test_declared_missing_without_a_label_is_reported_not_blanked(valid_frame, t
         [6, "EX006", "disability", "SCH002"]
     ]
     shown = "-9" if ext == "sav" else ".a"
+    package = "SPSS user-missing" if ext == "sav" else "Stata extended missing"
     assert errors["value"].iloc[0] == shown
-    assert (
-        errors["message"]
-        .iloc[0]
-        .startswith(
-            f"{'SPSS user-missing' if ext == 'sav' else 'Stata extended missing'} value {shown} has "
-            "no value label"
-        )
-    )
+    assert errors["message"].iloc[0].startswith(f"{package} value {shown} has no value label")
 
 
 def test_declared_missing_of_a_variable_without_missing_codes_is_reported(valid_frame, tmp_path):
