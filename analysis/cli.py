@@ -34,7 +34,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     worst = EXIT_OK
     for path in files:
         try:
-            _, report = check_file(path)
+            _, report = check_file(path, sheet=args.sheet)
         except UnreadableFileError as exc:
             print(f"{exc.path}: cannot be read: {exc.reason}", file=sys.stderr)
             worst = max(worst, EXIT_UNREADABLE)
@@ -74,7 +74,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     from analysis.casedata.load import dataset_label, load_cases
     from analysis.casedata.summary import overview_counts
 
-    cases = load_cases(args.data)
+    cases = load_cases(args.data, sheet=args.sheet)
     print(f"Dataset: {cases.attrs['dataset_name']} [{dataset_label(cases)}]")
     for source in cases.attrs["sources"]:
         print(f"  from {source}")
@@ -113,13 +113,22 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     from analysis.pipeline.reproduce import reproduce
 
-    return reproduce(args.data, jobs=args.jobs, force=args.force)
+    return reproduce(args.data, jobs=args.jobs, force=args.force, sheet=args.sheet)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from analysis.site.command import run
 
     return run(args)
+
+
+def _add_sheet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="Excel workbooks: the sheet to read, or 'all' for every sheet of cases in order "
+        "(default: the sheet Excel opens on)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=200, help="problems to print (default 200)")
     p.add_argument("--all", action="store_true", help="print every problem")
     p.add_argument("--output", type=Path, help="also write the problems to this CSV")
+    _add_sheet(p)
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("rules", help="list the validation rule catalogue")
@@ -147,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("summary", help="load a dataset (default: shipped) and summarise it")
     p.add_argument("--data", type=Path, help="case file (default: $SCR_DATA or shipped data)")
+    _add_sheet(p)
     p.set_defaults(func=_cmd_summary)
 
     p = sub.add_parser("synthesize", help="write the synthetic datasets (deterministic)")
@@ -160,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, help="case file (default: $SCR_DATA or shipped data)")
     p.add_argument("--jobs", type=int, default=2, help="notebooks to run at once (default 2)")
     p.add_argument("--force", action="store_true", help="rerun notebooks even if unchanged")
+    _add_sheet(p)
     p.set_defaults(func=_cmd_reproduce)
 
     from analysis.site.command import add_arguments

@@ -28,6 +28,9 @@ DOCS_DIR = ROOT / "docs"
 DATA_ENV_VAR = "SCR_DATA"
 
 
+#: Environment variable that chooses the sheet of a workbook named by ``$SCR_DATA`` (or "all").
+SHEET_ENV_VAR = "SCR_SHEET"
+
 #: Environment variable that moves the folder own-data runs are written under (default runs/).
 RUNS_ENV_VAR = "SCR_RUNS_DIR"
 
@@ -57,3 +60,8 @@ def data_override() -> Path | None:
     """Return the case-data file named by ``$SCR_DATA``, or None when unset or empty."""
     value = os.environ.get(DATA_ENV_VAR, "").strip()
     return user_path(value) if value else None
+
+
+def sheet_override() -> str | None:
+    """Return the workbook sheet named by ``$SCR_SHEET``, or None when unset or empty."""
+    return os.environ.get(SHEET_ENV_VAR, "").strip() or None

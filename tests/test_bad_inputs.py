@@ -124,20 +124,24 @@ def _content(path: Path):
         from openpyxl import load_workbook
 
         book = load_workbook(io.BytesIO(data))  # by content: openpyxl refuses a .csv name
-        return [
+        return book.active.title, [
             (
                 sheet.title,
-                [list(r) for r in sheet.iter_rows(values_only=True)],
+                sheet.sheet_state,
+                [list(r) for r in sheet.iter_rows(values_only=True)],  # formulas as written
                 sorted(str(r) for r in sheet.merged_cells.ranges),
                 sorted(k for k, d in sheet.column_dimensions.items() if d.hidden),
+                sorted(k for k, d in sheet.row_dimensions.items() if d.hidden),
+                sheet.auto_filter.ref,
             )
             for sheet in book.worksheets
         ]
     import pyreadstat
 
     reader = pyreadstat.read_sav if data.startswith((b"$FL2", b"$FL3")) else pyreadstat.read_dta
-    frame, meta = reader(str(path))
-    return frame.to_dict("list"), meta.variable_value_labels, list(meta.column_names)
+    frame, meta = reader(str(path), user_missing=True)  # declared missing values as stored
+    declared = meta.missing_ranges, meta.missing_user_values
+    return frame.to_dict("list"), meta.variable_value_labels, list(meta.column_names), declared
 
 
 def test_committed_corpus_is_what_make_corpus_writes(tmp_path):
@@ -385,3 +389,18 @@ def test_each_problem_names_the_row_and_case_id_the_user_sees(name):
         record = records[int(row) - 1]
         seen = clean_text(record[column]) if len(record) > column else None
         assert seen == (None if pd.isna(case_id) else case_id), (name, row, record[:3])
+
+
+def test_cases_split_over_two_sheets_read_with_sheet_all_are_the_example():
+    from analysis import load_cases
+
+    reference = _codebook_columns(load_cases(BAD_INPUTS / "valid_example.csv"))
+    loaded = load_cases(BAD_INPUTS / "excel_two_sheets.xlsx", sheet="all")
+    pd.testing.assert_frame_equal(_codebook_columns(loaded), reference, check_dtype=False)
+
+
+def test_declared_missing_value_of_no_missing_code_is_one_problem_at_its_row():
+    errors = _errors("spss_missing_label_unknown.sav")
+    assert errors[["row", "case_id", "column", "rule", "value"]].values.tolist() == [
+        [6, "EX006", "disability", "SCH002", "-8 (Refused)"]
+    ]

@@ -7,6 +7,11 @@
     ``python -m analysis validate`` always ends with exit code 0, 1 or 2, never a traceback.
 (c) Any subset of the synthetic cases loads with exactly its rows, in order, and every
     category's proportion table counts each of them once.
+(d) A workbook whose cases are cut over several sheets (some hidden, beside a notes sheet) is
+    read as its owner sees it, or refused naming the sheets; ``--sheet all`` reads every
+    visible sheet of cases in order, and a problem is reported at its sheet's own row.
+(e) SPSS user-missing and Stata extended missing values become the codebook's missing code
+    their label names, or a problem at their row and column: never a blank.
 """
 
 from __future__ import annotations
@@ -227,10 +232,18 @@ def test_byte_damage_to_a_csv_ends_in_an_exit_code_never_a_crash(base, operation
     _check_damaged(_damaged(_TEXT_BASES[base], operations), workdir / f"damaged_{base}")
 
 
-#: Valid binary files to damage: a workbook, an SPSS and a Stata file from the corpus.
+#: Valid binary files to damage: workbooks (one of two sheets), SPSS and Stata files (some with
+#: declared missing values) from the corpus.
 _BINARY_BASES = {
     name: (BAD_INPUTS / name).read_bytes()
-    for name in ("excel_hidden_column.xlsx", "spss_value_labels.sav", "stata.dta")
+    for name in (
+        "excel_hidden_column.xlsx",
+        "excel_two_sheets.xlsx",
+        "spss_value_labels.sav",
+        "spss_declared_missing.sav",
+        "stata.dta",
+        "stata_extended_missing.dta",
+    )
 }
 
 
@@ -238,6 +251,171 @@ _BINARY_BASES = {
 @given(base=st.sampled_from(sorted(_BINARY_BASES)), operations=_damage)
 def test_byte_damage_to_a_workbook_or_stats_file_ends_in_an_exit_code(base, operations, workdir):
     _check_damaged(_damaged(_BINARY_BASES[base], operations), workdir / f"damaged_{base}")
+
+
+# ---------------------------------------------------------------------------------------------
+# (d) workbooks of several sheets
+
+_SHEET_STATES = st.sampled_from(["visible", "visible", "hidden"])
+
+
+@st.composite
+def _workbook_plan(draw):
+    """The example's rows cut into 1-3 sheets (some hidden), maybe a notes sheet, an active
+    sheet, and maybe one cell made wrong: ``(sheets, active, bad)``."""
+    n = len(EXAMPLE_ROWS)
+    cuts = sorted(draw(st.sets(st.integers(1, n - 1), max_size=2)))
+    bounds = list(zip([0, *cuts], [*cuts, n], strict=True))
+    sheets = [(f"cases {i}", lo, hi, draw(_SHEET_STATES)) for i, (lo, hi) in enumerate(bounds)]
+    if draw(st.booleans()):
+        at = draw(st.integers(0, len(sheets)))
+        sheets.insert(at, ("notes", 0, 0, draw(_SHEET_STATES)))
+    if all(state == "hidden" for *_, state in sheets):
+        name, lo, hi, _ = sheets[0]
+        sheets[0] = (name, lo, hi, "visible")  # Excel keeps at least one sheet visible
+    visible = [i for i, (*_, state) in enumerate(sheets) if state == "visible"]
+    active = draw(st.sampled_from(visible))
+    bad = draw(st.none() | st.integers(0, n - 1))
+    return sheets, active, bad
+
+
+def _write_workbook(path: Path, sheets, active: int, bad: int | None) -> None:
+    from openpyxl import Workbook
+
+    outcome = EXAMPLE_HEADER.index("outcome")
+    book = Workbook()
+    book.remove(book.active)
+    for name, lo, hi, state in sheets:
+        sheet = book.create_sheet(name)
+        sheet.sheet_state = state
+        if name == "notes":
+            sheet.append(["Coded cases, one sheet per batch"])
+            continue
+        sheet.append(EXAMPLE_HEADER)
+        for i in range(lo, hi):
+            row = [cell or None for cell in EXAMPLE_ROWS[i]]
+            if i == bad:
+                row[outcome] = "dead"
+            sheet.append(row)
+    book.active = active
+    book.save(path)
+
+
+@settings(PROPERTY, max_examples=30)
+@given(plan=_workbook_plan())
+def test_a_workbook_of_several_sheets_is_read_as_seen_or_refused_by_name(plan, workdir):
+    sheets, active, bad = plan
+    path = workdir / "sheets.xlsx"
+    _write_workbook(path, sheets, active, bad)
+    shown = [s for s in sheets if s[0] != "notes" and s[3] == "visible"]
+    expected_ids = [EXAMPLE_ROWS[i][0] for _, lo, hi, _ in shown for i in range(lo, hi)]
+    event(f"{len(shown)} visible sheet(s) of cases")
+    # the default: one sheet of cases is read; several are refused, each named
+    try:
+        frame, report = check_file(path)
+    except CaseDataError as exc:
+        # several sheets of cases, each named; or none visible, the hidden ones named
+        named = shown if shown else [s for s in sheets if s[0] != "notes"]
+        assert len(shown) != 1, str(exc)
+        assert all(repr(name) in str(exc) for name, *_ in named), str(exc)
+    else:
+        assert len(shown) <= 1
+        if shown:
+            assert frame["case_id"].tolist() == expected_ids
+    # sheet="all": every visible sheet of cases, in order, each problem at its sheet's row
+    if not shown:
+        return
+    frame, report = check_file(path, sheet="all")
+    assert frame["case_id"].tolist() == expected_ids
+    wrong = report.errors[report.errors["rule"] == "SCH002"]
+    if bad is None or EXAMPLE_ROWS[bad][0] not in expected_ids:
+        assert report.ok, report.to_text()
+        return
+    name, lo, _, _ = next(s for s in shown if s[1] <= bad < s[2])
+    where = f"{path} (sheet {name})" if len(shown) > 1 else str(path)
+    assert wrong[["file", "row", "column"]].values.tolist() == [[where, bad - lo + 2, "outcome"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# (e) SPSS and Stata files with declared missing values
+
+#: Yes/no variables no cross-field rule reads, coded 1 = yes, 2 = no.
+_DECLARED_COLUMNS = ["disability", "parent_domestic_abuse", "neglect_feature", "theme_hanging_back"]
+#: Declared missing values and their labels: SPSS value, Stata letter, label, code it means.
+_DECLARED = [
+    (-9, "a", "Not recorded", "not_recorded"),
+    (-8, "b", "NOT_RECORDED", "not_recorded"),
+    (-7, "c", "Refused", None),
+    (-6, "d", None, None),  # no label: which missing code it is cannot be told
+]
+_declared_edits = st.lists(
+    st.tuples(
+        st.integers(0, len(EXAMPLE_ROWS) - 1),
+        st.sampled_from(_DECLARED_COLUMNS),
+        st.integers(0, len(_DECLARED) - 1),
+    ),
+    max_size=6,
+    unique_by=lambda edit: edit[:2],
+)
+
+
+def _write_declared(path: Path, kind: str, edits) -> None:
+    import pyreadstat
+
+    frame = pd.DataFrame(EXAMPLE_ROWS, columns=EXAMPLE_HEADER)
+    stata = kind == "dta"
+    codes = {"yes": 1, "no": 2, "not_recorded": "a" if stata else -9, "": None}
+    for column in _DECLARED_COLUMNS:
+        frame[column] = frame[column].map(codes).astype(object)
+    for i, column, which in edits:
+        frame.loc[i, column] = _DECLARED[which][1 if stata else 0]
+    key = 1 if stata else 0
+    labels = {
+        c: {1: "Yes", 2: "No", **{d[key]: d[2] for d in _DECLARED if d[2]}}
+        for c in _DECLARED_COLUMNS
+    }
+    if stata:
+        declared = {c: [d[1] for d in _DECLARED] for c in _DECLARED_COLUMNS}
+        pyreadstat.write_dta(
+            frame, str(path), variable_value_labels=labels, missing_user_values=declared
+        )
+    else:
+        for column in _DECLARED_COLUMNS:
+            frame[column] = frame[column].astype(float)
+        declared = {c: [{"lo": -9, "hi": -6}] for c in _DECLARED_COLUMNS}
+        pyreadstat.write_sav(
+            frame, str(path), variable_value_labels=labels, missing_ranges=declared
+        )
+
+
+@settings(PROPERTY, max_examples=40)
+@given(kind=st.sampled_from(["sav", "dta"]), edits=_declared_edits)
+def test_declared_missing_values_become_missing_codes_or_problems_never_blanks(
+    kind, edits, workdir
+):
+    path = workdir / f"declared.{kind}"
+    _write_declared(path, kind, edits)
+    frame, report = check_file(path)
+    assert len(frame) == len(EXAMPLE_ROWS)
+    expected = {
+        c: [row[EXAMPLE_HEADER.index(c)] or None for row in EXAMPLE_ROWS] for c in _DECLARED_COLUMNS
+    }
+    wrong = []
+    for i, column, which in edits:
+        value, letter, label, code = _DECLARED[which]
+        expected[column][i] = code or label or (f".{letter}" if kind == "dta" else str(value))
+        if code is None:
+            wrong.append([i + 1, column, "SCH002"])
+    for column, values in expected.items():
+        got = [None if pd.isna(v) else v for v in frame[column]]
+        assert got == values, column  # nothing turned blank, every not-recorded kept
+    found = report.errors[["row", "column", "rule"]].values.tolist()
+    assert sorted(found) == sorted(wrong), report.to_text()
+    event("problems reported" if wrong else "valid")
+    if not wrong:
+        cases = load_cases(path)
+        for column, values in expected.items():
+            assert int((cases[column] == "not_recorded").sum()) == values.count("not_recorded")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from analysis.casedata.provenance import is_shipped_synthetic, run_name
 from analysis.casedata.read import read_raw
 from analysis.casedata.validate import ValidationReport, validate_frame
 from analysis.errors import InvalidCaseDataError
-from analysis.paths import EXAMPLES_DIR, SYNTHETIC_DIR, data_override
+from analysis.paths import EXAMPLES_DIR, SYNTHETIC_DIR, data_override, sheet_override
 
 
 def known_period(period: str) -> str:
@@ -45,15 +45,17 @@ def default_paths() -> list[Path]:
     return synthetic or [EXAMPLES_DIR / "example_cases.csv"]
 
 
-def check_file(path: Path | str) -> tuple[pd.DataFrame, ValidationReport]:
+def check_file(path: Path | str, sheet: str | None = None) -> tuple[pd.DataFrame, ValidationReport]:
     """Read and validate one file; return its recoded text frame and the report.
+
+    ``sheet`` chooses a workbook's sheet by name, or ``"all"`` (see :func:`load_cases`).
 
     Raises
     ------
     UnreadableFileError
         When the file cannot be read at all.
     """
-    return validate_frame(read_raw(path))
+    return validate_frame(read_raw(path, sheet=sheet))
 
 
 def to_typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -81,8 +83,8 @@ def to_typed(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def _load_one(path: Path) -> pd.DataFrame:
-    frame, report = check_file(path)
+def _load_one(path: Path, sheet: str | None) -> pd.DataFrame:
+    frame, report = check_file(path, sheet)
     if not report.ok:
         raise InvalidCaseDataError(report)
     typed = to_typed(frame)
@@ -106,7 +108,9 @@ def dataset_label(cases: pd.DataFrame) -> str:
     return str(cases.attrs.get("dataset_name", "own data"))
 
 
-def load_cases(path: Path | str | None = None, period: str | None = None) -> pd.DataFrame:
+def load_cases(
+    path: Path | str | None = None, period: str | None = None, sheet: str | None = None
+) -> pd.DataFrame:
     """Load coded case data, validated, as a tidy frame with ordered categoricals.
 
     Parameters
@@ -117,6 +121,11 @@ def load_cases(path: Path | str | None = None, period: str | None = None) -> pd.
     period : {"2011-14", "2014-17"}, optional
         Keep only this review period's rows (the rest are left out on request; the frame's
         ``attrs["notes"]`` says how many).
+    sheet : str, optional
+        Excel workbooks: the sheet to read, or ``"all"`` for every visible sheet with a
+        ``case_id`` column, one after the other. Default: ``$SCR_SHEET`` when the file comes
+        from ``$SCR_DATA``, else the sheet a person sees (a workbook with several visible
+        sheets of cases is refused, naming them).
 
     Returns
     -------
@@ -142,9 +151,11 @@ def load_cases(path: Path | str | None = None, period: str | None = None) -> pd.
     if path is None:
         override = data_override()
         paths = [override] if override else default_paths()
+        if override and sheet is None:
+            sheet = sheet_override()
     else:
         paths = [Path(path)]
-    frames = [_load_one(p) for p in paths]
+    frames = [_load_one(p, sheet) for p in paths]
     notes = [n for f in frames for n in f.attrs.get("notes", [])]
     cases = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if period is not None:

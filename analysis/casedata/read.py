@@ -11,7 +11,6 @@ million-row file fast and small (see ``docs/performance.md``).
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +45,12 @@ class RawCases:
         What the reader noticed and handled (encoding, delimiter, title rows...).
     broken_rows : list of (int, str)
         0-based positions of rows whose structure is broken (kept, and reported as SCH006).
+    cell_problems : list of (int, str, str, str, str)
+        ``(position, column, rule, value, message)`` the reader found in single cells (e.g. a
+        declared missing value that stands for no codebook missing code).
+    sheets : list of (str, int, int)
+        When several sheets were read: each sheet's name, the position of its first row and
+        that row's number in the sheet (rows are then reported as the sheet's own).
     """
 
     frame: pd.DataFrame
@@ -54,6 +59,8 @@ class RawCases:
     first_row: int
     notes: list[str] = field(default_factory=list)
     broken_rows: list[tuple[int, str]] = field(default_factory=list)
+    cell_problems: list[tuple[int, str, str, str, str]] = field(default_factory=list)
+    sheets: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def detect_format(path: Path) -> str:
@@ -152,69 +159,6 @@ def _drop_empty_unnamed(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _excel_notes(path: Path, sheet: str, notes: list[str]) -> None:
-    """Say what Excel hides: merged cells and hidden columns (their values are still read)."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(path.read_bytes()))  # by content: the name may say .csv
-    except Exception:  # the data itself was readable; the notes are a courtesy
-        return
-    ws = book[sheet]
-    merged = [str(r) for r in ws.merged_cells.ranges]
-    if merged:
-        notes.append(
-            f"merged cells found ({', '.join(merged[:5])}{', ...' if len(merged) > 5 else ''}): "
-            "only the first cell of a merged range holds a value; the others are read as blank"
-        )
-    hidden = [letter for letter, dim in ws.column_dimensions.items() if dim.hidden]
-    if hidden:
-        notes.append(f"hidden column(s) {', '.join(hidden)} in Excel were read like the others")
-
-
-def _read_excel(path: Path, notes: list[str]) -> tuple[pd.DataFrame, int]:
-    try:
-        book = pd.ExcelFile(path, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise UnreadableFileError(path, f"not a readable .xlsx workbook ({exc})") from None
-    sheet = book.sheet_names[0]
-    if len(book.sheet_names) > 1:
-        notes.append(f"read the first sheet {sheet!r} of {len(book.sheet_names)}")
-    top = pd.read_excel(book, sheet, header=None, nrows=_HEADER_SEARCH_ROWS, dtype=str)
-    if top.empty:
-        raise UnreadableFileError(path, f"sheet {sheet!r} is empty")
-    skip = _header_offset(top.fillna("").values.tolist())
-    if skip:
-        notes.append(f"skipped {skip} row(s) above the header row")
-    _refuse_duplicate_names(path, top.iloc[skip].dropna().tolist())
-    frame = pd.read_excel(book, sheet, header=skip, dtype=str, keep_default_na=False)
-    _excel_notes(path, sheet, notes)
-    frame = _drop_trailing_blank_rows(_tidy(frame), notes)
-    return _drop_empty_unnamed(frame, notes), skip + 2
-
-
-def _as_text(value) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _read_stats(path: Path, fmt: str, notes: list[str]) -> tuple[pd.DataFrame, int]:
-    import pyreadstat
-
-    reader = pyreadstat.read_sav if fmt == "spss" else pyreadstat.read_dta
-    try:
-        frame, meta = reader(str(path), apply_value_formats=True, formats_as_category=False)
-    except Exception as exc:  # pyreadstat.ReadstatError and friends
-        raise UnreadableFileError(path, f"not a readable {fmt.upper()} file ({exc})") from None
-    if meta.variable_value_labels:
-        notes.append("value labels mapped to codes where they match the codebook")
-    frame = frame.apply(lambda s: s.map(_as_text))
-    return _tidy(frame), 1
-
-
 def tidy_column(column: pd.Series) -> pd.Series:
     """Text values stripped, blanks as missing.
 
@@ -271,14 +215,17 @@ def match_header(frame: pd.DataFrame, known: set[str], notes: list[str]) -> pd.D
     return frame.rename(columns=renames)
 
 
-def read_raw(path: Path | str) -> RawCases:
+def read_raw(path: Path | str, sheet: str | None = None) -> RawCases:
     """Read a case file of any supported format as text, without checking it.
 
     Parameters
     ----------
     path : path-like
         A ``.csv`` (UTF-8, UTF-8 with BOM, UTF-16 or Windows-1252; comma, semicolon, tab or
-        pipe), ``.xlsx`` (first sheet), ``.sav`` or ``.dta`` file.
+        pipe), ``.xlsx`` (the sheet a person sees; see ``analysis.casedata.read_excel``),
+        ``.sav`` or ``.dta`` file.
+    sheet : str, optional
+        Workbooks only: the sheet to read, or ``"all"`` for every sheet with case data.
 
     Raises
     ------
@@ -299,13 +246,22 @@ def read_raw(path: Path | str) -> RawCases:
     fmt = detect_format(path)
     if SUPPORTED.get(path.suffix.lower()) != fmt:
         notes.append(f"the content is {fmt}, not what the extension {path.suffix!r} says")
+    cells: list[tuple[int, str, str, str, str]] = []
+    sheets: list[tuple[str, int, int]] = []
+    if sheet is not None and fmt != "excel":
+        notes.append(f"the sheet option ({sheet!r}) is for Excel workbooks, not this {fmt} file")
     try:
         if fmt == "csv":
             frame, first_row = _read_csv(path, notes, broken)
         elif fmt == "excel":
-            frame, first_row = _read_excel(path, notes)
+            from analysis.casedata.read_excel import read_excel
+
+            frame, first_row, sheets = read_excel(path, notes, sheet)
         else:
-            frame, first_row = _read_stats(path, fmt, notes)
+            from analysis.casedata.read_stats import read_stats
+
+            frame, first_row, found = read_stats(path, fmt, notes)
+            cells = found.problems
     except UnreadableFileError:
         raise
     except Exception as exc:  # any other failure to parse is still the file's, not a crash
@@ -314,5 +270,8 @@ def read_raw(path: Path | str) -> RawCases:
         raise UnreadableFileError(path, "no columns found")
     if frame.empty:
         raise UnreadableFileError(path, "the file has a header but no data rows")
+    read_as = list(frame.columns)
     frame = match_header(frame, set(all_variables()), notes)
-    return RawCases(frame, path, fmt, first_row, notes, broken)
+    renamed = dict(zip(read_as, frame.columns, strict=True))
+    cells = [(at, renamed.get(c, c), *rest) for at, c, *rest in cells]
+    return RawCases(frame, path, fmt, first_row, notes, broken, cells, sheets)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -247,6 +248,14 @@ def validate_frame(raw: RawCases) -> tuple[pd.DataFrame, ValidationReport]:
     # a broken row's shifted fields would only make its siblings disagree with it (XF009)
     whole = checked.drop(index=[p for p, _ in raw.broken_rows], errors="ignore")
     parts = [_schema_problems(checked, periods_in(checked)), _cross_field_problems(whole, rows)]
+    if raw.cell_problems:  # a cell the reader explained (a declared missing value) is told once
+        told = {(at, column) for at, column, *_ in raw.cell_problems}
+        parts = [
+            p[[key not in told for key in zip(p["position"], p["column"], strict=True)]]
+            if not p.empty
+            else p
+            for p in parts
+        ]
     parts.append(
         pd.DataFrame(
             {
@@ -268,6 +277,9 @@ def validate_frame(raw: RawCases) -> tuple[pd.DataFrame, ValidationReport]:
                 "message": [m for _, m in raw.broken_rows],
             }
         )
+    )
+    parts.append(
+        pd.DataFrame(raw.cell_problems, columns=["position", "column", "rule", "value", "message"])
     )
     file_level = [
         {
@@ -318,13 +330,25 @@ def validate_frame(raw: RawCases) -> tuple[pd.DataFrame, ValidationReport]:
     return frame, _report(raw, frame, found)
 
 
+def _locations(raw: RawCases, position: pd.Series) -> tuple[object, pd.Series]:
+    """The file and row each problem is shown at: with several sheets, the sheet's own row."""
+    if not raw.sheets:
+        return str(raw.path), (position + raw.first_row).astype("Int64")
+    names, starts, first_rows = zip(*raw.sheets, strict=True)
+    which = np.searchsorted(starts, position.fillna(0).to_numpy(dtype=np.int64), side="right") - 1
+    row = position - np.asarray(starts)[which] + np.asarray(first_rows)[which]
+    file = np.array([f"{raw.path} (sheet {name})" for name in names], dtype=object)[which]
+    return np.where(position.isna().to_numpy(), str(raw.path), file), row.astype("Int64")
+
+
 def _report(raw: RawCases, frame: pd.DataFrame, found: pd.DataFrame) -> ValidationReport:
     position = pd.to_numeric(found["position"], errors="coerce").astype("Int64")
     case_ids = frame["case_id"].reset_index(drop=True) if "case_id" in frame.columns else None
+    file, row = _locations(raw, position)
     problems = pd.DataFrame(
         {
-            "file": str(raw.path),
-            "row": (position + raw.first_row).astype("Int64"),
+            "file": file,
+            "row": row,
             "case_id": (
                 case_ids.reindex(position.fillna(-1).astype(int).to_numpy()).to_numpy()
                 if case_ids is not None
@@ -343,5 +367,8 @@ def _report(raw: RawCases, frame: pd.DataFrame, found: pd.DataFrame) -> Validati
         },
         columns=PROBLEM_COLUMNS,
     )
-    problems = problems.sort_values(["row", "rule", "column"], na_position="first", kind="stable")
-    return ValidationReport(str(raw.path), len(frame), problems.reset_index(drop=True), raw.notes)
+    # in file order (the rows of several sheets follow each other), file-level problems first
+    order = problems.assign(_at=position.to_numpy())
+    order = order.sort_values(["_at", "rule", "column"], na_position="first", kind="stable")
+    problems = problems.loc[order.index].reset_index(drop=True)
+    return ValidationReport(str(raw.path), len(frame), problems, raw.notes)

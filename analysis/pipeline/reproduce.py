@@ -32,6 +32,7 @@ from analysis.paths import (
     NOTEBOOKS_DIR,
     PACKAGE_DIR,
     PUBLISHED_DIR,
+    SHEET_ENV_VAR,
     runs_dir,
 )
 
@@ -221,18 +222,23 @@ def run_all(
     return sorted(results, key=lambda r: r.notebook)
 
 
-def reproduce(data: Path | None = None, jobs: int = 2, force: bool = False) -> int:
+def reproduce(
+    data: Path | None = None, jobs: int = 2, force: bool = False, sheet: str | None = None
+) -> int:
     """Validate the data, execute every notebook, print the scorecard summary; return exit code.
 
     An invalid file stops before any notebook runs (the caller prints its validation report).
     The shipped synthetic data writes to ``figures/`` and ``outputs/``; any other file goes
-    through :func:`reproduce_own_data`.
+    through :func:`reproduce_own_data`. ``sheet`` chooses a workbook's sheet (or ``"all"``);
+    the notebooks get it as ``$SCR_SHEET``.
     """
     from analysis.casedata.load import load_cases
     from analysis.publish.run import Run
 
     if data is not None:
         os.environ[DATA_ENV_VAR] = str(Path(data).resolve())
+    if sheet is not None:
+        os.environ[SHEET_ENV_VAR] = sheet
     cases = load_cases()  # validates first: an invalid file stops here with its report
     if not is_synthetic(cases):
         return reproduce_own_data(cases, jobs=jobs)

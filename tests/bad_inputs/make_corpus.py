@@ -128,6 +128,25 @@ def _workbook(rows: list[list[str]], edit: Callable | None = None) -> bytes:
     return _stable_zip(buffer.getvalue())
 
 
+def _sheets_workbook(sheets: list[tuple[str, list[list], str]], active: int) -> bytes:
+    """An .xlsx of several sheets ``(title, rows, state)``, the sheet at ``active`` selected."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows, state in sheets:
+        sheet = book.create_sheet(title)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append([cell if cell != "" else None for cell in row])
+    book.active = active
+    for i, sheet in enumerate(book.worksheets):
+        sheet.sheet_view.tabSelected = i == active
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _stable_zip(buffer.getvalue())
+
+
 def _example_workbook(edit: Callable | None = None) -> bytes:
     header, rows = example()
     return _workbook([header, *rows], edit)
@@ -233,6 +252,56 @@ def excel_hidden_column() -> bytes:
         sheet.column_dimensions["B"].hidden = True
 
     return _example_workbook(hide)
+
+
+def excel_hidden_first_sheet() -> bytes:
+    # an old backup of the first six cases kept as a hidden first sheet (one since corrected);
+    # the cases are on the second sheet, the one Excel opens on
+    header, rows = example()
+    backup = [list(row) for row in rows[:6]]
+    _set(header, backup[1], "harm_type", "neglect")
+    return _sheets_workbook(
+        [("backup (old)", [header, *backup], "hidden"), ("cases", [header, *rows], "visible")],
+        active=1,
+    )
+
+
+def excel_two_sheets() -> bytes:
+    # the cases split by review period over two sheets with the same header
+    header, rows = example()
+    return _sheets_workbook(
+        [("2011-14", [header, *rows[:6]], "visible"), ("2014-17", [header, *rows[6:]], "visible")],
+        active=0,
+    )
+
+
+def excel_formulas_not_calculated() -> bytes:
+    # review_period worked out by a formula from incident_year, in a workbook written by a
+    # script: the formulas are there, their results were never calculated (no cached values)
+    header, rows = example()
+    period, year = header.index("review_period"), header.index("incident_year")
+    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[year]
+    table = [header]
+    for i, row in enumerate(rows, start=2):
+        row = list(row)
+        row[period] = f'=IF(LEFT({letter}{i},4)<"2014","2011-14","2014-17")'
+        table.append(row)
+    return _workbook(table)
+
+
+def excel_autofilter() -> bytes:
+    # an autofilter left on outcome = death: Excel shows the deaths, hides the other rows
+    header, rows = example()
+    column = header.index("outcome")
+
+    def filtered(sheet) -> None:
+        sheet.auto_filter.ref = sheet.dimensions
+        sheet.auto_filter.add_filter_column(column, ["death"])
+        for i, row in enumerate(rows, start=2):
+            if row[column] != "death":
+                sheet.row_dimensions[i].hidden = True
+
+    return _example_workbook(filtered)
 
 
 def codes_case_and_spaces() -> bytes:
@@ -378,6 +447,40 @@ def spss_value_labels() -> bytes:
 
 def stata() -> bytes:
     return _stats_file("dta", _example_frame())
+
+
+_YES_NO = {"yes": 1, "no": 2}
+
+
+def spss_declared_missing() -> bytes:
+    # disability as 1 = Yes, 2 = No and -9 = "Not recorded", -9 declared user-missing in SPSS
+    frame = _example_frame()
+    frame["disability"] = frame["disability"].map({**_YES_NO, "not_recorded": -9})
+    labels = {"disability": {1: "Yes", 2: "No", -9: "Not recorded"}}
+    return _stats_file(
+        "sav", frame, variable_value_labels=labels, missing_ranges={"disability": [-9]}
+    )
+
+
+def spss_missing_label_unknown() -> bytes:
+    # as spss_declared_missing.sav, but the missing value is -8 labelled "Refused"
+    frame = _example_frame()
+    frame["disability"] = frame["disability"].map({**_YES_NO, "not_recorded": -8})
+    labels = {"disability": {1: "Yes", 2: "No", -8: "Refused"}}
+    return _stats_file(
+        "sav", frame, variable_value_labels=labels, missing_ranges={"disability": [-8]}
+    )
+
+
+def stata_extended_missing() -> bytes:
+    # disability as 1 = Yes, 2 = No and Stata's extended missing .a labelled "Not recorded"
+    frame = _example_frame()
+    frame["disability"] = frame["disability"].map({**_YES_NO, "not_recorded": "a"})
+    frame["disability"] = frame["disability"].astype(object)
+    labels = {"disability": {1: "Yes", 2: "No", "a": "Not recorded"}}
+    return _stats_file(
+        "dta", frame, variable_value_labels=labels, missing_user_values={"disability": ["a"]}
+    )
 
 
 def excel_saved_as_csv() -> bytes:
@@ -548,6 +651,10 @@ CORPUS: dict[str, Callable[[], bytes]] = {
     "excel_merged_cells.xlsx": excel_merged_cells,
     "excel_hidden_column.xlsx": excel_hidden_column,
     "excel_year_as_date.xlsx": excel_year_as_date,
+    "excel_hidden_first_sheet.xlsx": excel_hidden_first_sheet,
+    "excel_two_sheets.xlsx": excel_two_sheets,
+    "excel_formulas_not_calculated.xlsx": excel_formulas_not_calculated,
+    "excel_autofilter.xlsx": excel_autofilter,
     "codes_case_and_spaces.csv": codes_case_and_spaces,
     "labels_not_codes.csv": labels_not_codes,
     "numbers_for_codes.csv": numbers_for_codes,
@@ -577,6 +684,9 @@ CORPUS: dict[str, Callable[[], bytes]] = {
     "spss_unlabelled_numbers.sav": spss_unlabelled_numbers,
     "spss_value_labels.sav": spss_value_labels,
     "stata.dta": stata,
+    "spss_declared_missing.sav": spss_declared_missing,
+    "spss_missing_label_unknown.sav": spss_missing_label_unknown,
+    "stata_extended_missing.dta": stata_extended_missing,
     "excel_saved_as.csv": excel_saved_as_csv,
     "csv_saved_as.xlsx": csv_saved_as_xlsx,
     "old_binary_excel.xls": old_binary_excel,
