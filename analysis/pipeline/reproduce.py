@@ -375,9 +375,15 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
             shown_root=shown,
             public_tables=public,
         )
-        overall = json.loads(record.read_text())["overall"]
+        checked = json.loads(record.read_text())
+        overall = checked["overall"]
         if overall == "fail":
-            print(f"Output checking failed: see {shown}/checking/summary.md", file=sys.stderr)
+            failed = [e for e in checked["outputs"] if e["status"] == "fail"]
+            print(
+                "Output checking failed, so nothing was written:\n"
+                + "\n".join(f"  {e['file']}: {e.get('why', '')}" for e in failed),
+                file=sys.stderr,
+            )
             return 1
         _swap_in(work, final)
         print(
