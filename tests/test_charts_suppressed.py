@@ -435,3 +435,114 @@ def test_ofsted_alt_text_names_a_suppressed_year_and_skips_unheld_ones():
     assert f"{ofsted.loc[held[0], 'financial_year']} {SUPPRESSED}" in alt
     fig = line_series(ofsted, "financial_year", "value_count", "label", title="t", end_values=True)
     assert SUPPRESSED in figure_text(fig)
+
+
+# --- titles and subtitles: a withheld value is named, never stated as a finding ---------------
+
+
+def test_titles_name_a_withheld_share_instead_of_a_finding(cases, both):
+    from analysis.chapters.overview import death_group_table
+    from analysis.charts.chapter_families import toxic_trio_subtitle, toxic_trio_title
+    from analysis.charts.chapter_involvement import involvement_alt_text, involvement_title
+    from analysis.charts.chapter_overview import (
+        age_bands_title,
+        death_categories_title,
+        reviews_by_year_title,
+    )
+    from analysis.stats.tables import involvement_now_vs_ever
+
+    by_period = {p: part for p, part in both.groupby("review_period", observed=True)}
+    compared = recomputed_vs_published(by_period, OVERVIEW_COMPARISONS)
+    per_year = compared[compared["measure"].str.endswith("_per_year")].reset_index(drop=True)
+    assert "nan" not in reviews_by_year_title(per_year)
+    per_year = withhold(per_year, [0], counts=["numerator"], values=["recomputed_value"])
+    assert SUPPRESSED in readable(reviews_by_year_title(per_year))
+
+    groups = death_group_table(cases)
+    whole = death_categories_title(groups)
+    assert whole.endswith("were related to it but not directly caused")
+    groups = withhold(groups, [1], counts=["count"], values=["percent"])
+    title = readable(death_categories_title(groups))
+    assert SUPPRESSED in title and "were directly caused" not in title
+
+    ages = proportion_table(cases, "age_band")
+    assert "% of the children were babies under one" in age_bands_title(ages)
+    older = list(ages.index[ages["age_band"] == "16_17"])
+    ages = withhold(ages, older, counts=["count"], values=["percent"])
+    assert readable(age_bands_title(ages)).endswith(f"aged 11 to 17 {SUPPRESSED}")
+
+    headline = withhold(
+        involvement_now_vs_ever(cases),
+        [0, 2],
+        counts=["count"],
+        values=["percent", "ci_low_percent", "ci_high_percent"],
+    )
+    assert SUPPRESSED in readable(involvement_title(headline))
+    assert_alt(involvement_alt_text(headline))
+
+    trio = trio_summary(trio_combinations(cases))
+    assert "% of reviews; none of them in" in toxic_trio_title(trio)
+    trio = withhold(trio, list(trio.index), counts=["count"], values=["percent"])
+    assert SUPPRESSED in readable(toxic_trio_title(trio))
+    assert f"At least one: {SUPPRESSED}" in readable(toxic_trio_subtitle(trio, "about 75%"))
+
+
+def test_subtitles_withhold_the_number_of_reviews_with_it(cases):
+    from analysis.charts.chapter_themes import themes_subtitle
+    from analysis.charts.gaps import counted
+
+    themes = theme_table(cases)
+    assert "Share of the 31 reviews with a final report" in themes_subtitle(themes, synthetic=True)
+    themes = withhold(themes, list(themes.index), counts=["denominator_count"])
+    subtitle = readable(themes_subtitle(themes, synthetic=False))
+    assert f"reviews with a final report (their number {SUPPRESSED})" in subtitle
+    assert counted(themes, "denominator_count", "reviews") == f"reviews (their number {SUPPRESSED})"
+
+
+def test_toxic_trio_alt_text_passes_the_run_check_for_missing_words(cases):
+    """A run on own data refuses alt text with "none" in it: the combination is reworded."""
+    from analysis.publish.run import NOT_A_VALUE
+
+    combos = protect(trio_combinations(cases))
+    alt = toxic_trio_alt_text(combos, trio_summary(trio_combinations(cases)), "about 75%")
+    assert not NOT_A_VALUE.search(alt), alt
+    assert "Not one of the three" in alt
+
+
+def test_a_table_with_every_row_filtered_out_still_draws(tmp_path):
+    """A chapter may filter a protected table down to nothing (each row suppressed or zero): the
+    chart draws empty, so the run can write its sentence instead of crashing."""
+    empty = pd.DataFrame(
+        {
+            "label": [],
+            "percent": [],
+            "ci_low_percent": [],
+            "ci_high_percent": [],
+            "outcome_group": [],
+            "outcome_group_label": [],
+        }
+    )
+    death_categories_figure(empty, title="t")
+    bar_percent(empty, "label", "percent", title="t")
+    assert too_little_to_show(empty, "percent").startswith("Figure not drawn")
+
+
+def test_headlines_of_the_periods_and_the_scorecard_count_only_what_is_shown(both):
+    from analysis.chapters.periods import change_headline, similar_headline
+    from analysis.chapters.scorecard import STATUSES, status_headline, status_table, summary
+
+    comparison = protect(compare_periods(both))
+    assert comparison["difference_points"].isna().any()
+    for headline in (change_headline(comparison), similar_headline(comparison)):
+        assert "withheld or not computable" in readable(headline)
+    nothing = comparison.assign(difference_points=np.nan, p_value_holm=np.nan)
+    assert similar_headline(nothing).startswith("No difference between the periods can be shown")
+    assert change_headline(nothing).startswith("No change between the periods can be judged")
+
+    card = pd.DataFrame({"status": ["reproduced", "c", "c", "not reproduced", "not computable"]})
+    assert status_headline(card) == (
+        "1 of 4 computable published figures reproduced; 2 verdicts withheld by disclosure control"
+    )
+    table = status_table(card)
+    assert set(table["label"]) - set(STATUSES) == {"verdict withheld (disclosure control)"}
+    assert "2 withheld by disclosure control" in summary(card)

@@ -104,3 +104,65 @@ def test_synthetic_runs_are_not_suppressed(tmp_path, monkeypatch):
     table = proportion_table(cases, "csc_status_at_incident")
     assert not run.protected
     assert np.array_equal(run.table(table, "x")["count"], table["count"])
+
+
+def _published_tally(counts: dict[str, int]) -> pd.DataFrame:
+    """Counts of published figures by status: public, with no units (as status_table gives)."""
+    table = pd.DataFrame({"status": list(counts), "count": list(counts.values())})
+    table["percent"] = 100 * table["count"] / table["count"].sum()
+    table.attrs["public_counts"] = True
+    return table
+
+
+def test_run_figure_shows_published_counts_as_its_table_does(
+    valid_frame, write_csv, tmp_path, monkeypatch
+):
+    """Small counts of published figures pass ``run.figure`` as they pass ``run.table``; small
+    counts of children still do not."""
+    monkeypatch.setenv("SCR_OUTPUT_DIR", str(tmp_path))
+    cases = load_cases(write_csv(valid_frame.drop(columns=["record_origin"], errors="ignore")))
+    run = Run(cases)
+    from analysis.charts import bar_percent
+
+    tally = run.table(_published_tally({"reproduced": 2, "not computable": 40}), "tally")
+    fig = run.figure(
+        bar_percent(tally, "status", "percent", title="t"),
+        "tally",
+        data=tally,
+        alt_text="Bars: reproduced 2 (5%); not computable 40 (95%).",
+    )
+    assert fig.saved_paths["png"].exists()
+    children = _published_tally({"a": 2, "b": 40})
+    children.attrs = {}
+    with pytest.raises(DisclosureError, match="counts below"):
+        run.figure(
+            bar_percent(children, "status", "percent", title="t"),
+            "kids",
+            data=children,
+            alt_text="Bars.",
+        )
+
+
+def test_only_a_tally_of_published_counts_may_differ_between_the_passes(tmp_path, monkeypatch):
+    """A table of published counts with no units has no cell in the plan, so it may follow the
+    protected table it tallies (protected alone in pass 1, with the whole run in pass 2); any
+    other table must be the one the first pass collected."""
+    import pickle
+
+    from analysis.publish.disclosure import plan_protection
+    from analysis.publish.run import _load_plan
+
+    (tmp_path / "tables").mkdir()
+    monkeypatch.setenv("SCR_RUN_STAGING", str(tmp_path))
+    with open(tmp_path / "plan.pkl", "wb") as handle:
+        pickle.dump(plan_protection({}), handle)
+    first = _published_tally({"c": 1, "reproduced": 3, "not computable": 40})
+    first.to_pickle(tmp_path / "tables" / "tally.pkl")
+    second = _published_tally({"c": 2, "reproduced": 2, "not computable": 40})
+    assert _load_plan("tally", second) is not None
+    unmarked = second.copy()
+    unmarked.attrs = {}
+    with pytest.raises(DisclosureError, match="differs between the two passes"):
+        _load_plan("tally", unmarked)
+    with pytest.raises(DisclosureError, match="differs between the two passes"):
+        _load_plan("tally", second.drop(columns="percent"))

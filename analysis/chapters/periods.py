@@ -271,16 +271,29 @@ def change_headline(table: pd.DataFrame, alpha: float = 0.05) -> str:
     ...                   "difference_points": [-11.26, 1.0], "p_value_holm": [0.04, 0.9]})
     >>> change_headline(t)
     '1 of 2 measures changed clearly between the periods: reviews of a death (-11.3 points)'
+
+    On a protected table a withheld p-value is not counted as "no clear change"; the title says
+    how many measures it could not judge:
+
+    >>> print(change_headline(t.assign(p_value_holm=[0.04, None])))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    1 of 1 measures shown changed clearly between the periods: reviews of a death
+    (-11.3 points); 1 withheld or not computable
     """
-    clear = table[table["p_value_holm"] < alpha]
-    lead = f"{len(clear)} of {len(table)} measures changed clearly between the periods"
-    if clear.empty:
-        return lead
-    parts = [
-        f"{r.label[0].lower()}{r.label[1:]} ({r.difference_points:+.1f} points)"
-        for r in clear.itertuples(index=False)
-    ]
-    return f"{lead}: {'; '.join(parts)}"
+    shown = table[table["p_value_holm"].notna() & table["difference_points"].notna()]
+    if shown.empty and len(table):
+        return f"No change between the periods can be judged{_not_judged(len(table))}"
+    clear = shown[shown["p_value_holm"] < alpha]
+    lead = (
+        f"{len(clear)} of {len(shown)} measures{' shown' if len(shown) < len(table) else ''} "
+        "changed clearly between the periods"
+    )
+    if not clear.empty:
+        lead += ": " + "; ".join(
+            f"{r.label[0].lower()}{r.label[1:]} ({r.difference_points:+.1f} points)"
+            for r in clear.itertuples(index=False)
+        )
+    return lead + _not_judged(len(table) - len(shown))
 
 
 def similar_headline(table: pd.DataFrame, points: float = 2.0) -> str:
@@ -289,12 +302,25 @@ def similar_headline(table: pd.DataFrame, points: float = 2.0) -> str:
     >>> t = pd.DataFrame({"difference_points": [-11.26, 1.0, 0.2]})
     >>> similar_headline(t)
     '2 of 3 shares differ by less than 2 percentage points between the periods'
+    >>> print(similar_headline(t.assign(difference_points=[-11.26, None, 0.2])))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    1 of 2 shares shown differ by less than 2 percentage points between the periods; 1 withheld
+    or not computable
     """
-    close = int((table["difference_points"].abs() < points).sum())
+    shown = table["difference_points"].dropna()
+    if shown.empty and len(table):
+        return f"No difference between the periods can be shown{_not_judged(len(table))}"
+    close = int((shown.abs() < points).sum())
     return (
-        f"{close} of {len(table)} shares differ by less than {points:g} percentage points "
-        "between the periods"
+        f"{close} of {len(shown)} shares{' shown' if len(shown) < len(table) else ''} differ by "
+        f"less than {points:g} percentage points between the periods"
+        + _not_judged(len(table) - len(shown))
     )
+
+
+def _not_judged(missing: int) -> str:
+    """What a headline adds for rows it could not judge (a change withheld on own data)."""
+    return f"; {missing} withheld or not computable" if missing else ""
 
 
 def mark_synthetic_differences(table: pd.DataFrame) -> pd.DataFrame:

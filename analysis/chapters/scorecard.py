@@ -37,6 +37,11 @@ SCORECARD_COLUMNS = [
     "reason",
     "source_url",
 ]
+#: A published figure's status; on own data a verdict withheld with a count it rests on reads
+#: as the disclosure marker instead (``c``).
+STATUSES = ("reproduced", "not reproduced", "not computable")
+#: How the scorecard's figures name a status withheld by disclosure control.
+WITHHELD_LABEL = "verdict withheld (disclosure control)"
 #: Which units the counts (and a count measure's value) count, for disclosure control.
 _MEMBERS = [PREFIX + "numerator", PREFIX + "denominator", IMPLIED]
 
@@ -135,10 +140,12 @@ def summary(scorecard: pd.DataFrame) -> str:
     reproduced = int(counts.get("reproduced", 0))
     missed = int(counts.get("not reproduced", 0))
     not_computable = int(counts.get("not computable", 0))
+    withheld = len(scorecard) - reproduced - missed - not_computable
     lines = [
-        f"{reproduced} of {reproduced + missed} computable published figures reproduced; "
-        f"{missed} not reproduced; {not_computable} of {len(scorecard)} not computable "
-        "from case data.",
+        f"{reproduced} of {reproduced + missed + withheld} computable published figures "
+        f"reproduced; {missed} not reproduced; "
+        + (f"{withheld} withheld by disclosure control; " if withheld else "")
+        + f"{not_computable} of {len(scorecard)} not computable from case data.",
     ]
     if "dataset" in scorecard:
         synthetic = bool((scorecard["dataset"] == SYNTHETIC_LABEL).all())
@@ -176,7 +183,30 @@ def not_computable_reasons(scorecard: pd.DataFrame) -> pd.DataFrame:
 
 def status_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     """The published figures by scorecard status, with shares (counts of figures, not of
-    children: ``attrs["public_counts"]``)."""
+    children: ``attrs["public_counts"]``).
+
+    On own data, tally the protected scorecard (as written): a verdict it withholds is counted
+    as :data:`WITHHELD_LABEL`, never as the status it hides.
+    """
     table = strip(proportion_table(scorecard, "status"))
+    table.loc[~table["status"].isin(STATUSES), "label"] = WITHHELD_LABEL
     table.attrs["public_counts"] = True
     return table
+
+
+def status_headline(scorecard: pd.DataFrame) -> str:
+    """A title: how many computable published figures were reproduced (and how many withheld).
+
+    >>> card = pd.DataFrame({"status": ["reproduced", "not reproduced", "c", "not computable"]})
+    >>> status_headline(card)
+    '1 of 3 computable published figures reproduced; 1 verdict withheld by disclosure control'
+    """
+    status = scorecard["status"]
+    reproduced = int((status == "reproduced").sum())
+    computable = int((status != "not computable").sum())
+    withheld = int((~status.isin(STATUSES)).sum())
+    return f"{reproduced} of {computable} computable published figures reproduced" + (
+        f"; {withheld} verdict{'s' if withheld != 1 else ''} withheld by disclosure control"
+        if withheld
+        else ""
+    )

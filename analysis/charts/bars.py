@@ -217,8 +217,8 @@ def grouped_bar_percent(
         tick_labels = ["\n".join(textwrap.wrap(str(c), CATEGORY_WRAP)) for c in categories]
         ax.set_yticks(-np.arange(len(categories)), tick_labels)
         ax.tick_params(axis="y", length=0, pad=6)
-        ax.set_ylim(-len(categories) + 0.5, 0.5)
-        x_max = max([float(np.max(e)) for e in ends] + [1.0])
+        ax.set_ylim(-max(len(categories), 1) + 0.5, 0.5)
+        x_max = max([float(np.max(e)) for e in ends if e.size] + [1.0])  # none: empty table
         if reference:
             x_max = max([x_max, *reference.values()])
         ax.set_xlim(0, x_max * 1.08)

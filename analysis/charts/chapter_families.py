@@ -9,7 +9,11 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.charts.alt import percent_list
-from analysis.charts.gaps import row_markers, value_text
+from analysis.charts.gaps import is_missing, row_markers, value_text
+
+#: How the alt text names the combination with none of the trio: a run on own data refuses alt
+#: text with the word "none" in it (it could be a missing value printed), so it is reworded.
+NO_FACTOR_LABEL = "Not one of the three"
 
 
 def parental_factors_alt_text(comparison: pd.DataFrame) -> str:
@@ -38,6 +42,57 @@ def parental_factors_alt_text(comparison: pd.DataFrame) -> str:
     )
 
 
+def _trio_shares(trio: pd.DataFrame) -> dict[str, str]:
+    """Each trio summary share as a whole percentage, or why it is withheld, by ``measure``."""
+    return {
+        measure: value_text(percent, "{:.0f}%", code)
+        for measure, percent, code in zip(
+            trio["measure"], trio["percent"], row_markers(trio), strict=True
+        )
+    }
+
+
+def toxic_trio_title(trio: pd.DataFrame) -> str:
+    """Title of the trio combinations: how often all three, and none, were present.
+
+    Parameters
+    ----------
+    trio : DataFrame
+        :func:`analysis.chapters.families.trio_summary`, protected (``measure``, ``percent``).
+        A withheld share is named "[c] suppressed", not stated as a finding.
+
+    >>> t = pd.DataFrame({"measure": ["none", "all"], "percent": [29.1, None],
+    ...                   "count_marker": ["", "c"]})
+    >>> toxic_trio_title(t)
+    'All three together: [c] suppressed; none of the three: 29%'
+    """
+    share = dict(zip(trio["measure"], trio["percent"], strict=True))
+    if not any(is_missing(share.get(m)) for m in ("all", "none")):
+        return (
+            f"All three together in {share['all']:.0f}% of reviews; none of them in "
+            f"{share['none']:.0f}%"
+        )
+    shown = _trio_shares(trio)
+    return f"All three together: {shown['all']}; none of the three: {shown['none']}"
+
+
+def toxic_trio_subtitle(trio: pd.DataFrame, published_any: str) -> str:
+    """Subtitle of the trio combinations: what is shown, and the share with at least one.
+
+    Parameters
+    ----------
+    trio : DataFrame
+        As in :func:`toxic_trio_title`.
+    published_any : str
+        The 2005-07 published share with any of the three, as stated.
+    """
+    return (
+        "Domestic abuse, parental mental ill health and substance misuse, reviews with a "
+        f"final report, 2011-14 (95% intervals). At least one: {_trio_shares(trio)['any']} "
+        f"(2005-07 published, any of the three: {published_any})"
+    )
+
+
 def toxic_trio_alt_text(combos: pd.DataFrame, trio: pd.DataFrame, published_any: str) -> str:
     """Alt text of the eight combinations of the "toxic trio".
 
@@ -50,13 +105,15 @@ def toxic_trio_alt_text(combos: pd.DataFrame, trio: pd.DataFrame, published_any:
     published_any : str
         The 2005-07 published share with any of the three, as stated (e.g. "about 75%").
     """
-    markers = dict(zip(trio["measure"], row_markers(trio), strict=True))
-    any_percent = value_text(trio.set_index("measure")["percent"]["any"], "{:.0f}%", markers["any"])
+    any_percent = _trio_shares(trio)["any"]
+    named = combos.assign(
+        label=combos["label"].where(combos["combination"] != "none", NO_FACTOR_LABEL)
+    )
     return (
         "Horizontal bar chart of the eight combinations of domestic abuse, parental mental "
         "ill health and substance misuse among reviews with a final report, 2011-14, with 95% "
         "intervals: "
-        + percent_list(combos)
+        + percent_list(named)
         + f". At least one of the three: {any_percent}; the 2005-07 analysis published "
         f"{published_any} for any of the three."
     )

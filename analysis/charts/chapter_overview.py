@@ -127,6 +127,32 @@ def reviews_by_year_alt_text(yearly: pd.DataFrame, averages: pd.DataFrame) -> st
     )
 
 
+def reviews_by_year_title(per_year: pd.DataFrame) -> str:
+    """Title of the yearly reviews chart: the recomputed reviews a year of each period.
+
+    Parameters
+    ----------
+    per_year : DataFrame
+        Rows of ``recomputed_vs_published`` for ``deaths_per_year`` and
+        ``serious_harm_per_year`` (``measure``, ``recomputed_value``), in period order; a value
+        withheld by disclosure control reads "[c] suppressed".
+
+    >>> t = pd.DataFrame({"measure": ["deaths_per_year", "deaths_per_year",
+    ...                               "serious_harm_per_year"],
+    ...                   "recomputed_value": [28.3, None, 31.0],
+    ...                   "numerator_marker": ["", "c", ""]})
+    >>> reviews_by_year_title(t)
+    'Reviews of deaths directly caused: 28 then [c] suppressed a year; of serious harm: 31 a year'
+    """
+    rates: dict[str, list[str]] = {}
+    for measure, value, code in zip(
+        per_year["measure"], per_year["recomputed_value"], row_markers(per_year), strict=True
+    ):
+        rates.setdefault(measure, []).append(value_text(value, "{:.0f}", code))
+    deaths, harm = (" then ".join(rates[m]) for m in ("deaths_per_year", "serious_harm_per_year"))
+    return f"Reviews of deaths directly caused: {deaths} a year; of serious harm: {harm} a year"
+
+
 def death_categories_figure(
     table: pd.DataFrame, *, title: str, subtitle: str | None = None
 ) -> Figure:
@@ -177,6 +203,38 @@ def death_categories_figure(
     return fig
 
 
+def death_categories_title(groups: pd.DataFrame) -> str:
+    """Title of the categories of death: the share of deaths directly caused, and related.
+
+    Parameters
+    ----------
+    groups : DataFrame
+        :func:`analysis.chapters.overview.death_group_table` rows of one period, protected
+        (``outcome_group``, ``percent``). A withheld share is not stated as a finding: the
+        title then names each share's value, "[c] suppressed" where withheld.
+
+    >>> t = pd.DataFrame({"outcome_group": ["death_directly_caused",
+    ...                                     "death_related_not_directly_caused"],
+    ...                   "percent": [61.6, None], "count_marker": ["", "c"]})
+    >>> print(death_categories_title(t))  # doctest: +NORMALIZE_WHITESPACE
+    Deaths directly caused by maltreatment: 62%; related to it but not directly caused:
+    [c] suppressed
+    """
+    share = dict(zip(groups["outcome_group"], groups["percent"], strict=True))
+    markers = dict(zip(groups["outcome_group"], row_markers(groups), strict=True))
+    direct, related = "death_directly_caused", "death_related_not_directly_caused"
+    if not any(is_missing(share.get(g)) for g in (direct, related)):
+        return (
+            f"{share[direct]:.0f}% of deaths were directly caused by maltreatment; "
+            f"{share[related]:.0f}% were related to it but not directly caused"
+        )
+    shown = [value_text(share.get(g), "{:.0f}%", markers.get(g, "")) for g in (direct, related)]
+    return (
+        f"Deaths directly caused by maltreatment: {shown[0]}; related to it but not directly "
+        f"caused: {shown[1]}"
+    )
+
+
 def death_categories_alt_text(table: pd.DataFrame) -> str:
     """Alt text of :func:`death_categories_figure`: each category's count and share."""
     return (
@@ -189,6 +247,39 @@ def death_categories_alt_text(table: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------------------------
 # Notebook 02: age bands, and the age shares across the national analyses
 # --------------------------------------------------------------------------------------------
+
+
+def age_bands_title(ages: pd.DataFrame) -> str:
+    """Title of the age bands: the share of babies under one, and of children aged 11 to 17.
+
+    Parameters
+    ----------
+    ages : DataFrame
+        ``proportion_table(cases, "age_band")``, protected (``age_band``, ``percent``). The 11
+        to 17 share is the sum of two bands, so it is withheld when either is; a withheld share
+        is named with "[c] suppressed", not stated as a finding.
+
+    >>> t = pd.DataFrame({"age_band": ["under_1", "11_15", "16_17"],
+    ...                   "percent": [40.2, 20.0, None], "count_marker": ["", "", "c"]})
+    >>> age_bands_title(t)
+    'Age at the incident: babies under one 40%; aged 11 to 17 [c] suppressed'
+    """
+    share = dict(zip(ages["age_band"], ages["percent"], strict=True))
+    markers = dict(zip(ages["age_band"], row_markers(ages), strict=True))
+    babies = share.get("under_1")
+    teens = ["11_15", "16_17"]
+    missing = [b for b in teens if is_missing(share.get(b))]
+    older = float("nan") if missing else share["11_15"] + share["16_17"]
+    if not is_missing(babies) and not missing:
+        return (
+            f"{babies:.0f}% of the children were babies under one; {older:.0f}% were aged 11 to 17"
+        )
+    older_marker = markers.get(missing[0], "") if missing else ""
+    return (
+        f"Age at the incident: babies under one "
+        f"{value_text(babies, '{:.0f}%', markers.get('under_1', ''))}; aged 11 to 17 "
+        f"{value_text(older, '{:.0f}%', older_marker)}"
+    )
 
 
 def age_bands_alt_text(ages: pd.DataFrame) -> str:

@@ -111,6 +111,33 @@ def count_text(value: object, marker: object = "") -> str:
     return value_text(value, "{:.0f}", marker)
 
 
+def counted(table: pd.DataFrame, column: str, noun: str, row: int = 0) -> str:
+    """A count and what it counts, for a title: "the 175 reviews", or why the number is missing.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A protected table; ``{column}_marker`` (if any) says why a count is blank.
+    column : str
+        The column of counts, e.g. ``denominator_count``.
+    noun : str
+        What is counted, e.g. "reviews with a final report".
+    row : int
+        Position of the row to read.
+
+    >>> t = pd.DataFrame({"denominator_count": pd.array([175, None], dtype="Int64"),
+    ...                   "denominator_count_marker": ["", "c"]})
+    >>> counted(t, "denominator_count", "reviews"), counted(t, "denominator_count", "reviews", 1)
+    ('the 175 reviews', 'reviews (their number [c] suppressed)')
+    """
+    value = table[column].iloc[row]
+    if not is_missing(value):
+        return f"the {count_text(value)} {noun}"
+    own = f"{column}{MARKER_SUFFIX}"
+    code = row_markers(table, own if own in table.columns else None)[row]
+    return f"{noun} (their number {gap_text(code)})"
+
+
 def _are(n: int) -> str:
     return f"{n} is" if n == 1 else f"{n} are"
 
