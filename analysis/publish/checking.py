@@ -79,7 +79,7 @@ def _sha256(path: Path) -> str:
 
 def _status(kind: str, path: Path, root: Path, public: set[str]) -> tuple[str, str]:
     """(status, why) for one file."""
-    if kind == "table" and path.stem in public:
+    if kind in ("table", "figure_data") and path.stem in public:
         return "pass", "counts published figures, not children (no small-count rule applies)"
     if kind in ("figure_vector", "other"):
         return "review", KINDS[kind][0]

@@ -51,7 +51,7 @@ FLOAT_DECIMALS = 4
 #: Column names that hold counts of children or reviews.
 COUNT_NAME = re.compile(r"^(count|numerator|denominator|.*_count)$")
 #: Words that must never reach a reader in place of a value.
-NOT_A_VALUE = re.compile(r"\bnan\b|<NA>|\bNaN\b|\bNone\b", re.IGNORECASE)
+NOT_A_VALUE = re.compile(r"\b(?:nan|NaN|None)\b|<NA>")  # "none of its values" is words
 
 
 class DisclosureError(RuntimeError):
