@@ -231,3 +231,14 @@ def test_plain_values_get_no_character_note(valid_frame, write_csv):
     _set(valid_frame, 3, age_band="teenager")
     _, report = check_file(write_csv(valid_frame))
     assert "contains" not in report.errors["message"].iloc[0]
+
+
+def test_review_rule_copes_with_no_rows_and_no_period():
+    from analysis.casedata.rules import RULES
+
+    check = RULES["XF009"].check
+    empty = pd.DataFrame({c: pd.Categorical([]) for c in ["review_period", "neglect_feature"]})
+    failing = check(empty.assign(review_id=pd.Series([], dtype="str")))
+    assert not any(column.any() for column in failing.values())
+    plain = pd.DataFrame({"review_id": ["R1", "R1", None], "neglect_feature": ["yes", None, "no"]})
+    assert check(plain)["neglect_feature"].tolist() == [True, True, False]

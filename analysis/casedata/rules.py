@@ -136,7 +136,7 @@ def _review_keys(f: pd.DataFrame) -> np.ndarray:
     Keyed by period too: the 2011-14 and 2014-17 analyses numbered their reviews apart.
     """
     review = _codes(f["review_id"]).astype(np.int64)
-    if "review_period" in f.columns:
+    if "review_period" in f.columns and len(f):
         period = _codes(f["review_period"]).astype(np.int64) + 1
         review = np.where(review >= 0, review * (int(period.max()) + 1) + period, -1)
     return review
