@@ -339,7 +339,8 @@ def test_a_workbook_of_several_sheets_is_read_as_seen_or_refused_by_name(plan, w
 # ---------------------------------------------------------------------------------------------
 # (e) SPSS and Stata files with declared missing values
 
-#: Yes/no variables no cross-field rule reads, coded 1 = yes, 2 = no.
+#: Yes/no variables, coded 1 = yes, 2 = no, that no cross-field rule reads but XF009 (a review's
+#: children agree on review-level variables): so an edit is made to every row of a review.
 _DECLARED_COLUMNS = ["disability", "parent_domestic_abuse", "neglect_feature", "theme_hanging_back"]
 #: Declared missing values and their labels: SPSS value, Stata letter, label, code it means.
 _DECLARED = [
@@ -348,15 +349,26 @@ _DECLARED = [
     (-7, "c", "Refused", None),
     (-6, "d", None, None),  # no label: which missing code it is cannot be told
 ]
+_REVIEW_ROWS = (
+    pd.Series(range(len(EXAMPLE_ROWS)))
+    .groupby([row[EXAMPLE_HEADER.index("review_id")] for row in EXAMPLE_ROWS], sort=False)
+    .agg(list)
+    .tolist()
+)
 _declared_edits = st.lists(
     st.tuples(
-        st.integers(0, len(EXAMPLE_ROWS) - 1),
+        st.integers(0, len(_REVIEW_ROWS) - 1),
         st.sampled_from(_DECLARED_COLUMNS),
         st.integers(0, len(_DECLARED) - 1),
     ),
     max_size=6,
     unique_by=lambda edit: edit[:2],
 )
+
+
+def _declared_cells(edits):
+    """``(row position, column, which declared value)`` for every row of each edited review."""
+    return [(i, column, which) for review, column, which in edits for i in _REVIEW_ROWS[review]]
 
 
 def _write_declared(path: Path, kind: str, edits) -> None:
@@ -367,7 +379,7 @@ def _write_declared(path: Path, kind: str, edits) -> None:
     codes = {"yes": 1, "no": 2, "not_recorded": "a" if stata else -9, "": None}
     for column in _DECLARED_COLUMNS:
         frame[column] = frame[column].map(codes).astype(object)
-    for i, column, which in edits:
+    for i, column, which in _declared_cells(edits):
         frame.loc[i, column] = _DECLARED[which][1 if stata else 0]
     key = 1 if stata else 0
     labels = {
@@ -401,7 +413,7 @@ def test_declared_missing_values_become_missing_codes_or_problems_never_blanks(
         c: [row[EXAMPLE_HEADER.index(c)] or None for row in EXAMPLE_ROWS] for c in _DECLARED_COLUMNS
     }
     wrong = []
-    for i, column, which in edits:
+    for i, column, which in _declared_cells(edits):
         value, letter, label, code = _DECLARED[which]
         expected[column][i] = code or label or (f".{letter}" if kind == "dta" else str(value))
         if code is None:
