@@ -293,3 +293,15 @@ def test_a_rate_per_year_beside_a_suppressed_count_is_withheld(small_cases):
     t = published["per_year"]
     tiny = t["outcome"] == "tiny"
     assert t.loc[tiny, "reviews_count"].isna().all() and t.loc[tiny, "per_year"].isna().all()
+
+
+def test_the_checking_record_does_not_say_which_suppressed_counts_are_small(small_cases):
+    """Telling primary from secondary suppression would tell a reader which hidden counts are
+    from 1 to 4: the plan and the record name suppressed cells, never why each one."""
+    from analysis.publish.checking import suppressed_cells
+
+    tables = {"status": proportion_table(small_cases, "csc_status_at_incident")}
+    _, plan = _publish(tables)
+    cells = suppressed_cells(plan)["status"]
+    assert len(cells) >= 2 and all(set(cell) == {"row", "column"} for cell in cells)
+    assert not hasattr(plan, "reasons")

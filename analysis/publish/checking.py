@@ -2,9 +2,10 @@
 
 In the spirit of ACRO's ``results.json`` (output checking in trusted research environments):
 one entry per file the run wrote, with its kind, a status (``pass``, ``review`` or ``fail``),
-the rules applied, the cells suppressed and why, and a checksum, so the checker can see that
-what leaves is what was checked; plus the rules in force, the recovery audit's result and the
-data file's hash. Written as ``checking/results.json`` and, for a person, ``checking/summary.md``.
+the rules applied, the cells suppressed (and, once for all, why), and a checksum, so the
+checker can see that what leaves is what was checked; plus the rules in force, the recovery
+audit's result and the data file's hash. Written as ``checking/results.json`` and, for a
+person, ``checking/summary.md``.
 
 Executed notebooks on own data keep their narrative and figures; any other output is replaced
 by a note (:func:`withhold_notebook_text`), because printed text is not audited.
@@ -95,14 +96,19 @@ def _status(kind: str, path: Path, root: Path, public: set[str]) -> tuple[str, s
     return "pass", ""
 
 
+#: Why a cell is suppressed, said once for every cell: naming which cells are small (primary)
+#: and which protect them (secondary) would tell a reader which hidden counts are from 1 to 4.
+WHY_SUPPRESSED = (
+    "a count from 1 to threshold - 1 or within threshold - 1 of its total, or a count hidden "
+    "so that one of those cannot be worked out; which, is deliberately not said"
+)
+
+
 def suppressed_cells(plan: Plan) -> dict[str, list[dict]]:
-    """The cells each table suppressed, with why (rows counted from 1, as a reader counts)."""
+    """The cells each table suppressed (rows counted from 1, as a reader counts)."""
     out: dict[str, list[dict]] = defaultdict(list)
-    for key in sorted(plan.suppressed):
-        table, row, column = key
-        out[table].append(
-            {"row": row + 1, "column": column, "reason": plan.reasons.get(key, "suppressed")}
-        )
+    for table, row, column in sorted(plan.suppressed):
+        out[table].append({"row": row + 1, "column": column})
     return dict(out)
 
 
@@ -175,6 +181,7 @@ def write_record(
             "config": "analysis/publish/disclosure.yaml",
         },
         "audit": {
+            "why_suppressed": WHY_SUPPRESSED,
             "passed": plan.passed,
             "counts_checked": len(plan.cells),
             "suppressed": len(plan.suppressed),

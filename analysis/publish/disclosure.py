@@ -144,7 +144,6 @@ class Plan:
     cells: list[Cell]
     suppressed: set[CellKey]
     bounds: list[Bound] = field(default_factory=list)
-    reasons: dict[CellKey, str] = field(default_factory=dict)
     rules: Rules = field(default_factory=rules)
 
     @property
@@ -226,15 +225,14 @@ def plan_protection(
     Returns
     -------
     Plan
-        The cells suppressed (with the reason for each) and the audit bound of each.
+        The cells suppressed and the audit bound of each. Which were suppressed as small
+        and which to protect them is not kept: said anywhere, it would tell a reader which
+        hidden counts are from 1 to 4.
     """
     r = rules_ or rules()
     cells = [cell for name, table in tables.items() for cell in table_cells(name, table)]
     hidden = primary(cells, r.threshold)
-    reasons = {k: "primary: small count, or small difference from its total" for k in hidden}
-    widened = _same_units(cells, hidden)
-    reasons.update({k: "the same count is suppressed elsewhere" for k in widened - hidden})
-    hidden = widened
+    hidden = _same_units(cells, hidden)
     system = System(cells)
     by_key = {c.key: c for c in cells}
     queue = sorted(hidden)
@@ -251,16 +249,9 @@ def plan_protection(
             bounds[key] = bound  # nothing left to suppress: the plan fails, and says so
             continue
         extra = _same_units(cells, hidden | {options[0].key}) - hidden
-        for k in extra:
-            reasons[k] = f"secondary: protects {_describe(key)}"
         hidden |= extra
         queue = [key] + sorted(set(queue) | extra)
-    return Plan(cells, hidden, [bounds[k] for k in sorted(bounds)], reasons, r)
-
-
-def _describe(key: CellKey) -> str:
-    table, row, column = key
-    return f"{table} row {row + 1} {column}"
+    return Plan(cells, hidden, [bounds[k] for k in sorted(bounds)], r)
 
 
 def withheld_columns(table: pd.DataFrame, r: Rules | None = None) -> list[str]:
