@@ -43,3 +43,17 @@ def test_gitignore_keeps_real_data_out_and_synthetic_in(path, ignored):
         ["git", "check-ignore", "-q", "--no-index", path], cwd=ROOT, capture_output=True
     )
     assert (run.returncode == 0) is ignored
+
+
+def test_every_doc_the_readme_and_docs_name_exists():
+    """A page the README or a doc points at must be there (docs/disclosure.md once was not)."""
+    import re
+
+    from analysis.paths import ROOT
+
+    named = set()
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        named |= set(re.findall(r"`(docs/[\w.-]+\.md)`", page.read_text(encoding="utf-8")))
+    assert named and all((ROOT / name).exists() for name in named), sorted(
+        n for n in named if not (ROOT / n).exists()
+    )
