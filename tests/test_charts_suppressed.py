@@ -394,7 +394,7 @@ def test_two_periods_compared(both):
     comparison = protect(compare_periods(both))
     hidden = suppressed_rows(comparison)
     assert hidden
-    fig = difference_figure(comparison, title="t")
+    fig = difference_figure(comparison, title="t", alpha=0.05)
     labels = [t.get_text() for t in fig.axes[0].texts]
     assert [labels[i] for i in hidden] == [SUPPRESSED] * len(hidden)
     figure_text(fig)

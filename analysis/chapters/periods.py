@@ -31,6 +31,8 @@ from analysis.stats.measures import MEASURES, compute
 from analysis.stats.members import IMPLIED, PREFIX
 from analysis.stats.tables import with_interval, yes_share_table
 
+#: A change is called clear when its Holm-adjusted p-value is below this (titles and figure).
+ALPHA = 0.05
 FIRST, SECOND = "2011-14", "2014-17"
 _SHARE_MEMBERS = [PREFIX + "count", PREFIX + "denominator_count"]
 #: What each level's denominator counts.
@@ -264,7 +266,7 @@ def counts_a_year(
     return pd.DataFrame(rows)
 
 
-def change_headline(table: pd.DataFrame, alpha: float = 0.05) -> str:
+def change_headline(table: pd.DataFrame, alpha: float = ALPHA) -> str:
     """A title stating which measures changed clearly (Holm-adjusted p below ``alpha``).
 
     >>> t = pd.DataFrame({"label": ["Reviews of a death", "Aged under 1"],

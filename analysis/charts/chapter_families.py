@@ -9,11 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.charts.alt import percent_list
-from analysis.charts.gaps import is_missing, row_markers, value_text
-
-#: How the alt text names the combination with none of the trio: a run on own data refuses alt
-#: text with the word "none" in it (it could be a missing value printed), so it is reworded.
-NO_FACTOR_LABEL = "Not one of the three"
+from analysis.charts.gaps import is_missing, row_markers, shares_by
 
 
 def parental_factors_alt_text(comparison: pd.DataFrame) -> str:
@@ -42,16 +38,6 @@ def parental_factors_alt_text(comparison: pd.DataFrame) -> str:
     )
 
 
-def _trio_shares(trio: pd.DataFrame) -> dict[str, str]:
-    """Each trio summary share as a whole percentage, or why it is withheld, by ``measure``."""
-    return {
-        measure: value_text(percent, "{:.0f}%", code)
-        for measure, percent, code in zip(
-            trio["measure"], trio["percent"], row_markers(trio), strict=True
-        )
-    }
-
-
 def toxic_trio_title(trio: pd.DataFrame) -> str:
     """Title of the trio combinations: how often all three, and none, were present.
 
@@ -72,7 +58,7 @@ def toxic_trio_title(trio: pd.DataFrame) -> str:
             f"All three together in {share['all']:.0f}% of reviews; none of them in "
             f"{share['none']:.0f}%"
         )
-    shown = _trio_shares(trio)
+    shown = shares_by(trio, "measure")
     return f"All three together: {shown['all']}; none of the three: {shown['none']}"
 
 
@@ -88,7 +74,7 @@ def toxic_trio_subtitle(trio: pd.DataFrame, published_any: str) -> str:
     """
     return (
         "Domestic abuse, parental mental ill health and substance misuse, reviews with a "
-        f"final report, 2011-14 (95% intervals). At least one: {_trio_shares(trio)['any']} "
+        f"final report, 2011-14 (95% intervals). At least one: {shares_by(trio, 'measure')['any']} "
         f"(2005-07 published, any of the three: {published_any})"
     )
 
@@ -105,15 +91,12 @@ def toxic_trio_alt_text(combos: pd.DataFrame, trio: pd.DataFrame, published_any:
     published_any : str
         The 2005-07 published share with any of the three, as stated (e.g. "about 75%").
     """
-    any_percent = _trio_shares(trio)["any"]
-    named = combos.assign(
-        label=combos["label"].where(combos["combination"] != "none", NO_FACTOR_LABEL)
-    )
+    any_percent = shares_by(trio, "measure")["any"]
     return (
         "Horizontal bar chart of the eight combinations of domestic abuse, parental mental "
         "ill health and substance misuse among reviews with a final report, 2011-14, with 95% "
         "intervals: "
-        + percent_list(named)
+        + percent_list(combos)
         + f". At least one of the three: {any_percent}; the 2005-07 analysis published "
         f"{published_any} for any of the three."
     )

@@ -9,17 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.charts.gaps import row_markers, value_text
-
-
-def _shares(headline: pd.DataFrame) -> dict[str, str]:
-    """Each measure's whole percentage (or why it is missing), by ``measure``."""
-    return {
-        measure: value_text(percent, "{:.0f}%", code)
-        for measure, percent, code in zip(
-            headline["measure"], headline["percent"], row_markers(headline), strict=True
-        )
-    }
+from analysis.charts.gaps import shares_by
 
 
 def involvement_title(headline: pd.DataFrame) -> str:
@@ -37,7 +27,7 @@ def involvement_title(headline: pd.DataFrame) -> str:
     >>> involvement_title(t)
     "Involved with children's social care at the time of the incident: 45%; ever: [c] suppressed"
     """
-    share = _shares(headline)
+    share = shares_by(headline, "measure")
     return (
         f"Involved with children's social care at the time of the incident: {share['now']}; "
         f"ever: {share['ever']}"
@@ -53,7 +43,7 @@ def involvement_alt_text(headline: pd.DataFrame) -> str:
     Horizontal bar chart ... incident [c] suppressed, ever involved 67%, and ever involved but
     not at the time [c] suppressed, each with a 95% interval; a dashed line marks half.
     """
-    share = _shares(headline)
+    share = shares_by(headline, "measure")
     return (
         "Horizontal bar chart of three shares of children in serious case reviews 2011-14: "
         f"involved with children's social care at the time of the incident {share['now']}, "

@@ -13,7 +13,14 @@ from matplotlib.figure import Figure
 from analysis.charts.alt import percent_list
 from analysis.charts.annotate import direct_label, note_label
 from analysis.charts.bars import bar_percent
-from analysis.charts.gaps import count_text, gap_text, is_missing, row_markers, value_text
+from analysis.charts.gaps import (
+    count_text,
+    gap_text,
+    is_missing,
+    number_words,
+    row_markers,
+    value_text,
+)
 from analysis.charts.layout import new_figure, y_guides
 from analysis.charts.style import (
     BACKGROUND,
@@ -237,10 +244,14 @@ def death_categories_title(groups: pd.DataFrame) -> str:
 
 def death_categories_alt_text(table: pd.DataFrame) -> str:
     """Alt text of :func:`death_categories_figure`: each category's count and share."""
+    groups = table["outcome_group"].value_counts()
+    direct = number_words(int(groups.get("death_directly_caused", 0)))
+    related = number_words(int(groups.get("death_related_not_directly_caused", 0)))
+    periods = ", ".join(str(p) for p in table["review_period"].unique())
     return (
         "Horizontal bar chart of categories of death as a share of reviews of deaths, "
-        "2011-14, with 95% intervals; the first five directly caused, the last three related "
-        "but not directly caused. " + percent_list(table, count="count") + "."
+        f"{periods}, with 95% intervals; the first {direct} directly caused, the last "
+        f"{related} related but not directly caused. " + percent_list(table, count="count") + "."
     )
 
 

@@ -11,7 +11,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.charts.annotate import direct_label
-from analysis.charts.gaps import as_float, gap_text, is_missing, row_markers, value_text
+from analysis.charts.gaps import (
+    as_float,
+    gap_text,
+    is_missing,
+    number_words,
+    row_markers,
+    value_text,
+)
 from analysis.charts.layout import new_figure
 from analysis.charts.style import (
     BACKGROUND,
@@ -24,11 +31,10 @@ from analysis.charts.style import (
     house_style,
 )
 
-#: A change is drawn as a filled dot when its Holm-adjusted p-value is below this.
-CLEAR_CHANGE_P = 0.05
 
-
-def difference_figure(table: pd.DataFrame, *, title: str, subtitle: str | None = None) -> Figure:
+def difference_figure(
+    table: pd.DataFrame, *, title: str, alpha: float, subtitle: str | None = None
+) -> Figure:
     """Dot-and-interval chart of each measure's change, in percentage points, zero marked.
 
     A filled dot marks a change whose Holm-adjusted p-value is below 0.05, an open dot one
@@ -50,7 +56,7 @@ def difference_figure(table: pd.DataFrame, *, title: str, subtitle: str | None =
         diff = as_float(table["difference_points"])
         low = as_float(table["ci_low_points"])
         high = as_float(table["ci_high_points"])
-        clear = as_float(table["p_value_holm"]) < CLEAR_CHANGE_P
+        clear = as_float(table["p_value_holm"]) < alpha  # drawn as a filled dot
         ax.axvline(0, color=MUTED_COLOUR, linewidth=BASELINE_WIDTH, zorder=1)
         ax.hlines(y, low, high, color=PALETTE[0], linewidth=2.2, zorder=2)
         ax.scatter(diff[clear], y[clear], s=55, color=PALETTE[0], zorder=3)
@@ -91,10 +97,14 @@ def difference_figure(table: pd.DataFrame, *, title: str, subtitle: str | None =
 
 
 def difference_alt_text(table: pd.DataFrame) -> str:
-    """Alt text of :func:`difference_figure`: each change with its interval and adjusted p."""
+    """Alt text of :func:`difference_figure`: each change with its interval and adjusted p.
+
+    ``table`` holds the changes drawn, with ``first_period`` and ``second_period``.
+    """
+    first, second = table["first_period"].iloc[0], table["second_period"].iloc[0]
     return (
-        "Dot and interval chart of the change in each of thirteen measures from 2011-14 "
-        "to 2014-17, in percentage points, with a line at no change. "
+        f"Dot and interval chart of the change in each of {number_words(len(table))} measures "
+        f"from {first} to {second}, in percentage points, with a line at no change. "
         + "; ".join(
             f"{r.label} {gap_text(m)}"
             if is_missing(r.difference_points)
@@ -110,9 +120,10 @@ def difference_alt_text(table: pd.DataFrame) -> str:
 
 def period_shares_alt_text(shares: pd.DataFrame) -> str:
     """Alt text of the grouped bars of each measure's share in both periods."""
+    periods = " and ".join(str(p) for p in shares["review_period"].unique())
     return (
-        "Grouped horizontal bar chart of thirteen measures in 2011-14 and 2014-17, each "
-        "with a 95% interval. "
+        f"Grouped horizontal bar chart of {number_words(shares['label'].nunique())} measures in "
+        f"{periods}, each with a 95% interval. "
         + "; ".join(
             f"{label}: "
             + ", ".join(

@@ -142,6 +142,38 @@ def _are(n: int) -> str:
     return f"{n} is" if n == 1 else f"{n} are"
 
 
+def shares_by(table: pd.DataFrame, key: str, spec: str = "{:.0f}%") -> dict[str, str]:
+    """Each row's ``percent`` as text (or why it is withheld), by the value of ``key``.
+
+    >>> t = pd.DataFrame({"measure": ["now", "ever"], "percent": [45.2, None],
+    ...                   "count_marker": ["", "c"]})
+    >>> shares_by(t, "measure")
+    {'now': '45%', 'ever': '[c] suppressed'}
+    """
+    return {
+        name: value_text(percent, spec, code)
+        for name, percent, code in zip(
+            table[key], table["percent"], row_markers(table), strict=True
+        )
+    }
+
+
+#: Numbers as words in running text, as the report writes them ("thirteen measures").
+_WORDS = (
+    "no one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+).split()
+
+
+def number_words(n: int) -> str:
+    """A small whole number in words, a larger one in digits.
+
+    >>> number_words(13), number_words(21)
+    ('thirteen', '21')
+    """
+    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
+
+
 def too_little_to_show(
     table: pd.DataFrame, value_column: str, marker_column: str | None = None
 ) -> str | None:

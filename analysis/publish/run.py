@@ -50,8 +50,9 @@ DRAFT_SUFFIX = "__draft"
 FLOAT_DECIMALS = 4
 #: Column names that hold counts of children or reviews.
 COUNT_NAME = re.compile(r"^(count|numerator|denominator|.*_count)$")
-#: Words that must never reach a reader in place of a value.
-NOT_A_VALUE = re.compile(r"\b(?:nan|NaN|None)\b|<NA>")  # "none of its values" is words
+#: Words that must never reach a reader in place of a value: what pandas and numpy print for a
+#: missing one. ("None" is not among them: "None of the three" is a category's label.)
+NOT_A_VALUE = re.compile(r"\b(?:nan|NaN)\b|<NA>")
 
 
 class DisclosureError(RuntimeError):
