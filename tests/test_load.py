@@ -90,7 +90,8 @@ def test_only_the_shipped_files_by_content_are_the_shipped_synthetic_data(tmp_pa
 
 
 def test_manifest_lists_the_shipped_files():
-    from analysis.casedata.provenance import file_sha256, shipped_hashes
+    from analysis.casedata.provenance import shipped_hashes
+    from analysis.files import file_sha256
 
     for period in ("2011-14", "2014-17"):
         assert file_sha256(synthetic_path(period)) in shipped_hashes()

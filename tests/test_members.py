@@ -252,7 +252,7 @@ def test_all_chapter_tables_of_a_small_own_file_pass_the_audit(periods):
             counted = table[PREFIX + column].map(_shown).to_numpy()
             shown = published.loc[counted, column].dropna()
             assert not ((shown > 0) & (shown < THRESHOLD)).any(), f"{name} {column}"
-        withheld = plan.rows_withheld(name, len(table))
+        withheld = plan.mask(name, len(table))
         for column in ("percent", "recomputed_value", "p_value", "p_value_holm", "per_year"):
             if column in published:
                 assert published.loc[withheld, column].isna().all(), f"{name} {column}"

@@ -8,25 +8,16 @@ written only under ``runs/<name>/``.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
 
+from analysis.files import file_sha256, write_text
 from analysis.paths import SYNTHETIC_DIR
 
 MANIFEST = SYNTHETIC_DIR / "SHA256SUMS"
 #: The run name when a file name leaves nothing usable (e.g. ``...csv``).
 FALLBACK_NAME = "own_data"
-
-
-def file_sha256(path: Path | str) -> str:
-    """The SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +36,7 @@ def is_shipped_synthetic(path: Path | str) -> bool:
 def write_manifest(paths: list[Path]) -> Path:
     """Record the shipped synthetic files' hashes (called when they are regenerated)."""
     lines = [f"{file_sha256(p)}  {Path(p).name}" for p in sorted(paths)]
-    MANIFEST.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text(MANIFEST, "\n".join(lines) + "\n")
     shipped_hashes.cache_clear()
     return MANIFEST
 

@@ -32,7 +32,7 @@ from analysis.reference.published import figure, stated
 from analysis.stats.compare import agrees
 from analysis.stats.inference import wilson_interval
 from analysis.stats.measures import MEASURES, compute, reviews
-from analysis.stats.members import IMPLIED, PREFIX, grouped_members
+from analysis.stats.members import IMPLIED, PREFIX, PUBLIC_COUNTS, grouped_members
 from analysis.stats.tables import death_groups, proportion_table
 from analysis.synthetic import calibration_basis
 
@@ -371,7 +371,7 @@ def preliminary_death_split() -> pd.DataFrame:
     table = pd.DataFrame(rows)
     table.insert(3, "denominator_count", int(table["count"].sum()))
     table.insert(4, "percent", 100 * table["count"] / table["denominator_count"])
-    table.attrs["public_counts"] = True  # published counts, not counted from case data
+    table.attrs[PUBLIC_COUNTS] = True  # published counts, not counted from case data
     return table
 
 

@@ -16,7 +16,7 @@ from analysis.casedata.load import SYNTHETIC_LABEL
 from analysis.reference.published import load_published, stated
 from analysis.stats.compare import agrees
 from analysis.stats.measures import MEASURES, compute
-from analysis.stats.members import IMPLIED, PREFIX, strip
+from analysis.stats.members import IMPLIED, PREFIX, PUBLIC_COUNTS, strip
 from analysis.stats.tables import proportion_table
 from analysis.synthetic import calibration_figure_ids
 
@@ -173,24 +173,24 @@ def not_computable_reasons(scorecard: pd.DataFrame) -> pd.DataFrame:
     """How many published figures the case data cannot speak to, by reason.
 
     These are counts of published figures, not of children, so they need no disclosure control
-    (``attrs["public_counts"]``).
+    (``attrs[PUBLIC_COUNTS]``).
     """
     not_computable = scorecard[scorecard["status"] == "not computable"]
     table = not_computable.groupby("reason_kind").size().rename("figures_count").reset_index()
-    table.attrs["public_counts"] = True
+    table.attrs[PUBLIC_COUNTS] = True
     return table
 
 
 def status_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     """The published figures by scorecard status, with shares (counts of figures, not of
-    children: ``attrs["public_counts"]``).
+    children: ``attrs[PUBLIC_COUNTS]``).
 
     On own data, tally the protected scorecard (as written): a verdict it withholds is counted
     as :data:`WITHHELD_LABEL`, never as the status it hides.
     """
     table = strip(proportion_table(scorecard, "status"))
     table.loc[~table["status"].isin(STATUSES), "label"] = WITHHELD_LABEL
-    table.attrs["public_counts"] = True
+    table.attrs[PUBLIC_COUNTS] = True
     return table
 
 

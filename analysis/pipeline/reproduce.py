@@ -25,16 +25,18 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from analysis.casedata.load import is_synthetic
-from analysis.files import replacing, write_text
+from analysis.files import replace_folder, replacing, write_text
 from analysis.paths import (
     CONTEXT_DIR,
     DATA_ENV_VAR,
     NOTEBOOKS_DIR,
     PACKAGE_DIR,
     PUBLISHED_DIR,
+    ROOT,
     SHEET_ENV_VAR,
     runs_dir,
 )
+from analysis.stats.members import PUBLIC_COUNTS
 
 NOTEBOOK_TIMEOUT_S = 600
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -275,11 +277,11 @@ def _report_results(results: list[NotebookResult], start: float, what: str = "ra
     )
 
 
-def _finish(results: list[NotebookResult], scorecard_path: Path, shown: str) -> int:
+def _finish(results: list[NotebookResult], scorecard_path: Path | None, shown: str) -> int:
     from analysis.chapters.scorecard import summary
 
     failed = [r for r in results if not r.ok]
-    if scorecard_path.exists():
+    if scorecard_path is not None and scorecard_path.exists():
         print(f"\nReproduction scorecard ({shown}):")
         print(summary(pd.read_csv(scorecard_path)))
     if failed:
@@ -299,7 +301,8 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
        its executed notebooks' text withheld and a checking record, and is then swapped in for
        ``runs/<name>/``, so a failed or interrupted run leaves the previous one intact.
     """
-    from analysis.casedata.provenance import file_sha256, run_name
+    from analysis.casedata.provenance import run_name
+    from analysis.files import file_sha256
     from analysis.publish import checking
     from analysis.publish.disclosure import plan_protection
     from analysis.publish.run import (
@@ -314,7 +317,8 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
     name = run_name(source)
     runs = runs_dir()
     final = runs / name
-    shown = f"runs/{name}"
+    shown = f"runs/{name}"  # written into the outputs: no absolute path (it names the user)
+    where = shown if runs == ROOT / "runs" else str(final)  # told on the terminal only
     work = runs / f".{name}.partial-{os.getpid()}"
     staging = runs / f".{name}.staging-{os.getpid()}"
     for folder in (work, staging):
@@ -342,7 +346,7 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
         results = run_all(notebooks, jobs=jobs, out_dir=staging / "notebooks", periods=periods)
         _report_results(results, start, "collected")
         if any(not r.ok for r in results):
-            return _finish(results, Path("/nonexistent"), shown)
+            return _finish(results, None, shown)
         tables = {p.stem: pd.read_pickle(p) for p in sorted((staging / "tables").glob("*.pkl"))}
         plan = plan_protection(tables)
         print(plan.summary())
@@ -363,10 +367,10 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
         )
         _report_results(results, start)
         if any(not r.ok for r in results):
-            return _finish(results, Path("/nonexistent"), shown)
+            return _finish(results, None, shown)
         for notebook in sorted((work / "outputs" / "notebooks").glob("*.ipynb")):
             checking.withhold_notebook_text(notebook, work)
-        public = {p.name for p in (staging / "public").glob("*")}
+        public = {name for name, table in tables.items() if table.attrs.get(PUBLIC_COUNTS)}
         record = checking.write_record(
             work,
             plan,
@@ -385,13 +389,13 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
                 file=sys.stderr,
             )
             return 1
-        _swap_in(work, final)
+        replace_folder(work, final)
         print(
-            f"Outputs: {shown}/ (checking record: {shown}/checking/results.json, "
+            f"Outputs: {where}/ (checking record: {where}/checking/results.json, "
             f"overall {overall})."
         )
         return _finish(
-            results, final / "outputs" / "scorecard.csv", f"{shown}/outputs/scorecard.csv"
+            results, final / "outputs" / "scorecard.csv", f"{where}/outputs/scorecard.csv"
         )
     finally:
         for key, value in saved.items():
@@ -409,12 +413,3 @@ def _writable(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     write_text(folder / ".write-check", "")
     (folder / ".write-check").unlink()
-
-
-def _swap_in(work: Path, final: Path) -> None:
-    """Replace ``final`` with the finished ``work`` folder, never leaving a mix of the two."""
-    old = final.with_name(f".{final.name}.old-{os.getpid()}")
-    if final.exists():
-        os.replace(final, old)
-    os.replace(work, final)
-    shutil.rmtree(old, ignore_errors=True)

@@ -26,6 +26,7 @@ threshold are set in ``disclosure.yaml`` beside this file, in one place.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -71,9 +72,6 @@ def rules() -> Rules:
 
 THRESHOLD = rules().threshold
 SUPPRESSED = rules().markers["suppressed"]
-NOT_AVAILABLE = rules().markers["not_available"]
-NOT_APPLICABLE = rules().markers["not_applicable"]
-LOW = rules().markers["low"]
 
 
 def _total_column(column: str, columns: Sequence[str]) -> str | None:
@@ -150,20 +148,12 @@ class Plan:
     def passed(self) -> bool:
         return all(b.ok for b in self.bounds)
 
-    def mask(self, name: str, column: str, n_rows: int) -> np.ndarray:
-        """Rows of table ``name`` whose ``column`` is suppressed."""
+    def mask(self, name: str, n_rows: int, column: str | None = None) -> np.ndarray:
+        """Rows of table ``name`` whose ``column`` is suppressed (any count of the row's, shown
+        or hidden, when ``column`` is None: the rows whose statistics are withheld)."""
         out = np.zeros(n_rows, dtype=bool)
-        for table, row, col in self.suppressed:
-            if table == name and col == column and row < n_rows:
-                out[row] = True
-        return out
-
-    def rows_withheld(self, name: str, n_rows: int) -> np.ndarray:
-        """Rows of table ``name`` holding any suppressed count (shown or hidden)."""
-        out = np.zeros(n_rows, dtype=bool)
-        for table, row, _ in self.suppressed:
-            if table == name and row < n_rows:
-                out[row] = True
+        rows = [r for t, r, c in self.suppressed if t == name and column in (None, c)]
+        out[[r for r in rows if r < n_rows]] = True
         return out
 
     def summary(self) -> str:
@@ -280,11 +270,11 @@ def apply_plan(name: str, table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     n = len(out)
     counts = [counted_column(c) for c in out.columns if c.startswith(PREFIX) and c != IMPLIED]
     for column in counts:
-        mask = plan.mask(name, column, n)
+        mask = plan.mask(name, n, column)
         values = pd.to_numeric(out[column], errors="coerce").astype("float64")
         out[column] = values.where(~mask).astype("Int64")
         out.insert(out.columns.get_loc(column) + 1, f"{column}_marker", np.where(mask, marker, ""))
-    withheld = plan.rows_withheld(name, n)
+    withheld = plan.mask(name, n)
     if withheld.any():
         for column in withheld_columns(table, r):
             if pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(
@@ -340,7 +330,7 @@ def protect(
         return table.copy()
     r = rules()
     if threshold is not None:
-        r = Rules(**{**r.__dict__, "threshold": threshold, "minimum_range": threshold})
+        r = dataclasses.replace(r, threshold=threshold, minimum_range=threshold)
     source = (
         table
         if any(c.startswith(PREFIX) for c in table.columns)

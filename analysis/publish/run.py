@@ -29,7 +29,7 @@ from analysis.publish.disclosure import (
     rules,
     unprotected_small_counts,
 )
-from analysis.stats.members import PREFIX, member_columns, strip
+from analysis.stats.members import PREFIX, PUBLIC_COUNTS, member_columns, strip
 
 OUTPUT_ENV_VAR = "SCR_OUTPUT_DIR"
 #: Set by the pipeline on own data: "collect" (keep every table, write nothing) or "publish"
@@ -160,28 +160,26 @@ class Run:
         table is protected with every other table of the run (see the class notes) and the
         protected table is returned: draw figures from it. ``path`` is in ``attrs``.
         """
-        if not self.protected:
+        public = bool(table.attrs.get(PUBLIC_COUNTS))  # counts of published things, not children
+        if not self.protected or (public and not member_columns(table)):
+            if self.stage == "collect":  # written in the second pass; the record asks its kind
+                _collect(name, table)
+                return strip(table)
             return self._write(strip(table), name)
         _check_auditable(table, name)
         if self.stage == "collect":
-            folder = _staging() / "tables"
-            folder.mkdir(parents=True, exist_ok=True)
-            table.to_pickle(folder / f"{name}.pkl")
-            return apply_plan(name, table, plan_protection({name: table}))
+            _collect(name, table)
+            # the notebook goes on with a table protected on its own; the plan comes later
+            return apply_plan(name, table, plan_protection({name: table}, secondary=False))
         if self.stage == "publish":
             out = apply_plan(name, table, _load_plan(name, table))
         else:
             out = apply_plan(name, table, plan_protection({name: table}))
+        if not unprotected_small_counts(out).empty:
+            raise DisclosureError(f"table {name!r} would show a count below {THRESHOLD}")
         return self._write(out, name)
 
     def _write(self, out: pd.DataFrame, name: str) -> pd.DataFrame:
-        public = bool(out.attrs.get("public_counts"))  # e.g. counts of published figures
-        if self.protected and not public and not unprotected_small_counts(out).empty:
-            raise DisclosureError(f"table {name!r} would show a count below {THRESHOLD}")
-        if self.protected and public and self.stage == "publish":
-            # tell the checking record this table counts published things, not children
-            (_staging() / "public").mkdir(parents=True, exist_ok=True)
-            (_staging() / "public" / name).touch()
         self.tables_dir.mkdir(parents=True, exist_ok=True)
         written = out.copy()
         written.insert(0, "dataset", self.label)
@@ -206,7 +204,7 @@ class Run:
         On own data: figures are PNG only (``$SCR_FIGURE_FORMATS=svg`` adds SVG, which the
         checking record marks for review); a figure whose data still shows a small count, or
         whose alt text reads "nan", is refused (data of published counts,
-        ``attrs["public_counts"]``, is let through as :meth:`table` lets its table through);
+        ``attrs[PUBLIC_COUNTS]``, is let through as :meth:`table` lets its table through);
         one with fewer than two values left to show is replaced by a sentence saying why.
         """
         from analysis.charts.save import save_figure
@@ -218,7 +216,7 @@ class Run:
                 fig.saved_paths = {}
                 return fig
             # counts of published things (figures by status) are shown as their table is
-            public = bool(data.attrs.get("public_counts"))
+            public = bool(data.attrs.get(PUBLIC_COUNTS))
             if not public and not unprotected_small_counts(data).empty:
                 raise DisclosureError(
                     f"figure {name!r}: its data shows counts below {THRESHOLD}; draw it from "
@@ -294,13 +292,20 @@ def _check_auditable(table: pd.DataFrame, name: str) -> None:
         and f"{PREFIX}{c}" not in table.columns
         and pd.to_numeric(table[c], errors="coerce").notna().any()
     ]
-    if unknown and not table.attrs.get("public_counts"):
+    if unknown and not table.attrs.get(PUBLIC_COUNTS):
         raise DisclosureError(
             f"table {name!r}: column(s) {unknown} hold counts without membership, so the "
             "recovery audit cannot check them; build the table with a library function that "
             "records its members (analysis.stats.members), or mark published counts with "
             "attrs['public_counts'] = True"
         )
+
+
+def _collect(name: str, table: pd.DataFrame) -> None:
+    """Keep a table, unprotected, in the pipeline's private staging folder (first pass)."""
+    folder = _staging() / "tables"
+    folder.mkdir(parents=True, exist_ok=True)
+    table.to_pickle(folder / f"{name}.pkl")
 
 
 def _load_plan(name: str, table: pd.DataFrame) -> Plan:
@@ -313,25 +318,9 @@ def _load_plan(name: str, table: pd.DataFrame) -> Plan:
         raise DisclosureError(f"table {name!r} was not seen by the first pass")
     before = pd.read_pickle(collected)
     same = strip(before).reset_index(drop=True).equals(strip(table).reset_index(drop=True))
-    if not same and not _tally_of_published(before, table):
+    if not same:
         raise DisclosureError(f"table {name!r} differs between the two passes of the run")
     return plan
-
-
-def _tally_of_published(before: pd.DataFrame, table: pd.DataFrame) -> bool:
-    """Whether a table may differ between the passes: counts of published things, no units.
-
-    Such a table (the scorecard's figures by status) has no cell in the plan, so the plan holds
-    for it either way; it tallies a table the run protects, which the first pass protects on
-    its own and the second with the whole run, so its counts can differ. It must keep its
-    columns.
-    """
-    return (
-        bool(table.attrs.get("public_counts"))
-        and not member_columns(table)
-        and not member_columns(before)
-        and list(before.columns) == list(table.columns)
-    )
 
 
 def figure_record(name: str, paths: dict[str, Path], root: Path) -> dict:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.files import replace_folder
 from analysis.paths import DATA_DIR, DOCS_DIR
 from analysis.site.contents import data_labels, default_run_root, find_figures, find_notebooks
 from analysis.site.layout import Site
@@ -140,9 +141,7 @@ def build_report(run_root: Path | None = None, out_dir: Path | None = None) -> P
         (work / "manifest.json").write_text(
             json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        work.rename(out_dir)
+        replace_folder(work, out_dir)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.paths import data_override, runs_dir
+from analysis.paths import data_override, runs_dir, user_path
 from analysis.site.build import ReportError, build_report
 
 
@@ -36,21 +36,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Build the report from parsed arguments; return the exit code (0 built, 1 not)."""
-    from analysis.errors import CaseDataError
 
     run_dir = args.run
     data = args.data if args.data is not None else data_override()
     if run_dir is None and data is not None:
-        from analysis.casedata.load import is_synthetic, load_cases
-        from analysis.casedata.provenance import run_name
+        from analysis.casedata.provenance import is_shipped_synthetic, run_name
 
-        try:
-            cases = load_cases(data)
-        except CaseDataError as exc:
-            print(f"cannot tell which run {data} made: {exc}", file=sys.stderr)
+        path = user_path(str(data))
+        if not path.exists():
+            print(f"cannot tell which run {data} made: no such file", file=sys.stderr)
             return 1
-        # own data: the audited run that `reproduce` wrote, never an interactive draft
-        run_dir = None if is_synthetic(cases) else runs_dir() / run_name(data)
+        # own data: the audited run `reproduce` wrote (found by the file's name, not by
+        # loading it again), never an interactive draft
+        run_dir = None if is_shipped_synthetic(path) else runs_dir() / run_name(path)
     try:
         index = build_report(run_dir, args.out)
     except ReportError as exc:

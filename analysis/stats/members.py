@@ -28,6 +28,9 @@ import pandas as pd
 
 PREFIX = "members__"
 IMPLIED = PREFIX + "implied"
+#: ``table.attrs`` key of a table whose counts are of published things (figures by scorecard
+#: status, a published split), not of children: it needs no membership and no suppression.
+PUBLIC_COUNTS = "public_counts"
 
 
 def unit_keys(rows: pd.DataFrame) -> pd.Series:
