@@ -16,6 +16,7 @@ DATA ?=
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 	@echo "  Own data: make reproduce DATA=path/to/file.csv   (also .xlsx, .sav, .dta)"
+	@echo "  A workbook with several sheets of cases: add SHEET=NAME, or SHEET=all"
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV) with $(PYTHON) (first use only; about a minute)..."
@@ -31,6 +32,8 @@ setup: $(STAMP) ## Create .venv and install the package with its dev extras
 reproduce report lab: export SCR_DATA = $(value DATA)
 reproduce report lab: export SCR_DATA_BASE = $(CURDIR)
 validate: export SCR_FILE = $(value FILE)
+# SHEET=NAME (or all) chooses the sheet(s) of a workbook named by DATA or FILE
+reproduce report lab validate: export SCR_SHEET = $(value SHEET)
 
 reproduce: $(STAMP) ## Rebuild the analysis on the shipped data (or DATA=file) and print the scorecard
 	$(PY) -m analysis reproduce $(if $(FORCE),--force)

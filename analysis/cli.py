@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from analysis.errors import CaseDataError, InvalidCaseDataError, UnreadableFileError
-from analysis.paths import FILE_ENV_VAR, user_path
+from analysis.paths import FILE_ENV_VAR, sheet_override, user_path
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # as a shell reports a run stopped by Ctrl-C
@@ -21,9 +21,10 @@ EXIT_INTERRUPTED = 130  # as a shell reports a run stopped by Ctrl-C
 def _cmd_validate(args: argparse.Namespace) -> int:
     from analysis.casedata.load import check_file
 
-    files = list(args.files)
+    files, sheet = list(args.files), args.sheet
     if not files and os.environ.get(FILE_ENV_VAR, "").strip():
         files = [user_path(os.environ[FILE_ENV_VAR].strip())]  # make validate FILE=...
+        sheet = sheet if sheet is not None else sheet_override()  # ... SHEET=...
     if not files:
         print(
             "Name the file to check: make validate FILE=path/to/cases.csv "
@@ -34,7 +35,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     worst = EXIT_OK
     for path in files:
         try:
-            _, report = check_file(path, sheet=args.sheet)
+            _, report = check_file(path, sheet=sheet)
         except UnreadableFileError as exc:
             print(f"{exc.path}: cannot be read: {exc.reason}", file=sys.stderr)
             worst = max(worst, EXIT_UNREADABLE)

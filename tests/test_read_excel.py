@@ -153,3 +153,26 @@ def test_cli_validate_takes_sheet(capsys):
     assert "10 rows read; valid" in out and "'2011-14' rows 2-7; '2014-17' rows 2-5" in out
     assert main(["validate", str(path), "--sheet", "2014-17"]) == 0
     assert "4 rows read" in capsys.readouterr().out
+
+
+def test_scr_sheet_chooses_the_sheet_of_the_file_scr_data_names(monkeypatch):
+    monkeypatch.setenv("SCR_DATA", str(BAD_INPUTS / "excel_two_sheets.xlsx"))
+    monkeypatch.setenv("SCR_SHEET", "all")
+    assert len(load_cases()) == 10
+    monkeypatch.setenv("SCR_SHEET", "2011-14")
+    assert len(load_cases()) == 6
+
+
+def test_make_validate_takes_sheet_from_the_environment(monkeypatch, capsys):
+    monkeypatch.setenv("SCR_FILE", str(BAD_INPUTS / "excel_two_sheets.xlsx"))
+    monkeypatch.setenv("SCR_SHEET", "all")
+    assert main(["validate"]) == 0
+    assert "10 rows read; valid" in capsys.readouterr().out
+
+
+def test_summary_and_reproduce_take_sheet():
+    from analysis.cli import build_parser
+
+    parser = build_parser()
+    for command in (["summary"], ["reproduce"]):
+        assert parser.parse_args([*command, "--sheet", "all"]).sheet == "all"

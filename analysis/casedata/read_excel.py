@@ -117,8 +117,9 @@ def choose_sheets(path: Path, book, sheet: str | None, notes: list[str]) -> list
         raise UnreadableFileError(
             path,
             f"{len(with_cases)} visible sheets have a case_id column ({_names(with_cases)}), so "
-            "which one holds the cases cannot be told; choose one with --sheet NAME "
-            "(load_cases(path, sheet=NAME)), or read them all in order with --sheet all",
+            "which one holds the cases cannot be told; choose one with --sheet NAME (SHEET=NAME "
+            "for make, load_cases(path, sheet=NAME) in Python), or read them all in order with "
+            "--sheet all (SHEET=all)",
         )
     elif len(with_cases) > 1:
         chosen = with_cases
