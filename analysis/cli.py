@@ -16,6 +16,7 @@ from analysis.paths import FILE_ENV_VAR, sheet_override, user_path
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # as a shell reports a run stopped by Ctrl-C
+EXIT_TERMINATED = 143  # ... and one stopped by `kill` (SIGTERM)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -113,7 +114,9 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     from analysis.pipeline.reproduce import reproduce
+    from analysis.pipeline.stopping import stop_with_make
 
+    stop_with_make()  # `kill -INT` sent to make alone: make waits, so the run stops itself
     return reproduce(args.data, jobs=args.jobs, force=args.force, sheet=args.sheet)
 
 
@@ -185,8 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    from analysis.pipeline.stopping import stop_on_terminate
+
     args = build_parser().parse_args(argv)
     try:
+        if argv is None:  # a program (not called from Python): `kill` stops it as Ctrl-C does
+            stop_on_terminate()
         return args.func(args)
     except BrokenPipeError:  # output piped into `head`: the reader has all it wanted
         sys.stderr.close()
@@ -202,13 +209,17 @@ def main(argv: list[str] | None = None) -> int:
     except CaseDataError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_UNREADABLE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        from analysis.pipeline.stopping import Terminated
+
+        how = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        what = "queued notebooks were cancelled; " if args.func is _cmd_reproduce else ""
         print(
-            "Stopped (Ctrl-C): queued notebooks were cancelled; files are only ever replaced "
-            "whole, so the previous outputs are as they were or fully rewritten.",
+            f"Stopped ({how}): {what}files are only ever replaced whole, so the previous "
+            "outputs are as they were or fully rewritten.",
             file=sys.stderr,
         )
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except OSError as exc:  # an unwritable folder, a full disk: say which and why, no traceback
         where = f" {exc.filename}" if exc.filename else ""
         print(f"Stopped: could not write{where}: {exc.strerror or exc}.", file=sys.stderr)
