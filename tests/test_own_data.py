@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from analysis import load_cases
 from analysis.casedata.codebook import load_codebook
 from analysis.casedata.load import synthetic_path
 from analysis.paths import ROOT
+from analysis.pipeline.reproduce import chapter_notebooks
 from analysis.publish.disclosure import unprotected_small_counts
 
 
@@ -45,6 +47,29 @@ def _reproduce(path, runs_dir):
     )
 
 
+def _interrupted(path, runs_dir, after: str) -> subprocess.CompletedProcess:
+    """``reproduce --data path``, stopped with SIGINT (Ctrl-C) once a line starts ``after``."""
+    env = dict(os.environ, SCR_RUNS_DIR=str(runs_dir), PYTHONUNBUFFERED="1")
+    for key in ("SCR_DATA", "SCR_OUTPUT_DIR", "SCR_RUN_STAGE", "SCR_RUN_STAGING"):
+        env.pop(key, None)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "analysis", "reproduce", "--data", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal
+    )
+    said = []
+    for line in run.stdout:
+        said.append(line)
+        if line.startswith(after):
+            run.send_signal(signal.SIGINT)
+            break
+    out, err = run.communicate(timeout=120)
+    return subprocess.CompletedProcess(run.args, run.returncode, "".join(said) + out, err)
+
+
 def _hashes(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -67,7 +92,9 @@ def test_own_file_claiming_to_be_synthetic_is_protected_audited_and_checked(own_
     result = _reproduce(path, runs)
     said = result.stdout + result.stderr
     assert result.returncode == 0, said
-    assert "Traceback" not in said and str(tmp_path) not in result.stdout
+    assert "Traceback" not in said
+    # the terminal names the runs folder the user chose (SCR_RUNS_DIR), and no other path
+    assert str(tmp_path) not in result.stdout.replace(str(runs), "runs")
     assert "Data: my_cases (own data)" in result.stdout
     assert "Recovery audit: passed" in result.stdout
     assert {d: _hashes(ROOT / d) for d in ("figures", "outputs")} == shipped
@@ -109,7 +136,7 @@ def test_own_file_claiming_to_be_synthetic_is_protected_audited_and_checked(own_
     # executed notebooks: figures and narrative, no case ids, no printed numbers, no paths
     ids = set(frame["case_id"])
     executed = list((out / "outputs" / "notebooks").glob("*.ipynb"))
-    assert len(executed) == 8
+    assert len(executed) == len(chapter_notebooks())
     for notebook in executed:
         text = notebook.read_text(encoding="utf-8")
         assert not [i for i in ids if i in text], notebook.name
@@ -120,6 +147,14 @@ def test_own_file_claiming_to_be_synthetic_is_protected_audited_and_checked(own_
                 assert output.get("output_type") != "error", notebook.name
                 if output.get("output_type") == "stream":
                     assert output["text"].startswith("[Output withheld"), notebook.name
+
+    # Ctrl-C part-way through a second run: the finished run stays whole, nothing left behind
+    finished = _hashes(out)
+    stopped = _interrupted(path, runs, after="[1/")
+    assert stopped.returncode == 130, stopped.stdout + stopped.stderr
+    assert "Stopped (interrupted)" in stopped.stderr and "Traceback" not in stopped.stderr
+    assert _hashes(out) == finished
+    assert sorted(p.name for p in runs.iterdir()) == ["my_cases"]
 
     # the same name again, now with one period: the two-period chapter's outputs must go
     own_frame.to_csv(path, index=False, encoding="cp1252")

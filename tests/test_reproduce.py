@@ -99,3 +99,23 @@ def test_the_runner_records_which_figure_each_cell_made(tmp_path, monkeypatch):
     assert record["alt_text"].startswith("Two bars.")
     text = (tmp_path / "executed" / "helper.ipynb").read_text(encoding="utf-8")
     assert str(tmp_path) not in text
+
+
+def test_what_a_killed_run_left_is_cleared_before_the_next(tmp_path):
+    """``kill -9`` runs no clean-up: its staging folder (unprotected tables) and half-built run
+    are deleted by the next run on the same name; a run still going and other names are kept."""
+    import os
+    import subprocess
+    import sys
+
+    from analysis.pipeline.reproduce import clear_stale
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], text=True, capture_output=True
+    ).stdout.strip()  # a process id no longer in use
+    left = [f".my_cases.staging-{gone}", f".my_cases.partial-{gone}", f".my_cases.old-{gone}"]
+    kept = [f".my_cases.staging-{os.getpid()}", f".other.staging-{gone}", "my_cases"]
+    for name in left + kept:
+        (tmp_path / name / "tables").mkdir(parents=True)
+    assert sorted(p.name for p in clear_stale(tmp_path, "my_cases")) == sorted(left)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)

@@ -319,6 +319,7 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
     final = runs / name
     shown = f"runs/{name}"  # written into the outputs: no absolute path (it names the user)
     where = shown if runs == ROOT / "runs" else str(final)  # told on the terminal only
+    clear_stale(runs, name)
     work = runs / f".{name}.partial-{os.getpid()}"
     staging = runs / f".{name}.staging-{os.getpid()}"
     for folder in (work, staging):
@@ -406,6 +407,31 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
         os.environ.pop(DISPLAY_ENV_VAR, None)
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def clear_stale(runs: Path, name: str) -> list[Path]:
+    """Delete what a killed run on ``name`` left in ``runs`` (``kill -9`` runs no clean-up).
+
+    Its staging folder holds unprotected tables, so it must not outlive the run. A folder
+    whose run is still going (its process id is alive) is left alone. Returns what was deleted.
+    """
+    gone = []
+    for folder in sorted(runs.glob(f".{name}.*-*")):
+        kind, _, pid = folder.name[len(name) + 2 :].rpartition("-")
+        if kind in {"partial", "staging", "old"} and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            gone.append(folder)
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: asks only whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def _writable(folder: Path) -> None:
