@@ -540,10 +540,11 @@ def test_headlines_of_the_periods_and_the_scorecard_count_only_what_is_shown(bot
     assert similar_headline(nothing).startswith("No difference between the periods can be shown")
     assert change_headline(nothing).startswith("No change between the periods can be judged")
 
-    card = pd.DataFrame({"status": ["reproduced", "c", "c", "not reproduced", "not computable"]})
+    card = pd.DataFrame({"status": ["agrees", "c", "c", "differs", "not computable"]})
     assert status_headline(card) == (
-        "1 of 4 computable published figures reproduced; 2 verdicts withheld by disclosure control"
+        "Of 4 computable published figures, 1 agrees with an exact figure, 0 are consistent "
+        "with a weak statement, 1 differs; 2 verdicts withheld by disclosure control"
     )
     table = status_table(card)
     assert set(table["label"]) - set(STATUSES) == {"verdict withheld (disclosure control)"}
-    assert "2 withheld by disclosure control" in summary(card)
+    assert "2 verdicts withheld by disclosure control" in summary(card)

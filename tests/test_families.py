@@ -83,7 +83,9 @@ def test_a_range_is_printed_not_plotted_and_gaps_say_not_published(comparison):
 def test_agreement_is_judged_by_the_stated_relation(cases):
     factors = yes_share_table(cases, PARENTAL_FACTORS)
     table = factor_comparison(factors).set_index(["source", "variable"])
-    assert table.loc[(RECOMPUTED, "parent_alcohol_misuse"), "agrees_with_published"]
+    assert table.loc[(RECOMPUTED, "parent_drug_misuse"), "agrees_with_published"]
+    # alcohol is held out of the synthetic data's calibration (2017-19's 34%): it differs
+    assert not table.loc[(RECOMPUTED, "parent_alcohol_misuse"), "agrees_with_published"]
     moved = factors.assign(percent=np.where(factors["variable"] == "parent_drug_misuse", 45, 0))
     moved_table = factor_comparison(moved).set_index(["source", "variable"])
     assert not moved_table.loc[(RECOMPUTED, "parent_drug_misuse"), "agrees_with_published"]

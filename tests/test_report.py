@@ -244,7 +244,8 @@ def test_index_shows_the_scorecard_summary_and_table(run_dir, pages):
     for figure_id in scorecard["figure_id"]:
         assert figure_id in text.replace("_ ", "_")
     # status in words as well as colour
-    assert text.count("Reproduced") >= (scorecard["status"] == "reproduced").sum()
+    for words, status in [("Agrees (exact figure)", "agrees"), ("Differs", "differs")]:
+        assert text.count(words) >= (scorecard["status"] == status).sum()
     assert "Not computable" in text
     captions = [c for t, c in pages["index.html"].tags if t == "caption"]
     assert len(captions) == 2
@@ -381,8 +382,9 @@ def _fake_run(root: Path, dataset: str = "SYNTHETIC DATA") -> Path:
             "recomputed_value": 45.0,
             "numerator": 9,
             "denominator": 20,
-            "status": "reproduced",
+            "status": "agrees",
             "difference": -5.0,
+            "accepts": "0 to 9 of 20",
             "calibration_target": True,
             "source_url": "https://example.org/report",
         },
@@ -534,7 +536,8 @@ def test_a_cell_that_saved_a_figure_shows_it_instead_of_its_repr(tmp_path):
     assert "A fake & tiny chart" in gallery.text
     assert (index.parent / MARKER).is_file()
     text = Page(index).text
-    assert "45.0% (9 of 20)" in text and "−5.0" in text and "✓ Reproduced" in text
+    assert "45.0% (9 of 20)" in text and "−5.0" in text and "✓ Agrees (exact figure)" in text
+    assert "0 to 9 of 20" in text
     assert "1 figure ·" in text
     assert BANNER in text
 

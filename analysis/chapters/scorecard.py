@@ -1,9 +1,18 @@
 """The reproduction scorecard: each published figure, recomputed from case data where it can be.
 
-For every row of ``data/published/``: ``reproduced`` (the recomputed value meets the stated
-relation), ``not reproduced`` (with the difference), or ``not computable`` (with the reason).
-A figure that was also a calibration target of the synthetic data is flagged: reproducing it
-on synthetic data proves the pipeline, not the finding.
+For every row of ``data/published/``, a verdict that says what was checked
+(:mod:`analysis.stats.compare` sets the rules):
+
+- ``agrees``: the recomputed value meets an exact figure at the precision it was stated to
+  (a strong check: "agrees (exact figure)");
+- ``consistent (weak)``: it meets a statement that many values would meet ("fewer than half":
+  the ``accepts`` column says how many);
+- ``differs``: it does not (``difference`` says by how much);
+- ``not computable``: the case data cannot speak to it (with the reason).
+
+A figure that was also a calibration target of the synthetic data is flagged: on synthetic
+data it agrees by construction, which proves the pipeline, not the finding. Figures held out
+of calibration are the scorecard's real test on the shipped data.
 """
 
 from __future__ import annotations
@@ -14,8 +23,8 @@ import pandas as pd
 
 from analysis.casedata.load import SYNTHETIC_LABEL
 from analysis.reference.published import load_published, stated
-from analysis.stats.compare import agrees
-from analysis.stats.measures import MEASURES, compute
+from analysis.stats.compare import Statement
+from analysis.stats.measures import MEASURES, Result, compute
 from analysis.stats.members import IMPLIED, PREFIX, PUBLIC_COUNTS, strip
 from analysis.stats.tables import proportion_table
 from analysis.synthetic import calibration_figure_ids
@@ -27,11 +36,14 @@ SCORECARD_COLUMNS = [
     "statement",
     "published_value",
     "relation",
+    "strength",
     "recomputed_value",
     "numerator",
     "denominator",
     "status",
+    "verdict",
     "difference",
+    "accepts",
     "calibration_target",
     "reason_kind",
     "reason",
@@ -39,23 +51,67 @@ SCORECARD_COLUMNS = [
 ]
 #: A published figure's status; on own data a verdict withheld with a count it rests on reads
 #: as the disclosure marker instead (``c``).
-STATUSES = ("reproduced", "not reproduced", "not computable")
+STATUSES = ("agrees", "consistent (weak)", "differs", "not computable")
+COMPUTED = STATUSES[:3]
 #: How the scorecard's figures name a status withheld by disclosure control.
 WITHHELD_LABEL = "verdict withheld (disclosure control)"
 #: Which units the counts (and a count measure's value) count, for disclosure control.
 _MEMBERS = [PREFIX + "numerator", PREFIX + "denominator", IMPLIED]
 
 
-def _difference(value: float, row: pd.Series) -> float:
-    """How far the recomputed value is from what was stated (0 when it agrees)."""
-    if row["relation"] == "between":
-        low, high = row["value_low"], row["value_high"]
-        return 0.0 if low <= value <= high else value - (low if value < low else high)
-    if row["relation"] == "less_than":  # a bound: no distance while it holds
-        return 0.0 if value < row["value"] else value - row["value"]
-    if row["relation"] == "at_least":
-        return 0.0 if value >= row["value"] else value - row["value"]
-    return value - row["value"]
+def judge(result: Result, statement: Statement) -> dict:
+    """The verdict on one recomputed value: status, words, difference and accepted counts.
+
+    Examples
+    --------
+    >>> r = Result("cp_plan_current_percent", 100 * 38 / 293, 38, 293, "percent")
+    >>> judge(r, Statement("equals", 12))["verdict"]
+    'differs by +1.0 points from 12%'
+    >>> r = Result("csc_current_involvement_percent", 100 * 50 / 293, 50, 293, "percent")
+    >>> verdict = judge(r, Statement("less_than", 50))
+    >>> verdict["verdict"], verdict["accepts"]
+    ('consistent (weak statement)', '0 to 146 of 293')
+    """
+    percent = result.unit == "percent"
+    difference = statement.difference(result.value)
+    if statement.accepts(result.value):
+        status = "agrees" if statement.strength == "strong" else "consistent (weak)"
+        words = "agrees (exact figure)" if status == "agrees" else "consistent (weak statement)"
+    else:
+        status = "differs"
+        named = _figure_words(statement, percent)
+        words = f"differs by {difference:+.1f}{' points' if percent else ''} from {named}"
+    return {
+        "status": status,
+        "verdict": words,
+        "difference": difference,
+        "accepts": _accepts(result, statement),
+    }
+
+
+def _figure_words(statement: Statement, percent: bool) -> str:
+    unit = "%" if percent else ""
+    if statement.relation == "between":
+        return f"{statement.low:g}-{statement.high:g}{unit}"
+    return f"{statement.value:g}{unit}"
+
+
+def _accepts(result: Result, statement: Statement) -> str:
+    """The whole counts the statement accepts, in words: how strong a check agreement is."""
+    if result.unit == "percent" and result.denominator:
+        span = statement.accepted_counts(100 / result.denominator, largest=result.denominator)
+        return f"{span[0]} to {span[1]} of {result.denominator}" if span else "none"
+    if result.years:  # a count a year: the counts over the whole period
+        span = statement.accepted_counts(1 / result.years)
+        return f"{span[0]} to {span[1]} in {result.years} years" if span else "none"
+    span = statement.accepted_counts(1)
+    if not span:
+        return "none"
+    return f"exactly {span[0]}" if span[0] == span[1] else f"{span[0]} to {span[1]}"
+
+
+def _statement(fig: pd.Series) -> Statement:
+    return Statement(fig["relation"], fig["value"], fig["value_low"], fig["value_high"])
 
 
 def _why_not_computable(fig: pd.Series, cases: pd.DataFrame | None) -> tuple[str, str] | None:
@@ -94,10 +150,13 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "statement": fig["statement"],
             "published_value": stated(fig),
             "relation": fig["relation"],
+            "strength": _statement(fig).strength,
             "recomputed_value": math.nan,
             "numerator": pd.NA,
             "denominator": pd.NA,
+            "verdict": "",
             "difference": math.nan,
+            "accepts": "",
             "calibration_target": fig["figure_id"] in calibration,
             "reason_kind": "",
             "reason": "",
@@ -114,57 +173,87 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
             except ValueError as exc:
                 row.update(status="not computable", reason_kind="column missing", reason=str(exc))
             else:
-                ok = agrees(
-                    result.value, fig["relation"], fig["value"], fig["value_low"], fig["value_high"]
-                )
                 row.update(
                     recomputed_value=result.value,
                     numerator=result.numerator,
                     denominator=result.denominator,
-                    status="reproduced" if ok else "not reproduced",
-                    difference=_difference(result.value, fig),
+                    **judge(result, _statement(fig)),
                     **result.row_members(),
                 )
         rows.append(row)
     return pd.DataFrame(rows, columns=SCORECARD_COLUMNS + _MEMBERS)
 
 
+def _tally(scorecard: pd.DataFrame) -> dict[str, int]:
+    """Figures by status; ``withheld`` counts verdicts disclosure control replaced."""
+    status = scorecard["status"]
+    counts = {s: int((status == s).sum()) for s in STATUSES}
+    counts["withheld"] = int((~status.isin(STATUSES)).sum())
+    counts["computable"] = len(scorecard) - counts["not computable"]
+    return counts
+
+
+def verdict_counts(scorecard: pd.DataFrame) -> str:
+    """The verdicts in one clause.
+
+    >>> card = pd.DataFrame({"status": ["agrees", "consistent (weak)", "c", "not computable"]})
+    >>> for part in verdict_counts(card).split("; "):
+    ...     print(part)
+    1 agrees with an exact figure, 1 is consistent with a weak statement, 0 differ
+    1 verdict withheld by disclosure control
+    """
+    n = _tally(scorecard)
+    text = (
+        f"{n['agrees']} {'agrees' if n['agrees'] == 1 else 'agree'} with an exact figure, "
+        f"{n['consistent (weak)']} {'is' if n['consistent (weak)'] == 1 else 'are'} consistent "
+        f"with a weak statement, {n['differs']} {'differs' if n['differs'] == 1 else 'differ'}"
+    )
+    if n["withheld"]:
+        text += (
+            f"; {n['withheld']} verdict{'s' if n['withheld'] != 1 else ''} withheld by "
+            "disclosure control"
+        )
+    return text
+
+
 def summary(scorecard: pd.DataFrame) -> str:
-    """ "N of M computable published figures reproduced; K not computable", and a caveat.
+    """What the scorecard found, and how far to trust it.
 
     The calibration caveat applies only to synthetic data: a written scorecard says what data
     made it in its ``dataset`` column; a scorecard as built (no ``dataset``) is synthetic when
     it keeps ``calibration_target``, which runs on own data drop.
     """
-    counts = scorecard["status"].value_counts()
-    reproduced = int(counts.get("reproduced", 0))
-    missed = int(counts.get("not reproduced", 0))
-    not_computable = int(counts.get("not computable", 0))
-    withheld = len(scorecard) - reproduced - missed - not_computable
+    n = _tally(scorecard)
     lines = [
-        f"{reproduced} of {reproduced + missed + withheld} computable published figures "
-        f"reproduced; {missed} not reproduced; "
-        + (f"{withheld} withheld by disclosure control; " if withheld else "")
-        + f"{not_computable} of {len(scorecard)} not computable from case data.",
+        f"Of {n['computable']} computable published figures: {verdict_counts(scorecard)}; "
+        f"{n['not computable']} of {len(scorecard)} not computable from case data.",
     ]
     if "dataset" in scorecard:
         synthetic = bool((scorecard["dataset"] == SYNTHETIC_LABEL).all())
     else:
         synthetic = "calibration_target" in scorecard
-    calibrated = pd.Series(False, index=scorecard.index)
     if synthetic and "calibration_target" in scorecard:
-        calibrated = scorecard["calibration_target"].astype(bool) & (
-            scorecard["status"] == "reproduced"
-        )
-    if synthetic and calibrated.any():
+        computed = scorecard[scorecard["status"] != "not computable"]
+        targets = computed["calibration_target"].astype(bool)
+        held_out = computed[~targets]
         lines.append(
-            f"{int(calibrated.sum())} of the reproduced figures were calibration targets of the "
-            "synthetic data: reproducing them proves the pipeline, not the finding."
+            f"{int(targets.sum())} of the {len(computed)} were calibration targets of the "
+            "synthetic data: they agree by construction, which proves the pipeline, not the "
+            "finding."
+        )
+        lines.append(
+            "Held out of calibration (drawn from another period's figure, so a real test): "
+            + "; ".join(f"{r.figure_id} {r.verdict}" for r in held_out.itertuples())
+            + "."
+            if len(held_out)
+            else "None was held out of calibration, so this run tests only the pipeline."
         )
     elif not synthetic:
         lines.append(
-            "On this (non-synthetic) data, a reproduced figure is evidence that the data and the "
-            "kit agree with the report; a figure not reproduced deserves a look at the coding."
+            "Agreement means your coded cases give the figure the report published, at the "
+            "precision it was stated to; it is not evidence that the kit or the report is right. "
+            "A weak statement says little (the accepts column shows how many counts meet it); "
+            "a figure that differs deserves a look at the coding."
         )
     return "\n".join(lines)
 
@@ -195,18 +284,17 @@ def status_table(scorecard: pd.DataFrame) -> pd.DataFrame:
 
 
 def status_headline(scorecard: pd.DataFrame) -> str:
-    """A title: how many computable published figures were reproduced (and how many withheld).
+    """A title: the verdicts on the computable published figures.
 
-    >>> card = pd.DataFrame({"status": ["reproduced", "not reproduced", "c", "not computable"]})
-    >>> status_headline(card)
-    '1 of 3 computable published figures reproduced; 1 verdict withheld by disclosure control'
+    >>> card = pd.DataFrame({"status": ["agrees", "differs", "c", "not computable"]})
+    >>> for part in status_headline(card).split(", "):
+    ...     print(part)
+    Of 3 computable published figures
+    1 agrees with an exact figure
+    0 are consistent with a weak statement
+    1 differs; 1 verdict withheld by disclosure control
     """
-    status = scorecard["status"]
-    reproduced = int((status == "reproduced").sum())
-    computable = int((status != "not computable").sum())
-    withheld = int((~status.isin(STATUSES)).sum())
-    return f"{reproduced} of {computable} computable published figures reproduced" + (
-        f"; {withheld} verdict{'s' if withheld != 1 else ''} withheld by disclosure control"
-        if withheld
-        else ""
+    return (
+        f"Of {_tally(scorecard)['computable']} computable published figures, "
+        f"{verdict_counts(scorecard)}"
     )

@@ -93,6 +93,7 @@ def scorecard_rows(scorecard: pd.DataFrame) -> tuple[list[dict], list[dict]]:
                 "recomputed": recomputed,
                 "basis": basis,
                 "difference": _difference(r),
+                "accepts": _text(r.get("accepts", "")),
                 "calibration_target": _yes_no(r.get("calibration_target")),
             }
         )
