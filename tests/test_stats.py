@@ -4,7 +4,7 @@ import pytest
 from scipy import stats as sps
 
 from analysis import load_cases
-from analysis.stats.inference import association_test, compare_proportions, logistic_model, rate_per
+from analysis.stats.inference import association_test, compare_proportions, logistic_model
 from analysis.stats.tables import involvement_flags
 
 
@@ -50,14 +50,29 @@ def test_compare_proportions_difference_and_interval():
     assert same["p_value"] == pytest.approx(1.0)
 
 
-def test_rate_per_100000_and_unknown_population():
-    rates = rate_per([28, 28], [11_403_970, None])
-    assert rates[0] == pytest.approx(28 / 11_403_970 * 100_000)
-    assert np.isnan(rates[1])
-
-
 def test_logistic_model_on_shipped_data(early):
     flags = involvement_flags(early)
     table = logistic_model(early, flags["now"], ["age_band", "outcome"])
     assert table["term"].iloc[0] == "Intercept"
     assert (table["ci_low"] <= table["odds_ratio"]).all()
+
+
+def test_rate_is_annual_per_person_years_with_the_exact_poisson_interval():
+    """Checked against the chi-square form of Garwood's interval, computed independently."""
+    from scipy.stats import chi2
+
+    from analysis import Rate, rate
+
+    got = rate(84, 11_700_000, years=3)
+    assert isinstance(got, Rate)
+    person_years = 11_700_000 * 3 / 100_000
+    assert got.rate == pytest.approx(84 / person_years)
+    assert got.low == pytest.approx(chi2.ppf(0.025, 2 * 84) / 2 / person_years)
+    assert got.high == pytest.approx(chi2.ppf(0.975, 2 * 85) / 2 / person_years)
+    # per year: three years of 28 is the rate of one year of 28, with a narrower interval
+    one = rate(28, 11_700_000)
+    assert one.rate == pytest.approx(got.rate)
+    assert one.high - one.low > got.high - got.low
+    assert rate(0, 1_000_000).low == 0
+    with pytest.raises(ValueError, match="person-years must be positive"):
+        rate(3, 0)

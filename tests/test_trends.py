@@ -16,8 +16,11 @@ from analysis.chapters.activity import (
 from analysis.chapters.trends import (
     ACTIVITY_SERIES,
     BASE_PERIOD,
+    EARLIER_BASIS,
+    LATEST_BASIS,
     analyses_table,
     period_window,
+    population_by_year,
     population_series,
     published_per_year,
     rates_per_100000,
@@ -33,6 +36,7 @@ from analysis.publish.run import (
 )
 from analysis.reference.context import yearly
 from analysis.reference.published import figure, load_published
+from analysis.stats.inference import rate
 
 # --- windows ------------------------------------------------------------------------------
 
@@ -115,18 +119,29 @@ def test_population_is_one_consistent_series_from_mid_2012():
     assert (held.loc[population.index, "vintage"] == "latest_revision").all()
 
 
-def test_rates_say_how_much_of_the_window_has_a_population():
+def test_rates_divide_by_person_years_and_flag_the_earlier_population_basis():
     rates = rates_per_100000()
     reviews = rates[rates["what"] == "reviews"].set_index("review_period")
-    assert reviews.loc["2011-14", "population_coverage"] == "partial"
-    assert reviews.loc["2011-14", "population_years_covered"] == 2.0
-    assert reviews.loc["2014-17", "population_coverage"] == "full"
-    assert reviews.loc["2009-11", "population_coverage"] == "none"
-    assert math.isnan(reviews.loc["2009-11", "rate_per_100000"])
-    population = yearly("children_0_17_count").set_index("financial_year")["value"]
-    mean_2014_17 = population[["2014-15", "2015-16", "2016-17"]].mean()
-    expected = figure("p2014_scrs")["value"] / 3 / mean_2014_17 * 100_000
-    assert reviews.loc["2014-17", "rate_per_100000"] == pytest.approx(expected)
+    population, basis = population_by_year()
+    # 2014-17: three years on the latest revision
+    person_years = population[["2014-15", "2015-16", "2016-17"]].sum()
+    expected = figure("p2014_scrs")["value"] / person_years * 100_000
+    assert reviews.loc["2014-17", "person_years"] == pytest.approx(person_years)
+    assert reviews.loc["2014-17", "rate_per_100000"] == pytest.approx(expected, abs=0.005)
+    assert reviews.loc["2014-17", "population_basis"] == LATEST_BASIS
+    low, high = reviews.loc["2014-17", ["rate_low_per_100000", "rate_high_per_100000"]]
+    exact = rate(368, person_years)
+    assert (low, high) == (round(exact.low, 2), round(exact.high, 2))
+    # 2011-14: 2011-12 rests on the mid-2009 estimate, and says so
+    assert basis["2011-12"] == EARLIER_BASIS and basis["2012-13"] == LATEST_BASIS
+    assert "for 1 of 3 years" in reviews.loc["2011-14", "population_basis"]
+    # every period with a count has a rate; one without a count has none
+    has_count = rates["per_year"].notna()
+    assert rates.loc[has_count, "rate_per_100000"].notna().all()
+    assert rates.loc[~has_count, "rate_per_100000"].isna().all()
+    assert (
+        rates.loc[has_count, "rate_low_per_100000"] < rates.loc[has_count, "rate_per_100000"]
+    ).all()
     assert rates["derived"].all()
 
 

@@ -36,7 +36,7 @@ from analysis.reference.context import (
     yearly,
 )
 from analysis.reference.published import load_not_found, load_published, stated
-from analysis.stats.inference import rate_per
+from analysis.stats.inference import rate
 
 #: The stamp on tables and figures made only from public statistics (real, not case data).
 #: Base of every index: the first national analysis whose whole window the children in need
@@ -249,22 +249,26 @@ def population_series() -> pd.Series:
 
 
 def rates_per_100000() -> pd.DataFrame:
-    """Reviews, deaths and serious-harm reviews a year per 100,000 children, where known.
+    """Reviews, deaths and serious-harm reviews a year per 100,000 children, with intervals.
 
-    The population is the mean ONS 0-17 estimate over the window's financial years (weighted
-    by the share of each year in the window, :func:`window_mean`); where only some years have
-    an estimate the rate uses those years and ``population_years_covered`` says how many.
-    Every rate is derived.
+    Each rate divides the window's count by its **person-years**: the sum, over the window's
+    financial years (each weighted by its share inside the window), of the ONS mid-year 0-17
+    population (:func:`population_by_year`). Years before mid-2012 use the one earlier estimate
+    public sources give (mid-2009), and ``population_basis`` says so. The interval is the exact
+    Poisson interval of the count (:func:`analysis.rate`); the count is ``per_year`` times the
+    years covered, rounded to a whole number (a hedged "around 28 a year" gives 84 in three
+    years). Every rate is derived.
 
     Returns
     -------
     DataFrame
         ``review_period``, ``what`` ("reviews" / "deaths" / "serious harm"), ``per_year``,
-        ``per_year_derived``, ``relation``, ``figure_id``, ``population_mean_count``,
-        ``population_years_covered``, ``years_in_window``, ``population_coverage``
-        ("full" / "partial" / "none"), ``rate_per_100000``, ``derived`` (always true).
+        ``per_year_derived``, ``relation``, ``figure_id``, ``count_in_window``,
+        ``person_years``, ``population_years_covered``, ``years_in_window``,
+        ``population_coverage`` ("full" / "partial" / "none"), ``population_basis``,
+        ``rate_per_100000``, ``rate_low_per_100000``, ``rate_high_per_100000`` (2 decimals),
+        ``derived`` (always true).
     """
-    population = population_series()
     rows = []
     for row in analyses_table().itertuples(index=False):
         rows.append(
@@ -289,18 +293,87 @@ def rates_per_100000() -> pd.DataFrame:
             }
         )
     table = pd.DataFrame(rows)
-    cover = [window_mean(population, *period_window(p)) for p in table["review_period"]]
-    table["population_mean_count"] = [c["mean"] for c in cover]
-    table["population_years_covered"] = [c["years_covered"] for c in cover]
-    table["years_in_window"] = [c["years_in_window"] for c in cover]
+    population, basis = population_by_year()
+    cover = [person_years(population, basis, *period_window(p)) for p in table["review_period"]]
+    for key in ("person_years", "years_covered", "years_in_window", "basis"):
+        column = {"years_covered": "population_years_covered", "basis": "population_basis"}
+        table[column.get(key, key)] = [c[key] for c in cover]
     table["population_coverage"] = [
         "none"
         if c["years_covered"] == 0
         else "full"
-        if c["years_covered"] >= c["years_in_window"]
+        if c["years_covered"] >= c["years_in_window"] - 1e-9
         else "partial"
         for c in cover
     ]
-    table["rate_per_100000"] = rate_per(table["per_year"], table["population_mean_count"])
+    counts = (table["per_year"] * table["population_years_covered"]).round()
+    table["count_in_window"] = counts.astype("Int64")
+    bounds = [
+        rate(int(n), py) if pd.notna(n) and py > 0 else (np.nan, np.nan, np.nan)
+        for n, py in zip(counts, table["person_years"], strict=True)
+    ]
+    for i, column in enumerate(RATE_COLUMNS):
+        table[column] = [round(float(b[i]), 2) for b in bounds]
     table["derived"] = True
     return table
+
+
+#: The rate columns of :func:`rates_per_100000`: the rate and its exact 95% interval.
+RATE_COLUMNS = ("rate_per_100000", "rate_low_per_100000", "rate_high_per_100000")
+#: How :func:`population_by_year` names each estimate's basis.
+LATEST_BASIS = "latest revision"
+EARLIER_BASIS = "mid-2009 estimate (pre-2011-Census basis)"
+
+
+def population_by_year() -> tuple[pd.Series, pd.Series]:
+    """The 0-17 population for each financial year a rate needs, and the basis of each.
+
+    From mid-2012 the latest ONS revision (:func:`population_series`); before it, the one
+    earlier estimate public sources give, mid-2009 on the pre-2011-Census basis, stands for
+    every earlier year (:data:`EARLIER_BASIS`). Years after the last estimate have none.
+    """
+    latest = population_series()
+    held = yearly("children_0_17_count")
+    earlier = held[held["vintage"] != "latest_revision"].set_index("financial_year")["value"]
+    first = latest.index.min()
+    years = [f"{y}-{str(y + 1)[-2:]}" for y in range(2000, int(first[:4]))]
+    mid_2009 = float(earlier.loc["2009-10"])
+    values = pd.concat([pd.Series(mid_2009, index=years), latest]).astype(float)
+    basis = pd.Series(EARLIER_BASIS, index=years)
+    basis = pd.concat([basis, pd.Series(LATEST_BASIS, index=latest.index)])
+    return values, basis
+
+
+def person_years(population: pd.Series, basis: pd.Series, start, end) -> dict:
+    """Person-years of a window: each financial year's population times its share inside it.
+
+    Returns ``person_years`` (NaN when no year has a population), ``years_covered``,
+    ``years_in_window`` and ``basis`` ("latest revision", or how many years rest on the
+    earlier estimate).
+
+    >>> pop = pd.Series({"2011-12": 10.0, "2012-13": 20.0})
+    >>> basis = pd.Series({"2011-12": EARLIER_BASIS, "2012-13": LATEST_BASIS})
+    >>> out = person_years(pop, basis, "2011-04-01", "2013-03-31")
+    >>> out["person_years"], out["basis"]
+    (30.0, 'latest revision; mid-2009 estimate (pre-2011-Census basis) for 1 of 2 years')
+    """
+    weights = window_years(start, end)
+    known = {y: w for y, w in weights.items() if y in population.index}
+    covered = float(sum(known.values()))
+    earlier = float(sum(w for y, w in known.items() if basis[y] == EARLIER_BASIS))
+    if not known:
+        text = "none"
+    elif earlier == covered:
+        text = EARLIER_BASIS
+    elif earlier:
+        text = f"{LATEST_BASIS}; {EARLIER_BASIS} for {earlier:g} of {covered:g} years"
+    else:
+        text = LATEST_BASIS
+    return {
+        "person_years": float(sum(population[y] * w for y, w in known.items()))
+        if known
+        else np.nan,
+        "years_covered": covered,
+        "years_in_window": float(sum(weights.values())),
+        "basis": text,
+    }

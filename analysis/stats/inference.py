@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -143,11 +144,40 @@ def compare_proportions(count1: int, n1: int, count2: int, n2: int) -> dict:
     }
 
 
-def rate_per(count, population, per: int = 100_000):
-    """A rate per ``per`` of population (NaN where the population is unknown)."""
-    count = pd.to_numeric(pd.Series(count), errors="coerce")
-    population = pd.to_numeric(pd.Series(population), errors="coerce")
-    return (count / population * per).to_numpy()
+class Rate(NamedTuple):
+    """An annual rate per ``per`` and its exact 95% Poisson interval."""
+
+    rate: float
+    low: float
+    high: float
+
+
+def rate(count: int, population: float, years: float = 1, per: int = 100_000) -> Rate:
+    """The annual rate of ``count`` events among ``population`` over ``years`` years.
+
+    The rate is per ``per`` person-years (``population * years``, or a sum of mid-year
+    populations passed as ``population`` with ``years=1``); the interval is the exact (Garwood)
+    Poisson interval of the count, from statsmodels. The count is treated as a realisation of
+    an underlying process (see ``docs/methods.md``): even a complete count of every review has
+    this uncertainty about the rate that produced it.
+
+    Examples
+    --------
+    84 deaths over three years among 11.7 million children: 0.24 a year per 100,000.
+
+    >>> r = rate(84, 11_700_000, years=3)
+    >>> round(r.rate, 3), round(r.low, 3), round(r.high, 3)
+    (0.239, 0.191, 0.296)
+    >>> rate(0, 1_000_000).low
+    0.0
+    """
+    from statsmodels.stats.rates import confint_poisson
+
+    person_years = float(population) * float(years)
+    if not person_years > 0:
+        raise ValueError(f"person-years must be positive, not {person_years!r}")
+    low, high = confint_poisson(int(count), person_years / per, method="exact-c")
+    return Rate(count / person_years * per, float(low), float(high))
 
 
 def holm(p_values: Sequence[float]) -> np.ndarray:
