@@ -57,3 +57,36 @@ def test_every_doc_the_readme_and_docs_name_exists():
     assert named and all((ROOT / name).exists() for name in named), sorted(
         n for n in named if not (ROOT / n).exists()
     )
+
+
+def test_every_function_docs_methods_md_names_exists():
+    """docs/methods.md ties each method to the code that implements it: every dotted name it
+    gives (``analysis.stats.compare.Statement``) and every bare name in its module must exist."""
+    import importlib
+    import re
+
+    from analysis.paths import ROOT
+
+    text = (ROOT / "docs" / "methods.md").read_text(encoding="utf-8")
+    dotted = set(re.findall(r"`(analysis(?:\.\w+)+)", text))
+    assert len(dotted) >= 6  # the regex finds them (a guard against a test that checks none)
+    for name in sorted(dotted):
+        parts = name.split(".")
+        for cut in range(len(parts), 0, -1):  # the longest importable module, then attributes
+            try:
+                target = importlib.import_module(".".join(parts[:cut]))
+            except ModuleNotFoundError:
+                continue
+            for attribute in parts[cut:]:
+                assert hasattr(target, attribute), name
+                target = getattr(target, attribute)
+            break
+    trends = importlib.import_module("analysis.chapters.trends")
+    calibration = importlib.import_module("analysis.synthetic.calibration")
+    for bare, module in [
+        ("person_years", trends),
+        ("population_by_year", trends),
+        ("HELD_OUT", calibration),
+        ("TARGETS", calibration),
+    ]:
+        assert f"`{bare}`" in text and hasattr(module, bare), bare
