@@ -76,3 +76,29 @@ def test_rate_is_annual_per_person_years_with_the_exact_poisson_interval():
     assert rate(0, 1_000_000).low == 0
     with pytest.raises(ValueError, match="person-years must be positive"):
         rate(3, 0)
+
+
+def test_design_effect_matches_statsmodels_cluster_robust_variance():
+    """The closed form equals statsmodels' cluster-robust variance of a mean (CR1) once its
+    small-sample factor G/(G-1) * (N-1)/(N-1) is taken out; 1 with one child per review."""
+    import statsmodels.api as sm
+
+    from analysis.stats.inference import design_effect
+
+    cases = load_cases(period="2014-17")
+    reviews = cases["review_id"].astype(str).to_numpy()
+    now = cases["csc_status_at_incident"].isin(
+        ["open_child_in_need", "open_child_protection_plan", "open_looked_after"]
+    )
+    counted = tuple(sorted(reviews[now.to_numpy()]))
+    effect = design_effect(counted, tuple(sorted(reviews)))
+    fit = sm.OLS(now.astype(float).to_numpy(), np.ones(len(now))).fit(
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(reviews)[0]}
+    )
+    groups, n = len(set(reviews)), len(reviews)
+    cr0 = fit.bse[0] ** 2 / (groups / (groups - 1))
+    p = now.mean()
+    assert effect == pytest.approx(cr0 / (p * (1 - p) / n))
+    assert 1.1 < effect < 1.4  # siblings share their social-care history
+    early = load_cases(period="2011-14")["review_id"].astype(str)
+    assert design_effect(tuple(early[:40]), tuple(early)) == 1.0

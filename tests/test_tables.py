@@ -106,3 +106,32 @@ def test_death_groups(early):
     assert groups.notna().sum() == (early["outcome"] == "death").sum()
     assert (groups == "directly caused").sum() == 84
     assert isinstance(involvement_flags(early), pd.DataFrame)
+
+
+def test_final_report_shares_carry_the_bounds_over_all_reviews():
+    """Over all 293 reviews a factor found in k of 175 reports lies between k/293 (none of the
+    118 without a report had it) and (k + 118)/293 (all did): docs/methods.md quotes these."""
+    from analysis.stats.members import IMPLIED
+
+    early = load_cases(period="2011-14")
+    row = yes_share_table(early, ["parent_alcohol_misuse"]).iloc[0]
+    assert row["denominator_count"] == 175
+    assert row["all_reviews_low_percent"] == pytest.approx(100 * row["count"] / 293)
+    assert row["all_reviews_high_percent"] == pytest.approx(100 * (row["count"] + 118) / 293)
+    assert round(row["all_reviews_high_percent"] - row["all_reviews_low_percent"]) == 40
+    assert round(row["ci_high_percent"] - row["ci_low_percent"]) == 14
+    # the audit is told the bounds rest on the number of all reviews
+    assert len(row[IMPLIED]) == 1 and len(row[IMPLIED][0]) == 293
+    unbounded = yes_share_table(early, ["parent_alcohol_misuse"], final_reports_only=False)
+    assert "all_reviews_low_percent" not in unbounded
+
+
+def test_siblings_widen_the_interval_by_their_design_effect():
+    later = load_cases(period="2014-17")
+    table = involvement_now_vs_ever(later).set_index("measure")
+    assert table.loc["now", "design_effect"] > 1.1
+    plain = involvement_now_vs_ever(later.assign(review_id=later["case_id"]))
+    assert "design_effect" not in plain  # one child per review: no clustering, no column
+    width = table.loc["now", "ci_high_percent"] - table.loc["now", "ci_low_percent"]
+    plain_width = plain["ci_high_percent"].iloc[0] - plain["ci_low_percent"].iloc[0]
+    assert width / plain_width == pytest.approx(table.loc["now", "design_effect"] ** 0.5, rel=0.03)

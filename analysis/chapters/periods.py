@@ -197,7 +197,8 @@ def compare_periods(
         ``first_period``, ``first_count``, ``first_denominator_count``, ``first_percent``,
         ``second_period``, ``second_count``, ``second_denominator_count``,
         ``second_percent``, ``difference_points`` (second minus first), ``ci_low_points``,
-        ``ci_high_points`` (Newcombe 95%), ``p_value`` (score test), ``p_value_holm``
+        ``ci_high_points`` (Newcombe 95%, on effective counts where children cluster),
+        ``p_value`` (score test, likewise), ``p_value_holm``
         (Holm-adjusted over the rows of this table); ``members__`` beside each count, and
         ``members__implied``: the counts of the *other* rows, which each row's Holm-adjusted
         p-value rests on.
@@ -214,11 +215,20 @@ def compare_periods(
         table[f"{prefix}_percent"] = part["percent"]
         members += [(f"{prefix}_count", part[PREFIX + "count"])]
         members += [(f"{prefix}_denominator_count", part[PREFIX + "denominator_count"])]
+    # siblings in one review (2014-17) are alike: test on effective counts (count / design
+    # effect), as the intervals of period_shares are drawn
+    effect = {
+        prefix: part.get("design_effect", pd.Series(1.0, index=part.index)).fillna(1.0)
+        for prefix, part in (("first", one), ("second", two))
+    }
     tests = [
         compare_proportions(
-            r.first_count, r.first_denominator_count, r.second_count, r.second_denominator_count
+            r.first_count / effect["first"][i],
+            r.first_denominator_count / effect["first"][i],
+            r.second_count / effect["second"][i],
+            r.second_denominator_count / effect["second"][i],
         )
-        for r in table.itertuples(index=False)
+        for i, r in enumerate(table.itertuples(index=False))
     ]
     table = pd.concat([table, pd.DataFrame(tests)], axis=1)
     table["p_value_holm"] = holm(table["p_value"])

@@ -125,11 +125,42 @@ def logistic_model(
     return table
 
 
+def design_effect(counted: Sequence[str], denominator: Sequence[str]) -> float:
+    """How much siblings in one review widen a share's variance (Kish's design effect).
+
+    ``counted`` and ``denominator`` are the units of a share's numerator and denominator, one
+    entry per child (:mod:`analysis.stats.members`: a review's key repeated for each sibling).
+    The variance of the share as a ratio over reviews, sum((y_i - p m_i)^2) / N^2 for review i
+    with m_i children of whom y_i are counted, is divided by the variance if the N children were
+    independent, p(1 - p) / N. Written here rather than fitted (statsmodels' cluster-robust OLS
+    gives the same variance up to its small-sample factor, which the tests check) because the
+    units arrive as member tuples and a table needs one per row. Floored at 1: clustering is
+    never allowed to narrow an interval. With one child per review it is exactly 1.
+
+    >>> design_effect(["R1"], ["R1", "R2"])  # one child per review
+    1.0
+    >>> round(design_effect(["R1", "R1", "R3", "R3"], ["R1", "R1", "R2", "R2", "R3", "R3"]), 2)
+    2.0
+    """
+    n = len(denominator)
+    if n == 0 or len(set(denominator)) == n:
+        return 1.0
+    size = pd.Series(denominator).value_counts()
+    hits = pd.Series(counted).value_counts().reindex(size.index, fill_value=0)
+    p = hits.sum() / n
+    if p in (0, 1):
+        return 1.0
+    clustered = float(((hits - p * size) ** 2).sum()) / n**2
+    return max(1.0, float(clustered / (p * (1 - p) / n)))
+
+
 def compare_proportions(count1: int, n1: int, count2: int, n2: int) -> dict:
     """Difference between two independent proportions (2 minus 1), its 95% CI and p-value.
 
     Newcombe's score interval and a score test (statsmodels ``*_2indep``), which behave well
-    for the small counts of these reviews. When both shares are 0% (or both 100%) there is
+    for the small counts of these reviews. Counts may be *effective* counts (a count and its
+    denominator divided by the design effect, :func:`design_effect`) where children cluster.
+    When both shares are 0% (or both 100%) there is
     nothing to test and the p-value is NaN.
     """
     # statsmodels also computes ratios that divide by zero at 0%; they are not used here

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from analysis.casedata.codebook import all_variables, load_codebook
-from analysis.stats.inference import wilson_interval
+from analysis.stats.inference import design_effect, wilson_interval
 from analysis.stats.measures import reviews
-from analysis.stats.members import members_of, unit_keys
+from analysis.stats.members import IMPLIED, PREFIX, members_of, unit_keys
 
 INVOLVEMENT_MEASURES = {
     "now": "Involved at the time of the incident",
@@ -31,11 +32,38 @@ def label_of(column: str, code) -> str:
 
 
 def with_interval(table: pd.DataFrame) -> pd.DataFrame:
-    low, high = wilson_interval(table["count"], table["denominator_count"])
-    return table.assign(
+    """Add ``percent`` and its 95% Wilson interval to a table of ``count`` and
+    ``denominator_count``.
+
+    Where the denominator's units repeat (siblings sharing a review, 2014-17), each row also
+    gets its ``design_effect`` (:func:`analysis.stats.inference.design_effect`) and the
+    interval is computed on the effective counts (count and denominator divided by it), so it
+    allows for children of one review being alike.
+    """
+    count, n = table["count"], table["denominator_count"]
+    effect = _design_effects(table)
+    if effect is not None:
+        count, n = count / effect, n / effect
+    low, high = wilson_interval(count, n)
+    out = table.assign(
         percent=100 * table["count"] / table["denominator_count"],
         ci_low_percent=100 * low,
         ci_high_percent=100 * high,
+    )
+    return out if effect is None else out.assign(design_effect=effect.round(3))
+
+
+def _design_effects(table: pd.DataFrame) -> pd.Series | None:
+    """Each row's design effect, or None when no denominator holds a unit twice."""
+    counted, total = PREFIX + "count", PREFIX + "denominator_count"
+    if counted not in table or total not in table:
+        return None
+    pairs = list(zip(table[counted], table[total], strict=True))
+    if not any(isinstance(t, tuple) and len(set(t)) < len(t) for _, t in pairs):
+        return None
+    return pd.Series(
+        [design_effect(c, t) if isinstance(t, tuple) else 1.0 for c, t in pairs],
+        index=table.index,
     )
 
 
@@ -160,8 +188,13 @@ def yes_share_table(
 
     ``final_reports_only`` restricts to reviews with a final report (the denominator of
     final-report-only variables); ``level="review"`` counts each review once.
+
+    With ``final_reports_only``, each row also gives the share over **all** reviews that the
+    reviews without a final report allow (:func:`all_reviews_bounds`): usually a larger
+    uncertainty than the interval.
     """
-    rows = reviews(cases) if level == "review" else cases
+    everyone = reviews(cases) if level == "review" else cases
+    rows = everyone
     if final_reports_only:
         rows = rows[rows["final_report_available"] == "yes"]
     out = []
@@ -179,7 +212,37 @@ def yes_share_table(
                 "members__denominator_count": members_of(rows),
             }
         )
-    return with_interval(pd.DataFrame(out))
+    table = with_interval(pd.DataFrame(out))
+    return all_reviews_bounds(table, everyone) if final_reports_only else table
+
+
+def all_reviews_bounds(table: pd.DataFrame, everyone: pd.DataFrame) -> pd.DataFrame:
+    """Add the share of **all** reviews a final-report share allows, at worst and at best.
+
+    A factor coded only in final reports is unknown for the reviews without one: over all
+    reviews its share lies between ``count / all`` (none of them had it) and
+    ``(count + all - reports) / all`` (every one did). Adds ``all_reviews_low_percent``,
+    ``all_reviews_high_percent`` and, for the audit, the units of all reviews among the row's
+    implied counts (the bounds give that number back).
+
+    >>> t = pd.DataFrame({"count": [50], "denominator_count": [100]})
+    >>> everyone = pd.DataFrame({"case_id": [str(i) for i in range(125)]})
+    >>> out = all_reviews_bounds(t, everyone)
+    >>> out[["all_reviews_low_percent", "all_reviews_high_percent"]].iloc[0].tolist()
+    [40.0, 60.0]
+    """
+    total = len(everyone)
+    without = total - table["denominator_count"]
+    units = members_of(everyone)
+    implied = [
+        ((*previous, units) if isinstance(previous, tuple) else (units,))
+        for previous in table.get(IMPLIED, pd.Series([None] * len(table), index=table.index))
+    ]
+    return table.assign(
+        all_reviews_low_percent=100 * table["count"] / total if total else np.nan,
+        all_reviews_high_percent=100 * (table["count"] + without) / total if total else np.nan,
+        **{IMPLIED: implied},
+    )
 
 
 def combinations_table(
