@@ -162,7 +162,7 @@ def test_neglect_alt_text_keeps_published_and_recomputed_apart():
 
 def test_difference_figure_draws_one_row_per_measure():
     table = compare_periods(load_cases(EXAMPLES_DIR / "example_cases.csv"))
-    fig = difference_figure(table, title="A title", alpha=0.05)
+    fig = difference_figure(table, title="A title")
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == list(table["label"])
 

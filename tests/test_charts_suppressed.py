@@ -394,7 +394,7 @@ def test_two_periods_compared(both):
     comparison = protect(compare_periods(both))
     hidden = suppressed_rows(comparison)
     assert hidden
-    fig = difference_figure(comparison, title="t", alpha=0.05)
+    fig = difference_figure(comparison, title="t")
     labels = [t.get_text() for t in fig.axes[0].texts]
     assert [labels[i] for i in hidden] == [SUPPRESSED] * len(hidden)
     figure_text(fig)
@@ -536,7 +536,9 @@ def test_headlines_of_the_periods_and_the_scorecard_count_only_what_is_shown(bot
     assert comparison["difference_points"].isna().any()
     for headline in (change_headline(comparison), similar_headline(comparison)):
         assert "withheld or not computable" in readable(headline)
-    nothing = comparison.assign(difference_points=np.nan, p_value_holm=np.nan)
+    nothing = comparison.assign(
+        difference_points=np.nan, changed_clearly=np.nan, equivalence_p_value_holm=np.nan
+    )
     assert similar_headline(nothing).startswith("No difference between the periods can be shown")
     assert change_headline(nothing).startswith("No change between the periods can be judged")
 

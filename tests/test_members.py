@@ -35,7 +35,7 @@ from analysis.chapters.periods import compare_periods, counts_a_year, period_sha
 from analysis.chapters.scorecard import build_scorecard
 from analysis.chapters.themes import closed_too_soon_measures, theme_table
 from analysis.paths import SYNTHETIC_DIR
-from analysis.publish.disclosure import THRESHOLD, apply_plan, plan_protection
+from analysis.publish.disclosure import SUPPRESSED, THRESHOLD, apply_plan, plan_protection
 from analysis.stats.measures import MEASURES, compute, reviews
 from analysis.stats.members import IMPLIED, PREFIX, counted_column, member_columns, members_of
 from analysis.stats.tables import yes_share_table
@@ -253,6 +253,21 @@ def test_all_chapter_tables_of_a_small_own_file_pass_the_audit(periods):
             shown = published.loc[counted, column].dropna()
             assert not ((shown > 0) & (shown < THRESHOLD)).any(), f"{name} {column}"
         withheld = plan.mask(name, len(table))
-        for column in ("percent", "recomputed_value", "p_value", "p_value_holm", "per_year"):
+        for column in (
+            "percent",
+            "recomputed_value",
+            "p_value",
+            "p_value_holm",
+            "per_year",
+            "design_effect",
+            "all_reviews_low_percent",
+            "all_reviews_high_percent",
+            "simultaneous_low_points",
+            "changed_clearly",
+            "equivalence_p_value_holm",
+            "detectable_points",
+        ):
             if column in published:
-                assert published.loc[withheld, column].isna().all(), f"{name} {column}"
+                hidden = published.loc[withheld, column]
+                # numbers are blanked; yes/no columns carry the marker
+                assert (hidden.isna() | (hidden == SUPPRESSED)).all(), f"{name} {column}"

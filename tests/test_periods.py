@@ -9,7 +9,9 @@ from statsmodels.stats.multitest import multipletests
 
 from analysis import load_cases
 from analysis.chapters.periods import (
+    ALPHA,
     COMPARED,
+    EQUIVALENCE_MARGIN_POINTS,
     SYNTHETIC_DIFFERENCES,
     Compared,
     change_headline,
@@ -22,7 +24,7 @@ from analysis.chapters.periods import (
     similar_headline,
 )
 from analysis.paths import EXAMPLES_DIR
-from analysis.stats.inference import compare_proportions
+from analysis.stats.inference import compare_proportions, equivalence_p_value
 from analysis.stats.measures import compute
 
 
@@ -138,11 +140,42 @@ def test_headlines_follow_the_table():
         {
             "label": ["A", "B"],
             "difference_points": [5.0, -1.0],
-            "p_value_holm": [0.5, 0.6],
+            "changed_clearly": [False, False],
+            "equivalence_p_value_holm": [0.5, 0.01],
+            "detectable_points": [14.2, 3.0],
         }
     )
     assert change_headline(table) == "0 of 2 measures changed clearly between the periods"
-    assert similar_headline(table, points=2).startswith("1 of 2 shares")
+    assert similar_headline(table, margin=5) == (
+        "1 of 2 shares shown the same in both periods (within 5 points); the others could hide "
+        "changes of 14 to 14 points"
+    )
+
+
+def test_clear_changes_and_the_simultaneous_intervals_drawn_agree(shipped):
+    """A filled dot (changed clearly) always has a drawn interval that leaves out zero, and
+    the simultaneous interval is wider than the 95% one: marks and intervals cannot disagree."""
+    table = compare_periods(shipped)
+    outside = (table["simultaneous_low_points"] > 0) | (table["simultaneous_high_points"] < 0)
+    assert (table["changed_clearly"] == outside).all()
+    assert (table["simultaneous_low_points"] < table["ci_low_points"]).all()
+    assert (table["simultaneous_high_points"] > table["ci_high_points"]).all()
+    death = table.set_index("measure").loc["deaths_percent"]
+    assert death["changed_clearly"] and death["p_value_holm"] < ALPHA
+
+
+def test_similar_is_claimed_only_from_equivalence_tests(shipped):
+    """No share of the shipped data can be shown the same within 5 points (a few hundred
+    reviews a period), so the title says so instead of counting near-zero differences."""
+    table = compare_periods(shipped)
+    assert (table["equivalence_p_value_holm"] >= ALPHA).all()
+    assert similar_headline(table).startswith(
+        f"No share can be shown the same in both periods (within {EQUIVALENCE_MARGIN_POINTS:g}"
+    )
+    # ten thousand a period: the same test does show equivalence
+    assert equivalence_p_value(5000, 10_000, 5050, 10_000, EQUIVALENCE_MARGIN_POINTS) < 0.001
+    # detectable changes are of the order the issue found the intervals to be (7-9 points)
+    assert table["detectable_points"].between(8, 20).all()
 
 
 def test_counts_a_year_are_count_over_years(shipped):

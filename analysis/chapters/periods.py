@@ -5,13 +5,18 @@ measures over children (2014-17 has siblings: 404 children in 368 reviews), fami
 measures over reviews (:func:`analysis.stats.measures.reviews`), and final-report measures over
 reviews with a final report. The change is the second period's share minus the first's, in
 percentage points, with Newcombe's 95% interval and a score test
-(:func:`analysis.stats.inference.compare_proportions`); with a dozen tests at once, Holm-adjusted
-p-values are given beside the raw ones.
+(:func:`analysis.stats.inference.compare_proportions`), on effective counts where siblings
+cluster (the design effect, :func:`analysis.stats.tables.with_interval`). With a dozen tests at
+once: Holm-adjusted p-values beside the raw ones, and a **simultaneous** interval (Bonferroni)
+that the figure draws and that alone decides "changed clearly". "The same in both periods" is
+claimed only from equivalence tests within :data:`EQUIVALENCE_MARGIN_POINTS`, and each row says
+the smallest change its numbers could detect (``detectable_points``).
 
-Two cautions the tables cannot show. Siblings in one 2014-17 review are not independent, so
-child-level intervals there are slightly too narrow. And on the shipped **synthetic** data the
-periods differ only where the generator made them differ (:data:`SYNTHETIC_DIFFERENCES`,
-assumption S13): "no change" elsewhere is built in, not found.
+One caution the tables cannot show: on the shipped **synthetic** data the periods differ only
+where the generator made them differ (:data:`SYNTHETIC_DIFFERENCES`, assumption S13): "no
+change" elsewhere is built in, not found. Nor do they standardise for the final-report share,
+which differs between the periods, so a change in a parental factor mixes prevalence with
+which reviews have a report.
 
 Examples
 --------
@@ -26,13 +31,25 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.stats.inference import compare_proportions, holm
+from analysis.stats.inference import (
+    compare_proportions,
+    detectable_difference,
+    equivalence_p_value,
+    holm,
+)
 from analysis.stats.measures import MEASURES, compute
 from analysis.stats.members import IMPLIED, PREFIX
 from analysis.stats.tables import with_interval, yes_share_table
 
-#: A change is called clear when its Holm-adjusted p-value is below this (titles and figure).
+#: The family-wise error rate: a change is called clear when its simultaneous interval (at
+#: 1 - ALPHA / number of measures, Bonferroni) leaves out zero; the figure draws that interval.
 ALPHA = 0.05
+#: Two shares are called equivalent only when two one-sided tests show their difference is
+#: within this many percentage points (Holm-adjusted p below ALPHA). Five points is the
+#: smallest change the triennial reports put into words (the adolescent share's "small but
+#: significant increase" from 22-25% to 28%); a smaller margin could never be shown with a few
+#: hundred reviews.
+EQUIVALENCE_MARGIN_POINTS = 5.0
 FIRST, SECOND = "2011-14", "2014-17"
 _SHARE_MEMBERS = [PREFIX + "count", PREFIX + "denominator_count"]
 #: What each level's denominator counts.
@@ -232,6 +249,9 @@ def compare_periods(
     ]
     table = pd.concat([table, pd.DataFrame(tests)], axis=1)
     table["p_value_holm"] = holm(table["p_value"])
+    judged = [_judge_change(r, effect, i, len(table)) for i, r in enumerate(table.itertuples())]
+    table = pd.concat([table, pd.DataFrame(judged)], axis=1)
+    table["equivalence_p_value_holm"] = holm(table["equivalence_p_value"])
     for column, units in members:
         table[PREFIX + column] = units
     # Holm adjusts each p-value by the others' ranks and sizes: a row's adjusted p-value can
@@ -243,6 +263,28 @@ def compare_periods(
         for i in range(len(table))
     ]
     return table
+
+
+def _judge_change(row, effect: dict, i: int, n_tests: int) -> dict:
+    """The simultaneous interval, the equivalence test and the detectable difference of one
+    compared measure (on effective counts, as its test)."""
+    counts = (
+        row.first_count / effect["first"][i],
+        row.first_denominator_count / effect["first"][i],
+        row.second_count / effect["second"][i],
+        row.second_denominator_count / effect["second"][i],
+    )
+    simultaneous = compare_proportions(*counts, alpha=ALPHA / n_tests)
+    low, high = simultaneous["ci_low_points"], simultaneous["ci_high_points"]
+    return {
+        "simultaneous_low_points": low,
+        "simultaneous_high_points": high,
+        "changed_clearly": bool(low > 0 or high < 0),
+        "equivalence_p_value": equivalence_p_value(*counts, EQUIVALENCE_MARGIN_POINTS),
+        "detectable_points": detectable_difference(
+            row.first_percent, counts[1], counts[3], alpha=ALPHA / n_tests
+        ),
+    }
 
 
 def counts_a_year(
@@ -276,26 +318,27 @@ def counts_a_year(
     return pd.DataFrame(rows)
 
 
-def change_headline(table: pd.DataFrame, alpha: float = ALPHA) -> str:
-    """A title stating which measures changed clearly (Holm-adjusted p below ``alpha``).
+def change_headline(table: pd.DataFrame) -> str:
+    """A title stating which measures changed clearly (simultaneous interval leaves out zero).
 
     >>> t = pd.DataFrame({"label": ["Reviews of a death", "Aged under 1"],
-    ...                   "difference_points": [-11.26, 1.0], "p_value_holm": [0.04, 0.9]})
+    ...                   "difference_points": [-11.26, 1.0], "changed_clearly": [True, False]})
     >>> change_headline(t)
     '1 of 2 measures changed clearly between the periods: reviews of a death (-11.3 points)'
 
-    On a protected table a withheld p-value is not counted as "no clear change"; the title says
+    On a protected table a withheld verdict is not counted as "no clear change"; the title says
     how many measures it could not judge:
 
-    >>> print(change_headline(t.assign(p_value_holm=[0.04, None])))
+    >>> print(change_headline(t.assign(changed_clearly=[True, None])))
     ... # doctest: +NORMALIZE_WHITESPACE
     1 of 1 measures shown changed clearly between the periods: reviews of a death
     (-11.3 points); 1 withheld or not computable
     """
-    shown = table[table["p_value_holm"].notna() & table["difference_points"].notna()]
+    verdict = table["changed_clearly"].map(lambda v: str(v) if pd.notna(v) else "")
+    shown = table[verdict.isin(["True", "False"]) & table["difference_points"].notna()]
     if shown.empty and len(table):
         return f"No change between the periods can be judged{_not_judged(len(table))}"
-    clear = shown[shown["p_value_holm"] < alpha]
+    clear = shown[verdict[shown.index] == "True"]
     lead = (
         f"{len(clear)} of {len(shown)} measures{' shown' if len(shown) < len(table) else ''} "
         "changed clearly between the periods"
@@ -308,26 +351,37 @@ def change_headline(table: pd.DataFrame, alpha: float = ALPHA) -> str:
     return lead + _not_judged(len(table) - len(shown))
 
 
-def similar_headline(table: pd.DataFrame, points: float = 2.0) -> str:
-    """A title stating how many shares differ by less than ``points`` between the periods.
+def similar_headline(table: pd.DataFrame, margin: float = EQUIVALENCE_MARGIN_POINTS) -> str:
+    """A title on which shares are the same in both periods, claimed only from the
+    equivalence tests (Holm-adjusted p below :data:`ALPHA` within ``margin`` points), and the
+    changes these numbers could have missed.
 
-    >>> t = pd.DataFrame({"difference_points": [-11.26, 1.0, 0.2]})
-    >>> similar_headline(t)
-    '2 of 3 shares differ by less than 2 percentage points between the periods'
-    >>> print(similar_headline(t.assign(difference_points=[-11.26, None, 0.2])))
+    >>> t = pd.DataFrame({"equivalence_p_value_holm": [0.01, 0.4, 0.9],
+    ...                   "detectable_points": [4.0, 12.3, 17.8]})
+    >>> print(similar_headline(t))  # doctest: +NORMALIZE_WHITESPACE
+    1 of 3 shares shown the same in both periods (within 5 points); the others could hide
+    changes of 12 to 18 points
+    >>> print(similar_headline(t.assign(equivalence_p_value_holm=[0.2, None, 0.9])))
     ... # doctest: +NORMALIZE_WHITESPACE
-    1 of 2 shares shown differ by less than 2 percentage points between the periods; 1 withheld
-    or not computable
+    No share can be shown the same in both periods (within 5 points); they could hide changes of
+    4 to 18 points; 1 withheld or not computable
     """
-    shown = table["difference_points"].dropna()
+    shown = table[table["equivalence_p_value_holm"].notna()]
     if shown.empty and len(table):
         return f"No difference between the periods can be shown{_not_judged(len(table))}"
-    close = int((shown.abs() < points).sum())
-    return (
-        f"{close} of {len(shown)} shares{' shown' if len(shown) < len(table) else ''} differ by "
-        f"less than {points:g} percentage points between the periods"
-        + _not_judged(len(table) - len(shown))
-    )
+    same = shown["equivalence_p_value_holm"] < ALPHA
+    others = shown.loc[~same, "detectable_points"].dropna()
+    hidden = f"{others.min():.0f} to {others.max():.0f} points" if len(others) else ""
+    if same.any():
+        lead = (
+            f"{int(same.sum())} of {len(shown)} shares{' shown' if len(shown) < len(table) else ''}"
+            f" shown the same in both periods (within {margin:g} points)"
+        )
+        lead += f"; the others could hide changes of {hidden}" if hidden else ""
+    else:
+        lead = f"No share can be shown the same in both periods (within {margin:g} points)"
+        lead += f"; they could hide changes of {hidden}" if hidden else ""
+    return lead + _not_judged(len(table) - len(shown))
 
 
 def _not_judged(missing: int) -> str:

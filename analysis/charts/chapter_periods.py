@@ -32,20 +32,20 @@ from analysis.charts.style import (
 )
 
 
-def difference_figure(
-    table: pd.DataFrame, *, title: str, alpha: float, subtitle: str | None = None
-) -> Figure:
+def difference_figure(table: pd.DataFrame, *, title: str, subtitle: str | None = None) -> Figure:
     """Dot-and-interval chart of each measure's change, in percentage points, zero marked.
 
-    A filled dot marks a change whose Holm-adjusted p-value is below 0.05, an open dot one
-    that is not (say so in the subtitle); each row is labelled with its change and interval, or
-    with why it is missing ("[c] suppressed") at zero.
+    Each change is drawn with its **simultaneous** interval (Bonferroni over the measures
+    compared), and its dot is filled when that interval leaves out zero (``changed_clearly``),
+    so the marks and the intervals drawn always agree; say so in the subtitle. Each row is
+    labelled with its change and interval, or with why it is missing ("[c] suppressed") at zero.
 
     Parameters
     ----------
     table : DataFrame
         From :func:`analysis.chapters.periods.compare_periods` (``label``,
-        ``difference_points``, ``ci_low_points``, ``ci_high_points``, ``p_value_holm``).
+        ``difference_points``, ``simultaneous_low_points``, ``simultaneous_high_points``,
+        ``changed_clearly``).
     title, subtitle : str
         Figure title (say the finding) and subtitle.
     """
@@ -54,9 +54,9 @@ def difference_figure(
     with house_style():
         y = -np.arange(n)
         diff = as_float(table["difference_points"])
-        low = as_float(table["ci_low_points"])
-        high = as_float(table["ci_high_points"])
-        clear = as_float(table["p_value_holm"]) < alpha  # drawn as a filled dot
+        low = as_float(table["simultaneous_low_points"])
+        high = as_float(table["simultaneous_high_points"])
+        clear = as_float(table["changed_clearly"]) == 1  # drawn as a filled dot
         ax.axvline(0, color=MUTED_COLOUR, linewidth=BASELINE_WIDTH, zorder=1)
         ax.hlines(y, low, high, color=PALETTE[0], linewidth=2.2, zorder=2)
         ax.scatter(diff[clear], y[clear], s=55, color=PALETTE[0], zorder=3)
@@ -89,7 +89,7 @@ def difference_figure(
         ax.grid(axis="x")
         ax.set_axisbelow(True)
         ax.set_xlabel(
-            "Change in percentage points, with 95% interval",
+            "Change in percentage points, with 95% simultaneous interval",
             color=MUTED_COLOUR,
             fontsize=SIZE_TICK,
         )
@@ -97,21 +97,22 @@ def difference_figure(
 
 
 def difference_alt_text(table: pd.DataFrame) -> str:
-    """Alt text of :func:`difference_figure`: each change with its interval and adjusted p.
+    """Alt text of :func:`difference_figure`: each change with its simultaneous interval.
 
     ``table`` holds the changes drawn, with ``first_period`` and ``second_period``.
     """
     first, second = table["first_period"].iloc[0], table["second_period"].iloc[0]
     return (
         f"Dot and interval chart of the change in each of {number_words(len(table))} measures "
-        f"from {first} to {second}, in percentage points, with a line at no change. "
+        f"from {first} to {second}, in percentage points, with a line at no change; a filled "
+        "dot marks a change whose 95% simultaneous interval leaves out zero. "
         + "; ".join(
             f"{r.label} {gap_text(m)}"
             if is_missing(r.difference_points)
-            else f"{r.label} {r.difference_points:+.1f} points (95% interval "
-            f"{value_text(r.ci_low_points, '{:+.1f}', m)} to "
-            f"{value_text(r.ci_high_points, '{:+.1f}', m)}, Holm-adjusted p "
-            f"{value_text(r.p_value_holm, '{:.3f}', m)})"
+            else f"{r.label} {r.difference_points:+.1f} points (simultaneous interval "
+            f"{value_text(r.simultaneous_low_points, '{:+.1f}', m)} to "
+            f"{value_text(r.simultaneous_high_points, '{:+.1f}', m)}"
+            + (", a clear change)" if str(r.changed_clearly) == "True" else ")")  # numpy bool
             for r, m in zip(table.itertuples(), row_markers(table), strict=True)
         )
         + "."

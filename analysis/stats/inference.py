@@ -154,7 +154,9 @@ def design_effect(counted: Sequence[str], denominator: Sequence[str]) -> float:
     return max(1.0, float(clustered / (p * (1 - p) / n)))
 
 
-def compare_proportions(count1: int, n1: int, count2: int, n2: int) -> dict:
+def compare_proportions(
+    count1: float, n1: float, count2: float, n2: float, alpha: float = 0.05
+) -> dict:
     """Difference between two independent proportions (2 minus 1), its 95% CI and p-value.
 
     Newcombe's score interval and a score test (statsmodels ``*_2indep``), which behave well
@@ -165,7 +167,9 @@ def compare_proportions(count1: int, n1: int, count2: int, n2: int) -> dict:
     """
     # statsmodels also computes ratios that divide by zero at 0%; they are not used here
     with np.errstate(divide="ignore", invalid="ignore"):
-        low, high = confint_proportions_2indep(count2, n2, count1, n1, method="newcomb")
+        low, high = confint_proportions_2indep(
+            count2, n2, count1, n1, method="newcomb", alpha=alpha
+        )
         test = test_proportions_2indep(count2, n2, count1, n1, method="score")
     return {
         "difference_points": 100 * (count2 / n2 - count1 / n1),
@@ -181,6 +185,51 @@ class Rate(NamedTuple):
     rate: float
     low: float
     high: float
+
+
+def equivalence_p_value(
+    count1: float, n1: float, count2: float, n2: float, margin_points: float
+) -> float:
+    """p-value of two one-sided tests that two shares differ by less than ``margin_points``.
+
+    A small p-value supports "the shares are equivalent within the margin"; a large one only
+    says equivalence cannot be shown (statsmodels ``tost_proportions_2indep``, score method).
+
+    >>> round(equivalence_p_value(500, 1000, 505, 1000, 5), 3) < 0.05
+    True
+    >>> equivalence_p_value(10, 20, 11, 20, 5) > 0.4  # 20 reviews each: nothing can be shown
+    True
+    """
+    from statsmodels.stats.proportion import tost_proportions_2indep
+
+    margin = margin_points / 100
+    with np.errstate(divide="ignore", invalid="ignore"):
+        test = tost_proportions_2indep(
+            count2, n2, count1, n1, -margin, margin, method="score", compare="diff"
+        )
+    return float(test.pvalue)
+
+
+def detectable_difference(
+    share: float, n1: float, n2: float, alpha: float = 0.05, power: float = 0.8
+) -> float:
+    """The smallest change in percentage points from ``share`` (a percentage) that two samples
+    of ``n1`` and ``n2`` would detect with the given power (two-sided, Cohen's h; statsmodels
+    ``NormalIndPower``), upwards from the share (or downwards where that is nearer 100%).
+
+    >>> round(detectable_difference(45.0, 293, 404), 1)
+    10.7
+    """
+    from statsmodels.stats.power import NormalIndPower
+
+    h = NormalIndPower().solve_power(
+        effect_size=None, nobs1=n1, alpha=alpha, power=power, ratio=n2 / n1
+    )
+    angle = np.arcsin(np.sqrt(share / 100))
+    up = angle + h / 2
+    if up <= np.pi / 2:
+        return float(100 * np.sin(up) ** 2 - share)
+    return float(share - 100 * np.sin(angle - h / 2) ** 2)
 
 
 def rate(count: int, population: float, years: float = 1, per: int = 100_000) -> Rate:
