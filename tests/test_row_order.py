@@ -67,6 +67,7 @@ def _tables(cases: pd.DataFrame) -> dict[str, object]:
     out["involvement_now_vs_ever"] = tables.involvement_now_vs_ever(cases)
     out["involvement_now_vs_ever:by_age"] = tables.involvement_now_vs_ever(cases, "age_band")
     out["involvement_flags"] = _by_case(tables.involvement_flags(cases), cases)
+    out["ever_but_not_now_parts"] = tables.ever_but_not_now_parts(cases)
     for level in ("review", "child"):
         for reports_only in (True, False):
             out[f"yes_share_table:{level}:{reports_only}"] = tables.yes_share_table(

@@ -30,6 +30,25 @@ def test_association_uses_fisher_for_sparse_2x2():
     assert result["p_value"] == pytest.approx(sps.fisher_exact([[5, 1], [0, 6]])[1])
 
 
+def test_association_uses_a_permutation_test_for_a_sparse_larger_table():
+    """3x2 with expected counts below 5: the chi-square approximation is replaced by a seeded
+    permutation test, close to the exact answer and the same on every run."""
+    frame = pd.DataFrame(
+        {
+            "a": ["x"] * 4 + ["y"] * 4 + ["z"] * 12,
+            "b": ["p", "p", "p", "q"] + ["q"] * 4 + ["p"] * 3 + ["q"] * 9,
+        }
+    )
+    first, again = association_test(frame, "a", "b"), association_test(frame, "a", "b")
+    assert first["test"].startswith("chi-square, permutation") and first["min_expected"] < 5
+    assert first["p_value"] == again["p_value"]
+    table = pd.crosstab(frame["a"], frame["b"])
+    approximate = sps.chi2_contingency(table, correction=False).pvalue
+    assert first["p_value"] != pytest.approx(approximate, abs=1e-3)
+    # the exact permutation tail, by enumerating every table with these margins, is 0.0907
+    assert first["p_value"] == pytest.approx(0.0907, abs=0.01)
+
+
 def test_logistic_model_recovers_a_known_effect():
     rng = np.random.default_rng(0)
     group = pd.Series(pd.Categorical(rng.choice(["a", "b"], 4000), categories=["a", "b"]))

@@ -135,3 +135,18 @@ def test_siblings_widen_the_interval_by_their_design_effect():
     width = table.loc["now", "ci_high_percent"] - table.loc["now", "ci_low_percent"]
     plain_width = plain["ci_high_percent"].iloc[0] - plain["ci_low_percent"].iloc[0]
     assert width / plain_width == pytest.approx(table.loc["now", "design_effect"] ** 0.5, rel=0.03)
+
+
+def test_the_ever_but_not_now_gap_is_split_into_its_parts():
+    """'Closed too soon' is the closed cases only; the parts add up to the gap."""
+    from analysis.stats.tables import ever_but_not_now_parts
+
+    early = load_cases(period="2011-14")
+    parts = ever_but_not_now_parts(early).set_index("csc_status_at_incident")
+    gap = int(involvement_flags(early)["closed_gap"].sum())
+    assert (parts["denominator_count"] == gap).all() and parts["count"].sum() == gap
+    assert "open_child_in_need" not in parts.index
+    closed = early["csc_status_at_incident"] == "closed_before_incident"
+    ever = early["csc_ever_involved"] == "yes"
+    assert parts.loc["closed_before_incident", "count"] == int((closed & ever).sum())
+    assert parts.loc["referral_not_accepted", "count"] > 0

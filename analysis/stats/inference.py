@@ -37,7 +37,10 @@ def association_test(cases: pd.DataFrame, row: str, column: str) -> dict:
     """Chi-square test of association between two category columns, with Cramér's V.
 
     Categories with no rows are dropped from the table first (they carry no information).
-    For a 2x2 table with an expected count below 5, Fisher's exact test is reported instead.
+    Where an expected count is below 5 the chi-square approximation is not trusted: a 2x2
+    table gets Fisher's exact test, a larger one a permutation test of the same statistic
+    (:data:`PERMUTATIONS` resamples with a fixed seed, so a run is reproducible; scipy's
+    ``PermutationMethod``).
 
     Returns
     -------
@@ -69,7 +72,21 @@ def association_test(cases: pd.DataFrame, row: str, column: str) -> dict:
             dof=1,
             p_value=float(sps.fisher_exact(table)[1]),
         )
+    elif expected.min() < 5:
+        method = sps.PermutationMethod(
+            n_resamples=PERMUTATIONS, rng=np.random.default_rng(PERMUTATION_SEED)
+        )
+        permuted = sps.chi2_contingency(table, correction=False, method=method)
+        result.update(
+            test=f"chi-square, permutation ({PERMUTATIONS:,} resamples)",
+            p_value=float(permuted.pvalue),
+        )
     return result
+
+
+#: Resamples of the permutation test for tables with small expected counts, and its seed.
+PERMUTATIONS = 9_999
+PERMUTATION_SEED = 20_160_701  # fixed: the same data give the same p-value on every run
 
 
 def logistic_model(

@@ -142,6 +142,26 @@ def involvement_flags(cases: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"now": now, "ever": ever, "closed_gap": ever & ~now}, index=cases.index)
 
 
+def ever_but_not_now_parts(cases: pd.DataFrame) -> pd.DataFrame:
+    """The children ever involved but not at the time of the incident, by their status then.
+
+    The report's "cases closed too soon" is one part of this gap: cases closed before the
+    incident. Children whose referral was not accepted, or who were open to early help, were
+    also "ever involved" (at child-in-need level at some point) without a case then open; the
+    table keeps them apart so "closed too soon" is said only of closed cases.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`proportion_table` of ``csc_status_at_incident`` over the gap's children,
+        without the open statuses (none of the gap can hold one).
+    """
+    gap = cases[involvement_flags(cases)["closed_gap"]]
+    now_codes = set(load_codebook().codes_for("csc_involved_at_incident"))
+    table = proportion_table(gap, "csc_status_at_incident")
+    return table[~table["csc_status_at_incident"].isin(now_codes)].reset_index(drop=True)
+
+
 def involvement_now_vs_ever(
     cases: pd.DataFrame, by: str | Sequence[str] | None = None
 ) -> pd.DataFrame:
