@@ -238,8 +238,8 @@ def compare_periods(
         prefix: part.get("design_effect", pd.Series(1.0, index=part.index)).fillna(1.0)
         for prefix, part in (("first", one), ("second", two))
     }
-    tests = [
-        compare_proportions(
+    effective = [
+        (
             r.first_count / effect["first"][i],
             r.first_denominator_count / effect["first"][i],
             r.second_count / effect["second"][i],
@@ -247,9 +247,12 @@ def compare_periods(
         )
         for i, r in enumerate(table.itertuples(index=False))
     ]
-    table = pd.concat([table, pd.DataFrame(tests)], axis=1)
+    table = pd.concat([table, pd.DataFrame([compare_proportions(*c) for c in effective])], axis=1)
     table["p_value_holm"] = holm(table["p_value"])
-    judged = [_judge_change(r, effect, i, len(table)) for i, r in enumerate(table.itertuples())]
+    judged = [
+        _judge_change(counts, share, len(table))
+        for counts, share in zip(effective, table["first_percent"], strict=True)
+    ]
     table = pd.concat([table, pd.DataFrame(judged)], axis=1)
     table["equivalence_p_value_holm"] = holm(table["equivalence_p_value"])
     for column, units in members:
@@ -265,15 +268,9 @@ def compare_periods(
     return table
 
 
-def _judge_change(row, effect: dict, i: int, n_tests: int) -> dict:
+def _judge_change(counts: tuple, first_percent: float, n_tests: int) -> dict:
     """The simultaneous interval, the equivalence test and the detectable difference of one
-    compared measure (on effective counts, as its test)."""
-    counts = (
-        row.first_count / effect["first"][i],
-        row.first_denominator_count / effect["first"][i],
-        row.second_count / effect["second"][i],
-        row.second_denominator_count / effect["second"][i],
-    )
+    compared measure, from its effective counts (as its test)."""
     simultaneous = compare_proportions(*counts, alpha=ALPHA / n_tests)
     low, high = simultaneous["ci_low_points"], simultaneous["ci_high_points"]
     return {
@@ -282,7 +279,7 @@ def _judge_change(row, effect: dict, i: int, n_tests: int) -> dict:
         "changed_clearly": bool(low > 0 or high < 0),
         "equivalence_p_value": equivalence_p_value(*counts, EQUIVALENCE_MARGIN_POINTS),
         "detectable_points": detectable_difference(
-            row.first_percent, counts[1], counts[3], alpha=ALPHA / n_tests
+            first_percent, counts[1], counts[3], alpha=ALPHA / n_tests
         ),
     }
 
