@@ -465,6 +465,7 @@ def _template_context(tmp_path: Path) -> dict:
         "summary": ["2 of 3 <reproduced>", "more"],
         "computable": computable,
         "not_computable": not_computable,
+        "calibrated": True,
         "figure_counts": {nb.page: 1},
         "n_figures_total": 1,
         "tables": ["a&b.csv"],
@@ -540,6 +541,18 @@ def test_a_cell_that_saved_a_figure_shows_it_instead_of_its_repr(tmp_path):
     assert "0 to 9 of 20" in text
     assert "1 figure ·" in text
     assert BANNER in text
+
+
+def test_an_own_data_report_has_no_calibration_column(tmp_path):
+    """Calibration is a property of the synthetic data: an own-data scorecard drops the column,
+    and the report shows neither the column nor the sentence about it."""
+    run = _fake_run(tmp_path / "run", dataset="my_cases")
+    card = pd.read_csv(run / "outputs" / "scorecard.csv").drop(columns="calibration_target")
+    card.to_csv(run / "outputs" / "scorecard.csv", index=False)
+    text = Page(build_report(run, tmp_path / "site")).text
+    assert "Calibration target" not in text and "agrees by construction" not in text
+    synthetic = Page(build_report(_fake_run(tmp_path / "run2"), tmp_path / "site2")).text
+    assert "Calibration target" in synthetic and "agrees by construction" in synthetic
 
 
 def test_a_notebook_that_stopped_with_an_error_is_flagged(tmp_path):

@@ -120,6 +120,8 @@ def index_page(
         summary=summary(scorecard).splitlines(),
         computable=computable,
         not_computable=not_computable,
+        # own-data runs drop the column: calibration is a property of the synthetic data only
+        calibrated="calibration_target" in scorecard.columns,
         figure_counts={nb.page: sum(name in names for name in nb.figures) for nb in site.notebooks},
         n_figures_total=len(figures),
         tables=tables,
