@@ -336,3 +336,57 @@ def test_the_worked_example_in_docs_disclosure_md():
     assert ranges["open_early_help"] == (0, 7) and ranges["referral_not_accepted"] == (0, 7)
     assert ranges["open_child_protection_plan"] == (0, 5) and ranges["open_looked_after"] == (0, 5)
     assert plan.passed and "narrowest 5" in plan.summary()
+
+
+def _splits(pairs: int, total: int, n: int, shown: float, decimals: int) -> set[tuple]:
+    """Every way ``total`` counted children among ``n`` could fall over ``pairs`` sibling pairs
+    (0, 1 or 2 in each) that gives the printed design effect, as an attacker lists them."""
+    from analysis.stats.inference import design_effect
+
+    singles = n - 2 * pairs
+    units = [f"P{i}" for i in range(pairs) for _ in range(2)] + [f"S{i}" for i in range(singles)]
+    found = set()
+    for split in itertools.combinations_with_replacement((0, 1, 2), pairs):
+        counted = [f"P{i}" for i, k in enumerate(split) for _ in range(k)]
+        counted += [f"S{i}" for i in range(total - sum(split))]
+        exact = design_effect(counted, units)
+        printed = round(exact, 3) if decimals == 3 else np.ceil(exact * 10 - 1e-9) / 10
+        if printed == shown:
+            found.add(split)
+    return found
+
+
+def test_the_design_effect_does_not_give_back_how_siblings_split():
+    """An attack on a small own file (three sibling pairs among 110 children) listed every
+    split of the counted children over the pairs that reproduced the design effect printed to
+    three decimals, and found the true one ("both 11-17 in one pair, one in each other").
+    Rounded up to one decimal, as the kit now prints and uses it, many splits remain."""
+    rows = pd.DataFrame(
+        {
+            "case_id": [f"C{i}" for i in range(110)],
+            "review_id": [f"R{i // 2}" if i < 6 else f"R{i}" for i in range(110)],
+            "flag": ["yes"] * 2 + ["no", "yes"] + ["yes", "no"] + ["yes"] * 21 + ["no"] * 83,
+        }
+    )
+    counted = rows[rows["flag"] == "yes"]
+    from analysis.stats.inference import design_effect
+    from analysis.stats.members import members_of
+    from analysis.stats.tables import with_interval
+
+    table = with_interval(
+        pd.DataFrame(
+            {
+                "count": [len(counted)],
+                "denominator_count": [len(rows)],
+                "members__count": [members_of(counted)],
+                "members__denominator_count": [members_of(rows)],
+            }
+        )
+    )
+    shown = float(table["design_effect"].iloc[0])
+    assert round(shown, 1) == shown  # one decimal, nothing finer
+    candidates = _splits(3, len(counted), 110, shown, decimals=1)
+    assert (1, 1, 2) in candidates and len(candidates) >= 4
+    # the attack as it was: to three decimals the true split is the only one left
+    exact = round(design_effect(members_of(counted), members_of(rows)), 3)
+    assert _splits(3, len(counted), 110, exact, decimals=3) == {(1, 1, 2)}
