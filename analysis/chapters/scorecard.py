@@ -27,7 +27,7 @@ from analysis.stats.compare import Statement
 from analysis.stats.measures import MEASURES, Result, compute
 from analysis.stats.members import IMPLIED, PREFIX, PUBLIC_COUNTS, strip
 from analysis.stats.tables import proportion_table
-from analysis.synthetic import calibration_figure_ids
+from analysis.synthetic import calibration_figure_ids, held_out_figure_ids
 
 SCORECARD_COLUMNS = [
     "figure_id",
@@ -52,7 +52,6 @@ SCORECARD_COLUMNS = [
 #: A published figure's status; on own data a verdict withheld with a count it rests on reads
 #: as the disclosure marker instead (``c``).
 STATUSES = ("agrees", "consistent (weak)", "differs", "not computable")
-COMPUTED = STATUSES[:3]
 #: How the scorecard's figures name a status withheld by disclosure control.
 WITHHELD_LABEL = "verdict withheld (disclosure control)"
 #: Which units the counts (and a count measure's value) count, for disclosure control.
@@ -235,7 +234,8 @@ def summary(scorecard: pd.DataFrame) -> str:
     if synthetic and "calibration_target" in scorecard:
         computed = scorecard[scorecard["status"] != "not computable"]
         targets = computed["calibration_target"].astype(bool)
-        held_out = computed[~targets]
+        # the figures deliberately drawn from another period (HELD_OUT), not merely untargeted
+        held_out = computed[computed["figure_id"].isin(held_out_figure_ids())]
         lines.append(
             f"{int(targets.sum())} of the {len(computed)} were calibration targets of the "
             "synthetic data: they agree by construction, which proves the pipeline, not the "
