@@ -24,9 +24,10 @@ import pandas as pd
 from analysis.casedata.load import SYNTHETIC_LABEL
 from analysis.reference.published import load_published, stated
 from analysis.stats.compare import Statement
-from analysis.stats.measures import MEASURES, Result, compute
-from analysis.stats.members import IMPLIED, PREFIX, PUBLIC_COUNTS, strip
-from analysis.stats.tables import proportion_table
+from analysis.stats.measures import MEASURES, Result, compute, reviews
+from analysis.stats.members import IMPLIED, PREFIX, PUBLIC_COUNTS, members_of, strip
+from analysis.stats.tables import proportion_table, unknown_reviews
+from analysis.stats.units import is_final_report_measure
 from analysis.synthetic import calibration_figure_ids, held_out_figure_ids
 
 SCORECARD_COLUMNS = [
@@ -44,6 +45,8 @@ SCORECARD_COLUMNS = [
     "verdict",
     "difference",
     "accepts",
+    "all_reviews_low_percent",
+    "all_reviews_high_percent",
     "calibration_target",
     "reason_kind",
     "reason",
@@ -156,6 +159,8 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "verdict": "",
             "difference": math.nan,
             "accepts": "",
+            "all_reviews_low_percent": math.nan,
+            "all_reviews_high_percent": math.nan,
             "calibration_target": fig["figure_id"] in calibration,
             "reason_kind": "",
             "reason": "",
@@ -179,8 +184,26 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
                     **judge(result, _statement(fig)),
                     **result.row_members(),
                 )
+                if is_final_report_measure(fig["measure"]):
+                    row.update(_over_all_reviews(result, cases, row[IMPLIED]))
         rows.append(row)
     return pd.DataFrame(rows, columns=SCORECARD_COLUMNS + _MEMBERS)
+
+
+def _over_all_reviews(result: Result, cases: pd.DataFrame, implied) -> dict:
+    """A final-report share read over all SCRs: what the reports show, up to every review
+    without a report having the factor (the sources say "three-quarters of all SCRs" of a
+    share computed over final reports), counting a report that did not record the factor as
+    unknown. The bounds give the number of reviews back, so its units join the row's implied
+    counts."""
+    everyone = reviews(cases)
+    total = len(everyone)
+    unknown = unknown_reviews(cases, MEASURES[result.measure].columns[0])
+    return {
+        "all_reviews_low_percent": 100 * result.numerator / total,
+        "all_reviews_high_percent": 100 * (result.numerator + len(unknown)) / total,
+        IMPLIED: (*(implied or ()), members_of(everyone), members_of(unknown)),
+    }
 
 
 def _tally(scorecard: pd.DataFrame) -> dict[str, int]:

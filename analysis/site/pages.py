@@ -52,6 +52,14 @@ def _difference(row: pd.Series) -> str:
     return f"{value:+.1f}".replace("-", "−")
 
 
+def _all_reviews(row: pd.Series) -> str:
+    """A final-report share over all SCRs, from none to all of the reviews without a report."""
+    low, high = row.get("all_reviews_low_percent"), row.get("all_reviews_high_percent")
+    if pd.isna(low) or pd.isna(high):
+        return ""
+    return f"{low:.1f}% to {high:.1f}%"
+
+
 def _source(url) -> dict | None:
     """A source link: its address and the host it is shown as."""
     if pd.isna(url) or not str(url).strip():
@@ -94,6 +102,7 @@ def scorecard_rows(scorecard: pd.DataFrame) -> tuple[list[dict], list[dict]]:
                 "basis": basis,
                 "difference": _difference(r),
                 "accepts": _text(r.get("accepts", "")),
+                "all_reviews": _all_reviews(r),
                 "calibration_target": _yes_no(r.get("calibration_target")),
             }
         )

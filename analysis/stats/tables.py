@@ -214,9 +214,11 @@ def yes_share_table(
     ``final_reports_only`` restricts to reviews with a final report (the denominator of
     final-report-only variables); ``level="review"`` counts each review once.
 
-    With ``final_reports_only``, each row also gives the share over **all** reviews that the
-    reviews without a final report allow (:func:`all_reviews_bounds`): usually a larger
-    uncertainty than the interval.
+    "Not recorded" is its own category, not a "no": ``not_recorded_count`` and
+    ``not_recorded_percent`` beside the share coded yes (the rest were coded no). With
+    ``final_reports_only``, each row also gives the share over **all** reviews that the
+    reviews without a final report, and those not recorded, allow (:func:`all_reviews_bounds`):
+    usually a larger uncertainty than the interval.
     """
     everyone = reviews(cases) if level == "review" else cases
     rows = everyone
@@ -238,15 +240,21 @@ def yes_share_table(
             }
         )
     table = with_interval(pd.DataFrame(out))
+    table.insert(
+        table.columns.get_loc("not_recorded_count") + 1,
+        "not_recorded_percent",
+        100 * table["not_recorded_count"] / table["denominator_count"],
+    )
     return all_reviews_bounds(table, everyone) if final_reports_only else table
 
 
 def all_reviews_bounds(table: pd.DataFrame, everyone: pd.DataFrame) -> pd.DataFrame:
     """Add the share of **all** reviews a final-report share allows, at worst and at best.
 
-    A factor coded only in final reports is unknown for the reviews without one: over all
-    reviews its share lies between ``count / all`` (none of them had it) and
-    ``(count + all - reports) / all`` (every one did). Adds ``all_reviews_low_percent``,
+    A factor coded only in final reports is unknown for the reviews without one, and for the
+    reports where it was not recorded (``not_recorded_count``, when the table has it): over all
+    reviews its share lies between ``count / all`` (none of the unknown had it) and
+    ``(count + unknown) / all`` (every one did). Adds ``all_reviews_low_percent``,
     ``all_reviews_high_percent`` and, for the audit, the units of all reviews among the row's
     implied counts (the bounds give that number back).
 
@@ -258,6 +266,8 @@ def all_reviews_bounds(table: pd.DataFrame, everyone: pd.DataFrame) -> pd.DataFr
     """
     total = len(everyone)
     without = total - table["denominator_count"]
+    if "not_recorded_count" in table:
+        without = without + table["not_recorded_count"]
     units = members_of(everyone)
     implied = [
         ((*previous, units) if isinstance(previous, tuple) else (units,))
@@ -268,6 +278,15 @@ def all_reviews_bounds(table: pd.DataFrame, everyone: pd.DataFrame) -> pd.DataFr
         all_reviews_high_percent=100 * (table["count"] + without) / total if total else np.nan,
         **{IMPLIED: implied},
     )
+
+
+def unknown_reviews(cases: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The reviews whose code for a final-report variable is unknown: no final report, or a
+    report in which it was not recorded (the upper bound over all reviews counts them in)."""
+    everyone = reviews(cases)
+    return everyone[
+        (everyone["final_report_available"] != "yes") | (everyone[column] == "not_recorded")
+    ]
 
 
 def combinations_table(
