@@ -9,6 +9,8 @@ small own-data file must pass the recovery audit.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 
@@ -153,10 +155,19 @@ def test_recomputed_values_rest_on_their_members(shipped_tables, by_period, name
                 row.recomputed_value
             )
         else:
-            assert implied is None
             numerator = getattr(row, PREFIX + "numerator")
             denominator = getattr(row, PREFIX + "denominator")
             assert 100 * len(numerator) / len(denominator) == pytest.approx(row.recomputed_value)
+            if pd.isna(getattr(row, "all_reviews_low_percent", math.nan)):
+                assert implied is None
+            else:  # read over all SCRs too: the bounds give back all reviews and the unknown
+                everyone, unknown = implied
+                assert 100 * len(numerator) / len(everyone) == pytest.approx(
+                    row.all_reviews_low_percent
+                )
+                assert 100 * (len(numerator) + len(unknown)) / len(everyone) == pytest.approx(
+                    row.all_reviews_high_percent
+                )
         assert result.value == row.recomputed_value
 
 

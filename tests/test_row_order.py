@@ -18,6 +18,7 @@ from analysis.casedata.codebook import all_variables, load_codebook
 from analysis.casedata.load import synthetic_path
 from analysis.stats import tables
 from analysis.stats.measures import MEASURES, compute, reviews
+from analysis.stats.units import shares_by_unit
 
 PERIOD = "2014-17"
 
@@ -77,7 +78,15 @@ def _tables(cases: pd.DataFrame) -> dict[str, object]:
     out["combinations_table:all"] = tables.combinations_table(cases, trio, final_reports_only=False)
     out["reviews_by_year"] = tables.reviews_by_year(cases)
     out["death_groups"] = _by_case(tables.death_groups(cases), cases)
+    for column in ("neglect_feature", "parent_drug_misuse"):
+        unknown = tables.unknown_reviews(cases, column)
+        out[f"unknown_reviews:{column}"] = unknown.sort_values("case_id", ignore_index=True)
     return out
+
+
+def test_shares_by_unit_are_the_same_whatever_the_row_order(both):
+    original, shuffled = (shares_by_unit(cases) for cases in both)
+    pd.testing.assert_frame_equal(shuffled, original)
 
 
 #: Helpers of the tables module that take no case data, or are checked through the table

@@ -126,3 +126,83 @@ def neglect_alt_text(series: pd.DataFrame) -> str:
         + percent_list(recomputed, "review_period")
         + "."
     )
+
+
+def assessment_series_title(series: pd.DataFrame) -> str:
+    """Title of the national assessment series: the most common factor in the latest year.
+
+    >>> s = pd.DataFrame({"reporting_year": [2025, 2025], "financial_year": ["2024-25"] * 2,
+    ...                   "label": ["Domestic abuse", "Drug misuse"], "percent": [31.7, 14.1]})
+    >>> print(assessment_series_title(s))  # doctest: +NORMALIZE_WHITESPACE
+    Domestic abuse was identified for a parent or carer in 32% of assessments with a factor in
+    2024-25
+    """
+    latest = series[series["reporting_year"] == series["reporting_year"].max()]
+    top = latest.loc[latest["percent"].idxmax()]
+    return (
+        f"{top['label']} was identified for a parent or carer in {top['percent']:.0f}% of "
+        f"assessments with a factor in {top['financial_year']}"
+    )
+
+
+def assessment_series_alt_text(series: pd.DataFrame) -> str:
+    """Alt text of the national assessment series: each factor's first and latest share."""
+    first, last = series["reporting_year"].min(), series["reporting_year"].max()
+    parts = []
+    for label, rows in series.groupby("label", sort=False):
+        start = rows.loc[rows["reporting_year"] == first, "percent"].iloc[0]
+        end = rows.loc[rows["reporting_year"] == last, "percent"].iloc[0]
+        parts.append(f"{label} {start:.0f}% to {end:.0f}%")
+    years = series.drop_duplicates("reporting_year")["financial_year"]
+    return (
+        f"Line chart of the share of children's social care assessments in England, among "
+        f"those with at least one factor recorded, in which each of {len(parts)} factors was "
+        f"identified for a parent or carer, from {years.iloc[0]} to {years.iloc[-1]}: "
+        + "; ".join(parts)
+        + ". Official statistics (DfE, Children in need, table C3), not synthetic."
+    )
+
+
+def families_in_context_title(
+    table: pd.DataFrame, scr_source: str, assessment_source: str, period: str
+) -> str:
+    """Title setting a published SCR period beside the assessments of the same years.
+
+    Computed from the two groups of bars: the factors whose SCR share is higher, and the
+    range of the ratio. Where no pair is shown, says so.
+
+    >>> t = pd.DataFrame({"label": ["A", "B", "A", "B"], "source": ["s", "s", "a", "a"],
+    ...                   "percent": [55.0, 34.0, 32.3, 13.1]})
+    >>> families_in_context_title(t, "s", "a", "2017-19")
+    'SCRs of 2017-19 recorded each factor 1.7 to 2.6 times as often as assessments of those years'
+    """
+    scr = table[table["source"] == scr_source].set_index("label")["percent"]
+    assessed = table[table["source"] == assessment_source].set_index("label")["percent"]
+    pairs = pd.concat([scr, assessed], axis=1, keys=["scr", "assessed"]).dropna()
+    if pairs.empty:
+        return "No factor has both an SCR share and an assessment share to set beside it"
+    ratio = pairs["scr"] / pairs["assessed"]
+    if (ratio > 1).all():
+        return (
+            f"SCRs of {period} recorded each factor {ratio.min():.1f} to {ratio.max():.1f} times "
+            "as often as assessments of those years"
+        )
+    higher = ", ".join(label.lower() for label in ratio[ratio > 1].index) or "none"
+    return f"Factors recorded more often in SCRs of {period} than in assessments: {higher}"
+
+
+def families_in_context_alt_text(table: pd.DataFrame) -> str:
+    """Alt text of the parental factors in SCRs beside the assessment shares."""
+    groups = list(dict.fromkeys(table["source"]))
+    parts = [
+        f"{group}: " + percent_list(table[table["source"] == group], marker="marker")
+        for group in groups
+    ]
+    return (
+        f"Grouped horizontal bar chart of {table['label'].nunique()} parental factors, each "
+        f"with {len(groups)} bars: shares of serious case reviews with a final report "
+        "(recomputed from the case data, and as published) and shares of children's social "
+        "care assessments with at least one factor recorded (official statistics). "
+        + ". ".join(parts)
+        + ". Different units and years: a description, not a test."
+    )
