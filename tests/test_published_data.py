@@ -38,6 +38,7 @@ FIGURE_COLUMNS = [
     "source_url",
     "locator",
     "source_kind",
+    "verified",
     "note",
 ]
 NOT_FOUND_COLUMNS = [
@@ -338,6 +339,32 @@ def test_parts_do_not_exceed_totals():
 # --------------------------------------------------------------------------------------
 # Honesty: derived arithmetic is not entered as a published figure
 # --------------------------------------------------------------------------------------
+
+
+def test_every_row_says_whether_its_source_was_verified():
+    assert set(figures()["verified"]) <= {"yes", "no"}
+    unverified = figures()[figures()["verified"] == "no"]
+    assert not unverified.empty and unverified["note"].str.len().gt(0).all()
+
+
+def test_every_row_has_a_source_and_its_kind():
+    df = figures()
+    assert df["source_url"].str.match(r"https?://").all()
+    assert df["source_title"].str.len().gt(0).all() and df["locator"].str.len().gt(0).all()
+    assert set(df["source_kind"]) <= _names("### Source kinds")
+
+
+def test_unverified_rows_are_not_scored():
+    from analysis import load_cases
+    from analysis.chapters.scorecard import build_scorecard
+
+    card = build_scorecard({p: load_cases(period=p) for p in ("2011-14", "2014-17")})
+    unverified = set(figures().loc[figures()["verified"] == "no", "figure_id"])
+    rows = card[card["figure_id"].isin(unverified)]
+    assert len(rows) == len(unverified)
+    assert (rows["status"] == "not computable").all()
+    assert (rows["reason_kind"] == "unverified source").all()
+    assert rows["recomputed_value"].isna().all()
 
 
 def test_derived_2009_11_contact_share_not_entered():

@@ -8,7 +8,8 @@ For every row of ``data/published/``, a verdict that says what was checked
 - ``consistent (weak)``: it meets a statement that many values would meet ("fewer than half":
   the ``accepts`` column says how many);
 - ``differs``: it does not (``difference`` says by how much);
-- ``not computable``: the case data cannot speak to it (with the reason).
+- ``not computable``: the case data cannot speak to it, or its source could not be verified
+  (with the reason).
 
 A figure that was also a calibration target of the synthetic data is flagged: on synthetic
 data it agrees by construction, which proves the pipeline, not the finding. Figures held out
@@ -117,7 +118,13 @@ def _statement(fig: pd.Series) -> Statement:
 
 
 def _why_not_computable(fig: pd.Series, cases: pd.DataFrame | None) -> tuple[str, str] | None:
-    """(kind, reason) when the case data cannot speak to a published figure, else None."""
+    """(kind, reason) when the case data cannot speak to a published figure, else None.
+
+    A figure whose source could not be consulted again (``verified`` is ``no``) is never
+    scored, whatever the data: a check against it would check nothing anyone can see.
+    """
+    if str(fig.get("verified", "yes")).strip().lower() == "no":
+        return "unverified source", "the cited source could not be consulted again: not scored"
     if cases is None or cases.empty:
         return "period not in case data", f"no case data for review period {fig['review_period']}"
     if fig["measure"] not in MEASURES:
