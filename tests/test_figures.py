@@ -447,3 +447,45 @@ def test_all_text_is_horizontal(tmp_path):
 def test_missing_column_is_a_clear_error():
     with pytest.raises(KeyError, match="not_there"):
         bar_percent(age_table(), "age_group", "not_there", title="Age")
+
+
+def test_a_long_source_line_wraps_and_the_figure_grows_to_hold_it():
+    short = "Source: coded case data."
+    long = "Source: " + "; ".join(
+        f"Author number {i} et al. (2016), via a publisher" for i in range(4)
+    )
+    fig = bar_percent(age_table(), "age_group", "children_percent", title="Age")
+    height = fig.get_figheight()
+    stamp_figure(fig, "SYNTHETIC DATA", short)
+    assert fig.get_figheight() == height  # one line: the band new_figure keeps
+    stamp_figure(fig, "SYNTHETIC DATA", long)
+    note = next(t for t in fig.texts if t.get_gid() == "source-note")
+    lines = note.get_text().split("\n")
+    assert len(lines) >= 2 and " ".join(lines) == long
+    grown = fig.get_figheight()
+    assert grown > height
+    stamp_figure(fig, "SYNTHETIC DATA", long)  # stamping again does not grow it again
+    assert fig.get_figheight() == grown
+    stamp_figure(fig, "SYNTHETIC DATA", short)  # and a short note gives the room back
+    assert fig.get_figheight() == pytest.approx(height)
+    stamp_figure(fig, "SYNTHETIC DATA", long)
+    fig.canvas.draw()  # the wrapped note stays inside the figure, right edge and bottom
+    drawn = next(t for t in fig.texts if t.get_gid() == "source-note")
+    box = drawn.get_window_extent()
+    assert box.x1 <= fig.bbox.x1 and box.y0 >= 0
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Source: data/published (p2011_scrs).",
+        "Sources: ofsted_* rows.",
+        "Source: published_figures.csv",
+    ],
+)
+def test_a_source_line_naming_a_folder_file_or_id_is_refused(tmp_path, note):
+    fig = bar_percent(age_table(), "age_group", "children_percent", title="Age")
+    with pytest.raises(ValueError, match="names publications"):
+        save_figure(
+            fig, "f", data=age_table(), alt_text="a", label="x", source_note=note, out_dir=tmp_path
+        )

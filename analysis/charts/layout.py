@@ -44,6 +44,33 @@ def _wrap(text: str | None, width_in: float, size_pt: float) -> list[str]:
     return [line for part in text.splitlines() for line in (textwrap.wrap(part, chars) or [""])]
 
 
+def note_lines(fig: Figure, note: str, size_pt: float) -> list[str]:
+    """A source note wrapped to the figure's width, and the figure grown to hold it.
+
+    :func:`new_figure` keeps one line for the note so that every figure lines up; a note that
+    needs more (a line citing several publications) grows the figure at the bottom by the extra
+    lines, keeping the plot, title and stamp where they were, instead of running off the edge.
+    Growing again (a figure stamped twice) first gives back what the last call added.
+    """
+    text_width = fig.get_figwidth() - 2 * MARGIN
+    # DejaVu Sans at note size runs about 0.56 em a character over mixed text
+    chars = max(20, int(text_width * 72 / (size_pt * 0.56)))
+    lines = textwrap.wrap(note, chars) or [""]
+    extra = (len(lines) - 1) * _line_height(size_pt, 1.2)
+    grown = getattr(fig, "_scr_note_extra", 0.0)
+    engine = fig.get_layout_engine()
+    rect = engine.get().get("rect") if engine is not None else None
+    if extra != grown and rect is not None:
+        old_total = fig.get_figheight()
+        top_in = (1 - rect[1] - rect[3]) * old_total
+        bottom_in = rect[1] * old_total + extra - grown
+        total = old_total + extra - grown
+        fig.set_size_inches(fig.get_figwidth(), total)
+        engine.set(rect=(rect[0], bottom_in / total, rect[2], (total - top_in - bottom_in) / total))
+        fig._scr_note_extra = extra
+    return lines
+
+
 def figure_text(fig: Figure, x_in: float, y_in: float, text: str, **kwargs) -> Text:
     """Place text at an offset in inches from a figure corner (negative = from right/top).
 

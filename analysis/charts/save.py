@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from analysis.charts.alt import complete_alt_text
-from analysis.charts.layout import figure_text
+from analysis.charts.layout import figure_text, note_lines
 from analysis.charts.style import (
     BACKGROUND,
     GID_SOURCE,
@@ -108,7 +108,7 @@ def stamp_figure(fig: Figure, label: str, source_note: str | None = None) -> Tex
                 fig,
                 MARGIN,
                 MARGIN,
-                source_note,
+                "\n".join(note_lines(fig, source_note, SIZE_NOTE)),
                 fontsize=SIZE_NOTE,
                 color=MUTED_COLOUR,
                 ha="left",
@@ -123,6 +123,30 @@ def _figure_title(fig: Figure) -> str | None:
         if artist.get_gid() == GID_TITLE:
             return " ".join(artist.get_text().split())
     return None
+
+
+#: What a printed source line must not name: a folder or file path, a file, or an id with an
+#: underscore (``p2011_csc_current``, ``ofsted_*``). Publications are named in words
+#: (:func:`analysis.reference.citations.cite`); the ids stay in the figure's data file.
+_NOT_A_CITATION = re.compile(r"[\w*.-]+/[\w*.-]+|\.(csv|ya?ml|py|ipynb)\b|\w+_[\w*]+")
+
+
+def check_source_note(source_note: str | None) -> None:
+    """Refuse a source line a reader could not cite: one naming a folder, file or id.
+
+    >>> check_source_note("Source: DfE, Children in need, table C3.")
+    >>> check_source_note("Source: data/published (p2011_scrs)")
+    Traceback (most recent call last):
+    ...
+    ValueError: a figure's source line names publications, not folders, files or ids: \
+'data/published' in 'Source: data/published (p2011_scrs)'
+    """
+    found = _NOT_A_CITATION.search(source_note or "")
+    if found:
+        raise ValueError(
+            "a figure's source line names publications, not folders, files or ids: "
+            f"{found.group(0)!r} in {source_note!r}"
+        )
 
 
 def save_figure(
@@ -171,7 +195,8 @@ def save_figure(
     Raises
     ------
     ValueError
-        On an unsafe name, empty alt text or label, or column names not in lower snake_case.
+        On an unsafe name, empty alt text or label, column names not in lower snake_case, or a
+        source line that names a folder, file or register id (:func:`check_source_note`).
     """
     if not _NAME.match(name):
         raise ValueError(f"figure name {name!r} must be a plain file stem (no folders)")
@@ -182,6 +207,7 @@ def save_figure(
     bad = [c for c in data.columns if not (isinstance(c, str) and _SNAKE.match(c))]
     if bad:
         raise ValueError(f"data columns must be lower snake_case; rename {bad}")
+    check_source_note(source_note)
 
     out = Path(out_dir) if out_dir is not None else FIGURES_DIR
     out.mkdir(parents=True, exist_ok=True)
