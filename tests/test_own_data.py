@@ -19,6 +19,7 @@ from analysis.casedata.load import synthetic_path
 from analysis.paths import ROOT
 from analysis.pipeline.reproduce import chapter_notebooks
 from analysis.publish.disclosure import unprotected_small_counts
+from analysis.publish.run import PUBLIC_STATISTICS_OUTPUTS
 
 
 @pytest.fixture(scope="module")
@@ -117,16 +118,20 @@ def test_own_file_claiming_to_be_synthetic_is_protected_audited_and_checked(own_
         if table_path.relative_to(out).as_posix() not in public:
             assert unprotected_small_counts(table).empty, table_path.name
         assert not [c for c in table.columns if c.startswith("members__")], table_path.name
-        if "dataset" in table and not table_path.name.startswith("06_"):
+        if "dataset" in table and not table_path.name.startswith(PUBLIC_STATISTICS_OUTPUTS):
             assert (table["dataset"] == "my_cases").all(), table_path.name
     status = pd.read_csv(out / "outputs" / "03_status_at_incident.csv")
     assert status["count"].isna().sum() != 1  # a lone suppressed cell would be recoverable
     # PNG only for figures of case data (public statistics, chapter 6, may keep their SVG)
-    assert not [p for p in (out / "figures").glob("*.svg") if not p.name.startswith("06_")]
+    assert not [
+        p
+        for p in (out / "figures").glob("*.svg")
+        if not p.name.startswith(PUBLIC_STATISTICS_OUTPUTS)
+    ]
     for alt in (out / "figures").glob("*.txt"):
         text = alt.read_text(encoding="utf-8")
         assert "nan" not in text.lower().split() and "<NA>" not in text, alt.name
-        if not alt.name.startswith("06_"):
+        if not alt.name.startswith(PUBLIC_STATISTICS_OUTPUTS):
             assert "synthetic" not in text.lower(), alt.name
     assert record["audit"]["passed"] and record["overall"] in ("pass", "review")
     listed = {e["file"] for e in record["outputs"]}

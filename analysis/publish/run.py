@@ -160,6 +160,7 @@ class Run:
         table is protected with every other table of the run (see the class notes) and the
         protected table is returned: draw figures from it. ``path`` is in ``attrs``.
         """
+        self._check_public_name(name)
         public = bool(table.attrs.get(PUBLIC_COUNTS))  # counts of published things, not children
         if not self.protected or (public and not member_columns(table)):
             if self.stage == "collect":  # written in the second pass; the record asks its kind
@@ -209,6 +210,7 @@ class Run:
         """
         from analysis.charts.save import save_figure
 
+        self._check_public_name(name)
         data = strip(data)  # which units each count counts never leaves the run
         formats = ("png", "svg")
         if self.protected:
@@ -249,6 +251,14 @@ class Run:
         # Metadata only: IPython merges it with the PNG and text reprs into one output
         fig._repr_mimebundle_ = lambda include=None, exclude=None: ({}, record)
         return fig
+
+    def _check_public_name(self, name: str) -> None:
+        """Outputs stamped "Public statistics" keep names that say so (readers and checks tell
+        them from the run's case-data outputs by name: :data:`PUBLIC_STATISTICS_OUTPUTS`)."""
+        if self.label == PUBLIC_STATISTICS_LABEL and not name.startswith(PUBLIC_STATISTICS_OUTPUTS):
+            raise ValueError(
+                f"{name!r}: outputs of public statistics are named {PUBLIC_STATISTICS_OUTPUTS}"
+            )
 
     def _sentence_instead(self, name: str, why: str) -> Sentence:
         self.figures_dir.mkdir(parents=True, exist_ok=True)
@@ -354,6 +364,8 @@ def figure_record(name: str, paths: dict[str, Path], root: Path) -> dict:
 
 #: The stamp of outputs made from national statistics only (published, so not suppressed).
 PUBLIC_STATISTICS_LABEL = "Public statistics"
+#: The names such outputs start with: chapter 6 whole, and chapter 4's assessment series.
+PUBLIC_STATISTICS_OUTPUTS = ("06_", "04_assessment_factors")
 
 
 def public_statistics_run(cases: pd.DataFrame) -> Run:
