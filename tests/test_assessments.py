@@ -148,3 +148,14 @@ def test_the_series_alt_text_says_it_is_real():
     text = assessment_series_alt_text(parental_series())
     assert "Official statistics" in text and "not synthetic" in text
     assert "2017-18 to 2024-25" in text
+
+
+def test_the_methods_page_quotes_the_ratio_the_kit_computes(context):
+    import re
+
+    later = "Assessments 2017-18 to 2019-20 (beside 2017-19)"
+    title = families_in_context_title(context, "2017-19 published", later, "2017-19")
+    computed = re.search(r"(\d\.\d) to (\d\.\d) times", title).groups()
+    text = (ROOT / "docs" / "methods.md").read_text(encoding="utf-8")
+    quoted = re.search(r"are (\d\.\d) to (\d\.\d) times the\s+assessment shares", text).groups()
+    assert quoted == computed
