@@ -396,10 +396,57 @@ def value_of(name, measure, label, vintage):
         ("homicide", "homicide_victims_under_16_count", "2014-15", "first_published", "54"),
         ("homicide", "homicide_victims_under_16_count", "2014-15", "revised_later", "56"),
         ("homicide", "homicide_rate_under_1_per_million", "2003-04", "as_reported", "42.8"),
+        # register K2: the held 2011 values are the later revision
+        (
+            "child_protection",
+            "cp_plans_at_31_march_count",
+            "at 31 March 2011",
+            "revised_later",
+            "42700",
+        ),
+        (
+            "child_protection",
+            "children_in_need_at_31_march_count",
+            "at 31 March 2011",
+            "revised_later",
+            "382400",
+        ),
+        # register K1: DfE's '2025' total, from the EES SIN 2025 file the register cites
+        (
+            "serious_incident_notifications",
+            "sin_total_count",
+            "reporting year 2025 (dates not stated)",
+            "as_reported",
+            "338",
+        ),
     ],
 )
 def test_spot_values_against_register(name, measure, label, vintage, expected):
     assert value_of(name, measure, label, vintage)["value"] == expected
+
+
+def test_first_published_2011_values_withheld_without_a_url():
+    """Register K2's NSPCC figures (42,300; 379,300) have no URL: a gap, not rows."""
+    cp = load("child_protection")
+    in_2011 = cp[cp["period_label"] == "at 31 March 2011"]
+    assert not in_2011["value"].isin(["42300", "379300"]).any()
+    assert (in_2011["vintage"] != "first_published").all()
+    g12 = load("gaps").set_index("gap_id").loc["G12"]
+    assert g12["series"] == "child_protection"
+    assert "42,300" in g12["what_is_missing"] and "379,300" in g12["what_is_missing"]
+    assert g12["note"].startswith("WITHHELD")
+
+
+def test_dfe_sin_reporting_years_keep_dfe_labels_and_unstated_dates():
+    sin = load("serious_incident_notifications")
+    row = sin[sin["period_label"].str.startswith("reporting year 2025")].iloc[0]
+    assert (row["period_type"], row["period_start"], row["period_end"]) == ("other", "", "")
+    assert "83770fe3" in row["source"]
+    # K1's 2024 and 2026 counts and the splits have no URL: withheld in gaps.csv
+    assert not sin["value"].isin(["405", "357"]).any()
+    g11 = load("gaps").set_index("gap_id").loc["G11"]
+    assert g11["series"] == "serious_incident_notifications"
+    assert g11["note"].startswith("WITHHELD")
 
 
 def test_derived_cells_are_the_registers():

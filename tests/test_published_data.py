@@ -374,9 +374,66 @@ def test_derived_2009_11_contact_share_not_entered():
     assert rows_where(review_period="2009-11", measure="csc_ever_involvement_percent").empty
 
 
-def test_unconfirmed_2005_07_count_not_entered():
-    assert rows_where(review_period="2005-07", measure="scrs_count").empty
-    assert "nf_2005_scrs" in set(not_found()["item_id"])
+def test_2005_07_count_entered_from_cyp_now():
+    # Register K1 confirmed 189 on CYP Now; the not-found item for the count is gone.
+    hit = rows_where(review_period="2005-07", measure="scrs_count", category="")
+    assert hit["figure_id"].tolist() == ["p2005_scrs"]
+    r = hit.iloc[0]
+    assert (r["value"], r["relation"]) == ("189", "equals")
+    assert r["source_url"] == (
+        "https://www.cypnow.co.uk/content/news/key-information-missing-from-serious-case-reviews"
+    )
+    assert r["source_kind"] == "secondary_summary" and r["verified"] == "yes"
+    assert "nf_2005_scrs" not in set(not_found()["item_id"])
+
+
+def test_answered_not_found_items_removed_and_partial_answer_noted():
+    ids = set(not_found()["item_id"])
+    assert not {"nf_2005_scrs", "nf_2005_cp_plan", "nf_2005_09_neglect_evident"} & ids
+    csc = not_found().set_index("item_id").loc["nf_2005_csc"]
+    assert "p2005_csc_not_known" in csc["note"]
+
+
+def test_figures_without_a_register_url_are_withheld_not_entered():
+    nf = not_found().set_index("item_id")
+    for item in (
+        "nf_ofsted_2007_11_scrs_evaluated",
+        "nf_dfe_sin_2020_21_male",
+        "nf_dfe_sin_2021_22_male",
+    ):
+        assert nf.loc[item, "note"].startswith("WITHHELD"), item
+    # Ofsted's own 482 (Ages of concern) has no URL in the register: only Swindon's 471 is held.
+    evaluated = rows_where(review_period="2007-11", measure="scrs_evaluated_count")
+    assert evaluated["value"].tolist() == ["471"]
+    assert "482" in evaluated.iloc[0]["note"]
+    assert not (
+        figures()["measure"].eq("male_percent") & figures()["value"].isin(["58.4", "58.1"])
+    ).any()
+
+
+def test_derived_2009_11_neglect_count_not_stated_as_seen():
+    # Register K2: "83 of 139" is not visible in the source; 83 is derived, not a figure.
+    r = figures().set_index("figure_id").loc["p2009_neglect_feature"]
+    assert "83" not in r["statement"]
+    assert "derived" in r["note"]
+    assert not (figures()["value"] == "83").any()
+
+
+def test_source_that_could_not_be_consulted_is_no_longer_cited():
+    warwick = "warwick.ac.uk/fac/sci/med/research/ctu/news/news/child_death_rates_2012"
+    assert not figures()["source_url"].str.contains(warwick, regex=False).any()
+
+
+def test_panel_and_dfe_2022_23_notification_counts_both_held():
+    from analysis.paths import CONTEXT_DIR
+
+    panel = figures().set_index("figure_id").loc["panel_2022_23_notifications"]
+    assert (panel["value"], panel["measure"]) == ("393", "panel_notifications_count")
+    assert "456" in panel["note"]
+    sin = pd.read_csv(CONTEXT_DIR / "serious_incident_notifications.csv", dtype=str)
+    dfe = sin[(sin["measure"] == "sin_total_count") & (sin["period_label"] == "2022-23")]
+    assert dfe["value"].tolist() == ["456"]
+    assert "393" in dfe.iloc[0]["note"]
 
 
 def test_exact_2011_14_csc_shares_recorded_as_not_found():
@@ -492,6 +549,50 @@ SIDEBOTHAM = "Sidebotham et al 2016 (2011-14)"
         ),
         ("Ofsted (SCRs initiated)", "2013-14", "scrs_initiated_count", "death", "equals", 74),
         ("Ofsted (serious incident notifications)", "2012-13", "sin_count", "", "equals", 231),
+        ("Brandon et al 2009 (2005-07)", "2005-07", "scrs_count", "", "equals", 189),
+        ("Brandon et al 2009 (2005-07)", "2005-07", "cp_plan_current_percent", "", "equals", 17),
+        (
+            "Brandon et al 2009 (2005-07)",
+            "2005-06",
+            "completed_within_timescale_count",
+            "",
+            "equals",
+            2,
+        ),
+        (
+            "Sidebotham et al, ADC abstract G201 (fatal maltreatment 2005-09)",
+            "2005-09",
+            "neglect_feature_percent",
+            "death",
+            "at_least",
+            40,
+        ),
+        (
+            "Brandon et al 2012 (2009-11)",
+            "2009-11",
+            "maltreatment_related_deaths_per_year",
+            "",
+            "approximately",
+            85,
+        ),
+        (
+            "Ofsted (serious incident notifications)",
+            "2013-14",
+            "notifying_local_authorities_count",
+            "",
+            "equals",
+            103,
+        ),
+        ("Ofsted (SCRs initiated)", "2010-11", "scrs_initiated_count", "", "equals", 72),
+        (
+            "Child Safeguarding Practice Review Panel",
+            "2022-23",
+            "panel_notifications_count",
+            "death",
+            "equals",
+            146,
+        ),
+        ("Child Safeguarding Practice Review Panel", "2023-24", "lcsprs_count", "", "equals", 82),
         (
             "Garstang & Sidebotham, ADC 104(1):30 (2011-14 SUDI SCRs)",
             "2011-14",
@@ -519,6 +620,8 @@ def test_spot_values(report, period, measure, category, relation, value):
         ("pre2011_age_11_17", 22, 25),
         ("pre2012_neglect_feature", 0, 25),  # "no more than a quarter"
         ("p2005_toxic_trio_any", 67.5, 75),  # "nearly three quarters"
+        ("p2005_csc_not_known", 45, 50),  # "almost half"
+        ("panel_2022_23_looked_after", 18, 20),  # "nearly a fifth"
     ],
 )
 def test_spot_between(figure_id, low, high):
@@ -536,9 +639,31 @@ def test_spot_between(figure_id, low, high):
         ("p2011_prelim_fatalities_notified", "adc.bmj.com/content/101/Suppl_1/A161.2", "journal"),
         (
             "p2005_cp_plan_neglect_current",
-            "neglect-and-serious-case-reviews-pdf-735kb-nspcc/9",
+            "neglect-and-serious-case-reviews-pdf-735kb-nspcc/23",
             "research_report",
         ),
+        (
+            "p2009_cp_plan_neglect_current",
+            "neglect-and-serious-case-reviews-pdf-735kb-nspcc/23",
+            "research_report",
+        ),
+        (
+            "neg2005_11_cp_plan_neglect_ever",
+            "neglect-and-serious-case-reviews-pdf-735kb-nspcc/21",
+            "research_report",
+        ),
+        ("p2007_cp_plan_current", "medicalnewstoday.com/articles/248381", "secondary_summary"),
+        ("p2009_age_under_1", "medicalnewstoday.com/articles/248381", "secondary_summary"),
+        (
+            "ofsted_2010_11_scrs_initiated",
+            "steep-rise-in-serious-case-reviews",
+            "secondary_summary",
+        ),
+        ("ofsted_sin_2012_13_killing_nai", "simplychildsafe.com", "secondary_summary"),
+        ("ofsted_sin_2012_13_serious_harm_children", "simplychildsafe.com", "secondary_summary"),
+        ("fatal2005_09_neglect_evident", "adc.bmj.com/content/96/Suppl_1/A93.1", "journal"),
+        ("p2009_maltreatment_deaths_per_year", "uea.ac.uk", "secondary_summary"),
+        ("panel_2022_23_notifications", "public-sector.co.uk", "secondary_summary"),
     ],
 )
 def test_spot_sources(figure_id, url_fragment, kind):
