@@ -23,7 +23,8 @@ def test_analyses_series_per_year_is_count_over_years():
     series = analyses_series().set_index("review_period")
     assert series.loc["2011-14", "scrs_count"] == 293
     assert series.loc["2011-14", "scrs_per_year"] == pytest.approx(293 / 3)
-    assert series.loc["2005-07", "scrs_count"] != series.loc["2005-07", "scrs_count"]  # NaN gap
+    assert series.loc["2005-07", "scrs_per_year"] == pytest.approx(189 / 2)  # register K1
+    assert series.loc["2007-09", "scrs_count"] != series.loc["2007-09", "scrs_count"]  # NaN gap
 
 
 def test_backdrop_marks_the_series_break():

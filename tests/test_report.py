@@ -258,7 +258,7 @@ def _figures_saved(path: Path) -> list[str]:
         name
         for cell in cells
         if cell.cell_type == "code"
-        for name in re.findall(r"run\.figure\(\s*\w+,\s*\"([^\"]+)\"", cell.source)
+        for name in re.findall(r"\b(?:run|public)\.figure\(\s*\w+,\s*\"([^\"]+)\"", cell.source)
     ]
 
 

@@ -113,6 +113,28 @@ def analyses_figure(table: pd.DataFrame, *, title: str, subtitle: str | None = N
     return fig
 
 
+def analyses_title(table: pd.DataFrame) -> str:
+    """The title of :func:`analyses_figure`, from the reviews a year it draws.
+
+    >>> t = pd.DataFrame({"review_period": ["2003-05", "2014-17", "2017-19"],
+    ...                   "scrs_per_year": [80.5, 122.7, 94.0]})
+    >>> analyses_title(t)
+    'Reviews a year rose from 2003-05 to a peak in 2014-17, then fell in 2017-19'
+    """
+    shown = table.dropna(subset=["scrs_per_year"])
+    first, last = shown.iloc[0], shown.iloc[-1]
+    peak = shown.loc[shown["scrs_per_year"].idxmax()]
+    if peak["review_period"] in (first["review_period"], last["review_period"]):
+        direction = "rose" if last["scrs_per_year"] > first["scrs_per_year"] else "fell"
+        return (
+            f"Reviews a year {direction} from {first['review_period']} to {last['review_period']}"
+        )
+    return (
+        f"Reviews a year rose from {first['review_period']} to a peak in "
+        f"{peak['review_period']}, then fell in {last['review_period']}"
+    )
+
+
 def analyses_alt_text(table: pd.DataFrame) -> str:
     """Alt text of :func:`analyses_figure`: each analysis's reviews a year, or its gap."""
     return (

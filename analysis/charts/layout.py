@@ -55,7 +55,7 @@ def note_lines(fig: Figure, note: str, size_pt: float) -> list[str]:
     text_width = fig.get_figwidth() - 2 * MARGIN
     # DejaVu Sans at note size runs about 0.56 em a character over mixed text
     chars = max(20, int(text_width * 72 / (size_pt * 0.56)))
-    lines = textwrap.wrap(note, chars) or [""]
+    lines = textwrap.wrap(note, chars, break_on_hyphens=False) or [""]
     extra = (len(lines) - 1) * _line_height(size_pt, 1.2)
     grown = getattr(fig, "_scr_note_extra", 0.0)
     engine = fig.get_layout_engine()
