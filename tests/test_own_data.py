@@ -104,6 +104,9 @@ def test_own_file_claiming_to_be_synthetic_is_protected_audited_and_checked(own_
     tables = list((out / "outputs").glob("*.csv")) + list((out / "figures").glob("*.csv"))
     assert len(tables) > 20
     record = json.loads((out / "checking" / "results.json").read_text())
+    book = next(e for e in record["outputs"] if e["file"] == "outputs/scr_tables.xlsx")
+    assert book["status"] == "pass"
+    _assert_workbook_shows_no_small_count(out / "outputs" / "scr_tables.xlsx")
     public = {  # counts of published figures (by scorecard status), not of children
         e["file"] for e in record["outputs"] if "published figures" in e.get("why", "")
     }
@@ -205,3 +208,23 @@ def test_an_unwritable_runs_folder_is_one_sentence(own_frame, tmp_path):
         result.stderr.startswith("Stopped: could not write") and "Not a directory" in result.stderr
     )
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def _assert_workbook_shows_no_small_count(path):
+    """Every count the own-data workbook shows (a column headed "(number)") is 0 or at least
+    the threshold, but in the sheets of published figures or public statistics."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    for name in book.sheetnames[3:]:  # after Cover, Contents, Notes
+        if name.startswith(PUBLIC_STATISTICS_OUTPUTS) or name.startswith(
+            ("08_scorecard_status", "08_not_computable", "01_death_groups_preliminary")
+        ):
+            continue
+        rows = list(book[name].iter_rows(values_only=True))
+        header = next(i for i, row in enumerate(rows) if any("(number)" in str(c) for c in row))
+        counted = [j for j, c in enumerate(rows[header]) if "(number)" in str(c)]
+        for row in rows[header + 1 :]:
+            for j in counted:
+                value = row[j]
+                assert not (isinstance(value, int) and 0 < value < 5), (name, row)

@@ -261,7 +261,22 @@ def reproduce(
         fingerprint=fingerprint,
     )
     _report_results(results, start)
+    if all(r.ok for r in results):
+        _workbook(run.figures_dir.parent, run.label, synthetic=True, protected=False)
     return _finish(results, run.tables_dir / "scorecard.csv", "outputs/scorecard.csv")
+
+
+def _workbook(root: Path, label: str, *, synthetic: bool, protected: bool) -> None:
+    """Write the run's spreadsheet, unless it is newer than every table it is built from."""
+    from analysis.publish.workbook import WORKBOOK_NAME, write_workbook
+
+    tables = list((root / "outputs").glob("*.csv"))
+    path = root / "outputs" / WORKBOOK_NAME
+    if path.exists() and tables and path.stat().st_mtime >= max(t.stat().st_mtime for t in tables):
+        return
+    start = time.perf_counter()
+    write_workbook(root, label, synthetic=synthetic, protected=protected)
+    print(f"Workbook: outputs/{WORKBOOK_NAME} ({time.perf_counter() - start:.1f} s).")
 
 
 def _report_results(results: list[NotebookResult], start: float, what: str = "ran") -> None:
@@ -371,6 +386,7 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
             return _finish(results, None, shown)
         for notebook in sorted((work / "outputs" / "notebooks").glob("*.ipynb")):
             checking.withhold_notebook_text(notebook, work)
+        _workbook(work, run.label, synthetic=False, protected=True)  # from the protected tables
         public = {name for name, table in tables.items() if table.attrs.get(PUBLIC_COUNTS)}
         record = checking.write_record(
             work,

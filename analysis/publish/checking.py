@@ -51,6 +51,7 @@ KINDS = {
     "not_drawn": ["sentence in place of a figure with too little left to show"],
     "figure_vector": ["an SVG carries its data as text: a person checks it"],
     "notebook": ["text outputs withheld; figures kept", "no absolute paths"],
+    "workbook": ["built from the protected tables (markers [c], [x], [z]); no other values"],
     "other": ["not made by the kit's rules: a person checks it"],
 }
 
@@ -71,6 +72,8 @@ def _kind(relative: Path) -> str:
         return "figure_data"
     if name.endswith(".ipynb"):
         return "notebook"
+    if name.endswith(".xlsx"):
+        return "workbook"
     return "other"
 
 
@@ -78,6 +81,8 @@ def _status(kind: str, path: Path, root: Path, public: set[str]) -> tuple[str, s
     """(status, why) for one file."""
     if kind in ("table", "figure_data") and path.stem in public:
         return "pass", "counts published figures, not children (no small-count rule applies)"
+    if kind == "workbook":
+        return "pass", "made from the protected tables above, after the audit (no other values)"
     if kind in ("figure_vector", "other"):
         return "review", KINDS[kind][0]
     if kind in ("table", "figure_data"):

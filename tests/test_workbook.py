@@ -1,0 +1,81 @@
+"""The run's accessible spreadsheet (issue 14, item 1): GSS layout, markers, determinism."""
+
+import hashlib
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from analysis.publish.workbook import WORKBOOK_NAME, heading, shown, table_title, write_workbook
+
+
+@pytest.fixture
+def run_root(tmp_path):
+    outputs = tmp_path / "outputs"
+    outputs.mkdir()
+    pd.DataFrame(
+        {
+            "dataset": ["my_cases"] * 3,
+            "label": ["Not known", "Referral not accepted", "Child in need"],
+            "count": [None, None, 40.0],
+            "count_marker": ["c", "c", ""],
+            "denominator_count": [90, 90, 90],
+            "percent": [None, None, 44.444444],
+            "ci_low_percent": [None, None, 34.61],
+            "note": ["", "", "a note"],
+        }
+    ).to_csv(outputs / "03_status_at_incident.csv", index=False)
+    pd.DataFrame(
+        {"dataset": ["Public statistics"], "review_period": ["2011-14"], "scrs_count": [293]}
+    ).to_csv(outputs / "06_national_analyses.csv", index=False)
+    return tmp_path
+
+
+def _sheet(path, name):
+    rows = list(openpyxl.load_workbook(path)[name].iter_rows(values_only=True))
+    return [[c for c in row if c is not None] for row in rows]
+
+
+def test_a_protected_table_shows_markers_and_no_hidden_value(run_root):
+    path = write_workbook(run_root, "my_cases", synthetic=False, protected=True)
+    assert path == run_root / "outputs" / WORKBOOK_NAME
+    rows = _sheet(path, "03_status_at_incident")
+    body = rows[[r[:1] for r in rows].index(["Label"]) + 1 :]
+    assert body[0][:6] == ["Not known", "[c]", 90, "[c]", "[c]", "[z]"]
+    assert body[2][:5] == ["Child in need", 40, 90, 44.4, 34.6]  # whole counts, one decimal
+    cover = " ".join(str(c) for row in _sheet(path, "Cover") for c in row)
+    assert "suppressed and shown as [c]" in cover and "SYNTHETIC" not in cover
+
+
+def test_the_cover_says_what_is_synthetic_and_each_sheet_its_source(run_root):
+    path = write_workbook(run_root, "SYNTHETIC DATA", synthetic=True, protected=False)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[:3] == ["Cover", "Contents", "Notes"]
+    cover = " ".join(str(c) for row in _sheet(path, "Cover") for c in row)
+    assert "SYNTHETIC DATA: the case-level tables are made from synthetic" in cover
+    public = " ".join(str(c) for row in _sheet(path, "06_national_analyses") for c in row)
+    assert "Data: Public statistics" in public and "official statistics" in public
+    notes = " ".join(str(c) for row in _sheet(path, "Notes") for c in row)
+    assert "[c] confidential" in notes and "[x] not available" in notes
+
+
+def test_the_workbook_is_byte_identical_on_rerun(run_root):
+    first = hashlib.sha256(
+        write_workbook(run_root, "x", synthetic=False, protected=True).read_bytes()
+    ).hexdigest()
+    second = hashlib.sha256(
+        write_workbook(run_root, "x", synthetic=False, protected=True).read_bytes()
+    ).hexdigest()
+    assert first == second
+
+
+def test_words_for_titles_and_headings():
+    assert table_title("scorecard").startswith("Reproduction scorecard")
+    assert table_title("07_tests_of_change") == "Tests of change (chapter 7)"
+    assert heading("all_reviews_high_percent") == "All reviews, upper bound (%)"
+    assert heading("difference_points") == "Difference (points)"
+
+
+def test_shown_reads_booleans_and_statistics():
+    table = pd.DataFrame({"changed_clearly": [True, False], "p_value": [0.012345, None]})
+    assert shown(table).values.tolist() == [["Yes", 0.012], ["No", "[x]"]]
