@@ -416,7 +416,7 @@ def test_line_series_labels_each_series_at_its_end():
     assert labels["Death"].xy == (2010.0, 125.0)
     assert ax.get_legend() is None
     colours = [ln.get_color() for ln in ax.get_lines() if (ln.get_gid() or "").startswith("ser")]
-    assert colours == list(PALETTE[:2])
+    assert colours == ["#12436D", "#F46A25"]  # two series: the duo palette
 
 
 def test_line_series_marks_isolated_points_without_markers():
@@ -489,3 +489,45 @@ def test_a_source_line_naming_a_folder_file_or_id_is_refused(tmp_path, note):
         save_figure(
             fig, "f", data=age_table(), alt_text="a", label="x", source_note=note, out_dir=tmp_path
         )
+
+
+def test_palettes_are_the_analysis_function_palettes():
+    from afcharts.af_colours import get_af_colours
+
+    from analysis.charts.style import DUO, FOCUS, series_colours
+
+    assert list(PALETTE) == get_af_colours("categorical")
+    assert list(DUO) == get_af_colours("duo") == ["#12436D", "#F46A25"]
+    assert list(FOCUS) == get_af_colours("focus")
+    assert series_colours(2) == DUO and series_colours(4) == PALETTE[:4]
+
+
+def _text_colours(fig):
+    from matplotlib.colors import to_hex
+
+    for ax in fig.axes:
+        for text in ax.texts:
+            if text.get_text().strip():
+                yield text, to_hex(text.get_color()).upper()
+
+
+def test_two_series_take_the_duo_palette_and_every_label_reads_at_4_5_to_1():
+    from matplotlib.colors import to_hex
+
+    from analysis.charts.style import DUO, TEXT_CONTRAST, contrast_ratio
+
+    table = pd.DataFrame(
+        {
+            "year": [2018, 2019, 2020] * 2,
+            "series": ["Alcohol"] * 3 + ["Drugs"] * 3,
+            "percent": [13.0, 14.0, None, 12.0, 13.0, 13.5],
+            "percent_marker": ["", "", "c", "", "", ""],
+        }
+    )
+    fig = line_series(table, "year", "percent", "series", title="t", marker="percent_marker")
+    lines = [to_hex(line.get_color()).upper() for line in fig.axes[0].lines if line.get_gid()]
+    assert lines[:2] == list(DUO)
+    texts = list(_text_colours(fig))
+    assert texts, "the lines are labelled directly"
+    for text, colour in texts:
+        assert contrast_ratio(colour) >= TEXT_CONTRAST, (text.get_text(), colour)

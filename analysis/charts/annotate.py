@@ -9,6 +9,7 @@ from matplotlib.text import Text
 
 from analysis.charts.layout import spread_labels
 from analysis.charts.style import (
+    BACKGROUND,
     GID_REFERENCE,
     LABEL_BOX,
     MUTED_COLOUR,
@@ -17,6 +18,7 @@ from analysis.charts.style import (
     SIZE_LABEL,
     SIZE_NOTE,
     TEXT_COLOUR,
+    text_colour,
 )
 
 
@@ -33,6 +35,7 @@ def direct_label(
     bold: bool = False,
     box: Mapping | None = LABEL_BOX,
     zorder: float = 4,
+    ground: str = BACKGROUND,
     **kwargs,
 ) -> Text:
     """Label a point directly (instead of a legend), offset from it in points.
@@ -54,6 +57,10 @@ def direct_label(
         passing under the words leaves them legible); None for none.
     zorder : float
         Drawing order; labels sit above the data.
+    ground : str
+        What the text sits on: the paper (default), where a series colour too light to read is
+        darkened (:func:`analysis.charts.style.text_colour`), or a bar's fill (the caller
+        chooses a colour that reads on it).
     **kwargs
         Passed to :meth:`matplotlib.axes.Axes.annotate` (e.g. ``xycoords``, ``style``).
     """
@@ -66,7 +73,7 @@ def direct_label(
         va=va,
         fontsize=size,
         fontweight="bold" if bold else "normal",
-        color=colour,
+        color=text_colour(colour) if ground == BACKGROUND else colour,
         bbox=box,
         zorder=zorder,
         **kwargs,

@@ -26,10 +26,10 @@ from analysis.charts.style import (
     CATEGORY_WRAP,
     GID_WHISKERS,
     MUTED_COLOUR,
-    PALETTE,
     SIZE_TICK,
     WHISKER_WIDTH,
     house_style,
+    series_colours,
 )
 
 #: The column of each row's marker, added to a copy of the plotted table.
@@ -179,7 +179,8 @@ def grouped_bar_percent(
             # First category at the top: y counts down.
             y = -np.arange(len(categories)) + 0.4 - bar_h * (g_index + 0.5)  # group 0 on top
             values = as_float(rows[percent])
-            ax.barh(y, np.nan_to_num(values), height=bar_h * 0.92, color=PALETTE[g_index])
+            colour = series_colours(n_groups)[g_index]
+            ax.barh(y, np.nan_to_num(values), height=bar_h * 0.92, color=colour)
             end = values.copy()
             if low is not None:
                 lo = as_float(rows[low])

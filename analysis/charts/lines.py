@@ -15,7 +15,7 @@ from analysis.charts.annotate import direct_label, reference_markers
 from analysis.charts.gaps import as_float, gap_text, row_markers
 from analysis.charts.inputs import check_colours, ordered_unique, require_columns
 from analysis.charts.layout import new_figure, spread_labels, y_guides
-from analysis.charts.style import PALETTE, SIZE_NOTE, house_style
+from analysis.charts.style import SIZE_NOTE, house_style, series_colours
 
 
 def _regular_grid(x: pd.Series) -> np.ndarray | None:
@@ -157,7 +157,7 @@ def line_series(
             rows = marked if name is None else marked[marked[series] == name]
             rows = rows.set_index(x).reindex(x_values)
             values = as_float(rows[y])
-            colour = PALETTE[index]
+            colour = series_colours(len(names))[index]
             # NaN stays in the line data: matplotlib breaks the line at it.
             ax.plot(
                 positions,

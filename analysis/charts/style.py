@@ -19,11 +19,19 @@ import contextlib
 from collections.abc import Iterator
 
 import matplotlib as mpl
+from afcharts.af_colours import get_af_colours
 
 from analysis.casedata.labels import SYNTHETIC_LABEL
 
-#: Analysis Function categorical palette, in the order colours are to be used.
-PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+#: Analysis Function categorical palette, in the order colours are to be used (from afcharts,
+#: the Analysis Function's own package, so the kit follows the guidance as it is published).
+PALETTE = tuple(get_af_colours("categorical"))
+#: Two series: the guidance's duo palette (dark blue and orange), not the first two above.
+DUO = tuple(get_af_colours("duo"))
+#: One series to highlight against the rest (dark blue against grey).
+FOCUS = tuple(get_af_colours("focus"))
+#: The contrast text needs against its background (WCAG 2.1 AA, normal text).
+TEXT_CONTRAST = 4.5
 #: The palette is only colour-blind safe for the first four colours used together.
 MAX_COLOURS = 4
 #: The stamp printed on every figure made from synthetic data.
@@ -155,3 +163,50 @@ def apply_house_style() -> None:
 def is_synthetic_label(label: str) -> bool:
     """Whether a data label (``Run.label``) says the data are synthetic."""
     return label.strip().upper() == SYNTHETIC_LABEL
+
+
+def series_colours(n: int) -> tuple[str, ...]:
+    """The colours of ``n`` series, as the guidance orders them: duo for two, else categorical.
+
+    >>> series_colours(2)
+    ('#12436D', '#F46A25')
+    >>> series_colours(3)
+    ('#12436D', '#28A197', '#801650')
+    """
+    return DUO if n == 2 else PALETTE[:n]
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(colour: str, background: str = "#FFFFFF") -> float:
+    """WCAG contrast ratio of two colours (1 to 21).
+
+    >>> round(contrast_ratio("#28A197"), 2)  # the palette's teal on white
+    3.17
+    """
+    high, low = sorted((_luminance(colour), _luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_colour(colour: str) -> str:
+    """A series colour as text may use it: darkened towards black until it reads at
+    :data:`TEXT_CONTRAST` on white (bars and lines keep the palette colour itself).
+
+    >>> text_colour("#12436D")  # dark blue already reads
+    '#12436D'
+    >>> contrast_ratio(text_colour("#F46A25")) >= TEXT_CONTRAST
+    True
+    """
+    colour = mpl.colors.to_hex(colour).upper()
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    while contrast_ratio(_hex(rgb)) < TEXT_CONTRAST:
+        rgb = [int(c * 0.95) for c in rgb]
+    return _hex(rgb)
+
+
+def _hex(rgb: list[int]) -> str:
+    return "#" + "".join(f"{c:02X}" for c in rgb)
