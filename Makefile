@@ -6,6 +6,8 @@
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
+# JupyterLab refuses to start as root (containers, trusted research environments) unless told
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DATA ?=
@@ -58,13 +60,14 @@ validate: $(STAMP) ## Check a case file against the codebook: make validate FILE
 	$(PY) -m analysis validate
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab (DATA=file to use your own data)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/
 
 teach: $(STAMP) ## Open the teaching exercises in JupyterLab (synthetic data only; docs/teaching.md)
-	$(VENV)/bin/jupyter lab notebooks/teaching/
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/teaching/
 
 codebook: $(STAMP) ## Regenerate docs/codebook.md from the codebook
 	$(PY) -m analysis codebook --write
 
 clean: ## Remove generated figures, outputs and caches (keeps .venv)
-	rm -rf figures/*.png figures/*.svg figures/*.csv figures/*.txt outputs/* .pytest_cache .ruff_cache
+	rm -rf figures/*.png figures/*.svg figures/*.csv figures/*.txt report .pytest_cache .ruff_cache
+	find outputs -mindepth 1 ! -name README.md -exec rm -rf {} +

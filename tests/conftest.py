@@ -28,3 +28,40 @@ def write_csv(tmp_path: Path):
         return path
 
     return _write
+
+
+# --- the suite writes only into temporary folders ---------------------------------------------
+#: Folders of the checkout a test run must leave as it found them (the shipped run's outputs).
+_WATCHED = ("figures", "outputs", "report", "data")
+
+
+def _snapshot() -> dict[str, tuple[int, int]]:
+    from analysis.paths import ROOT
+
+    files = {}
+    for name in _WATCHED:
+        for path in (ROOT / name).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                stat = path.stat()
+                files[path.relative_to(ROOT).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+    return files
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controller, not an xdist worker
+        session.config._scr_before = _snapshot()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "_scr_before", None)
+    if before is None:
+        return
+    after = _snapshot()
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    if changed:
+        session.config.get_terminal_writer().line(
+            "Tests wrote into the checkout (they must use temporary folders): "
+            + ", ".join(changed[:20]),
+            red=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -33,7 +33,7 @@ def _environment() -> tuple[dict[str, str], dict]:
 
 
 #: Declared in environment.yml's pip section because conda-forge does not carry them.
-PIP_ONLY = ["gptables>=2.0"]
+PIP_ONLY = ["gptables>=2.0", "afcharts>=1.2"]
 
 
 def test_same_packages_and_versions():

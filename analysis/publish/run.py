@@ -107,7 +107,7 @@ class Run:
     "nan".
     """
 
-    def __init__(self, cases: pd.DataFrame, label: str | None = None):
+    def __init__(self, cases: pd.DataFrame, label: str | None = None, root: Path | None = None):
         self.label = label or dataset_label(cases)
         self.synthetic = is_synthetic(cases) and label is None
         self.protected = label is None and not is_synthetic(cases)
@@ -115,7 +115,10 @@ class Run:
             self.kind = " (synthetic data, not real cases)"
         else:
             self.kind = "" if label else " (own data)"
-        root = run_root(cases)
+        # ``root`` puts a run elsewhere (the teaching exercises, under runs/teaching/), unless
+        # the pipeline or a test has moved every run ($SCR_OUTPUT_DIR)
+        if root is None or os.environ.get(OUTPUT_ENV_VAR, "").strip():
+            root = run_root(cases)
         self.figures_dir = root / "figures"
         self.tables_dir = root / "outputs"
         self.stage = _stage() if self.protected else ""

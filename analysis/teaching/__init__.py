@@ -26,6 +26,7 @@ from analysis.teaching.data import (
     recode_one_child,
     require_synthetic,
     teaching_cases,
+    teaching_run,
 )
 from analysis.teaching.feedback import TOLERANCE_POINTS
 from analysis.teaching.figure_checks import (
@@ -61,4 +62,5 @@ __all__ = [
     "recode_one_child",
     "require_synthetic",
     "teaching_cases",
+    "teaching_run",
 ]

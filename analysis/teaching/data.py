@@ -39,6 +39,15 @@ def require_synthetic(cases: pd.DataFrame) -> pd.DataFrame:
     return cases
 
 
+def teaching_run(cases: pd.DataFrame):
+    """A run for the exercises: its figures and tables go under ``runs/teaching/`` (ignored by
+    git), never into the kit's ``figures/`` and ``outputs/`` (whose report counts them)."""
+    from analysis.paths import runs_dir
+    from analysis.publish.run import Run
+
+    return Run(cases, root=runs_dir() / "teaching")
+
+
 def teaching_cases(period: str = "2011-14") -> pd.DataFrame:
     """Load the shipped synthetic cases of one period, whatever ``SCR_DATA`` says.
 
