@@ -90,7 +90,7 @@ CHECKS = {
         lambda a, c: check_denominator(a, c, age_band="11_15"),
         lambda c: int(_row(c, "11_15", "now")["denominator_count"]),
         lambda c: int(_row(c, "11_15", "now")["denominator_count"]) + 1,
-        "43",
+        "forty-three",
     ),
     "involvement_now": (
         lambda a, c: check_involvement(a, c, age_band="11_15", measure="now"),
@@ -420,7 +420,61 @@ def test_repo_hygiene_covers_teaching_notebooks():
 def test_answer_cells_are_blank_in_exercises():
     for path in EXERCISES:
         cells = nbformat.read(path, as_version=4).cells
-        answers = [c.source for c in cells if c.source.startswith("# Your answer")]
-        assert answers, path.name
-        for source in answers:
+        typed = [c.source for c in cells if c.source.startswith("%%answer")]
+        code = [c.source for c in cells if c.source.startswith("# Your answer")]
+        assert typed or code, path.name
+        for source in typed:  # what a trainee types there is text: no SyntaxError possible
+            assert re.fullmatch(r"%%answer \w+\nNone", source), source
+        for source in code:
             assert re.search(r"^\w+ = None$", source, re.MULTILINE), source
+
+
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [
+        ("denominator", lambda c: f"{int(_row(c, '11_15', 'now')['denominator_count'])} children"),
+        ("involvement_now", lambda c: f"{_row(c, '11_15', 'now')['percent']:.1f}%"),
+        ("involvement_ever", lambda c: f" {round(_row(c, '11_15', 'ever')['percent'])} % "),
+        (
+            "interval",
+            lambda c: "({:.1f}, {:.1f})".format(
+                *_row(c, "11_15", "now")[["ci_low_percent", "ci_high_percent"]]
+            ),
+        ),
+        (
+            "interval",
+            lambda c: "{:.1f} to {:.1f}".format(
+                *_row(c, "11_15", "now")[["ci_low_percent", "ci_high_percent"]]
+            ),
+        ),
+        ("choice", lambda c: f"'{QUESTIONS['interval_meaning'].right}'"),
+        ("secondary", lambda c: f'"{_secondary_code(c)}"'),
+    ],
+)
+def test_a_right_answer_typed_as_people_type_it_is_accepted(name, typed, cases, capsys):
+    check = CHECKS[name][0]
+    assert check(typed(cases), cases) is True, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("typed", ["43 children 12", "forty", "47%%", "None", "", "(1, 2, 3)"])
+def test_anything_typed_is_feedback_never_a_traceback(typed, cases, capsys):
+    for check, *_ in CHECKS.values():
+        assert check(typed, cases) in (True, False)
+    out = capsys.readouterr().out
+    assert "Traceback" not in out and "Error" not in out.replace("error", "")
+
+
+def test_the_answer_magic_stores_text_under_its_name():
+    from analysis.teaching.answers import store_answer
+
+    namespace = {}
+    store_answer(namespace, "answer_n", "  43 children \n")
+    store_answer(namespace, "answer_why", "None")
+    assert namespace == {"answer_n": "43 children", "answer_why": None}
+
+
+def test_a_title_must_state_a_finding(capsys):
+    assert check_title("Involvement with social care by age band of the child") is False
+    assert "states no finding" in capsys.readouterr().out
+    assert check_title("Older children had more often been known to social care") is True
+    assert check_title("Two in three 16-17 year olds had been known to social care") is True

@@ -9,6 +9,7 @@ questions, read from ``questions.yaml``). The notebooks import what trainees cal
 May import: ``casedata``, ``stats``, ``charts``, ``publish``.
 """
 
+from analysis.teaching.answers import register_answer_magic
 from analysis.teaching.checks import (
     check_denominator,
     check_interval,
@@ -64,3 +65,5 @@ __all__ = [
     "teaching_cases",
     "teaching_run",
 ]
+
+register_answer_magic()  # answer cells take what trainees type (answers.py)

@@ -26,6 +26,7 @@ from analysis.teaching.feedback import (
     not_yet,
     number_answer,
     percent_feedback,
+    typed_numbers,
     well_done,
 )
 
@@ -149,10 +150,10 @@ def check_interval(
     """
     if blank(answer, "`answer_interval`", "two numbers, (low, high)"):
         return False
-    if isinstance(answer, str) or not hasattr(answer, "__len__") or len(answer) != 2:
-        return not_yet(
-            "give the interval as two numbers in brackets, (low, high), e.g. (30.1, 55.2)."
-        )
+    if isinstance(answer, str):  # typed as text: "(30.1, 55.2)", "30.1 to 55.2", "30-55%"
+        answer = typed_numbers(answer.replace("-", " "))
+    if not hasattr(answer, "__len__") or len(answer) != 2:
+        return not_yet("give the interval as two numbers, low then high, e.g. (30.1, 55.2).")
     low, high = (as_number(v, "a percentage") for v in answer)
     row = _band_row(cases, age_band, measure)
     expected = float(row["ci_low_percent"]), float(row["ci_high_percent"])
@@ -337,7 +338,7 @@ def check_secondary(answer, cases: pd.DataFrame, age_band: str = "1_5") -> bool:
     full = protect(_ever_table(cases), threshold=THRESHOLD)
     secondary = [c for c in _hidden_codes(full, age_band) if c not in primary]
     labels = {c: label_of("csc_ever_involved", c) for c in secondary}
-    given = answer.strip().lower()
+    given = answer.strip().strip("\"'").strip().lower()  # typed with or without quotes
     if given in secondary or given in {v.lower() for v in labels.values()}:
         named = ", ".join(f'"{labels[c]}" ({c})' for c in secondary)
         return well_done(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import re
 
 import numpy as np
 import pandas as pd
@@ -63,7 +64,9 @@ def never_raises(check):
 
 
 def is_blank(answer) -> bool:
-    """True for an answer not filled in yet (``None`` or ``...``)."""
+    """True for an answer not filled in yet (``None`` or ``...``, or that typed as text)."""
+    if isinstance(answer, str):
+        return answer.strip() in ("", "None", "...")
     return answer is None or answer is Ellipsis
 
 
@@ -92,13 +95,44 @@ def as_number(answer, name: str = "a number") -> float:
     if isinstance(answer, bool | np.bool_):
         raise WrongType(f"that is True/False; give {name}.")
     if isinstance(answer, str):
-        raise WrongType(f"that is the text {answer!r}; give {name}, without quotes or a % sign.")
+        return read_number(answer, name)
     if not isinstance(answer, numbers.Real):
         raise WrongType(f"that is a {type(answer).__name__}; give {name}.")
     value = float(answer)
     if math.isnan(value):
         raise WrongType("that is NaN (not a number); check the row you selected.")
     return value
+
+
+#: A number as people type it: "43", "43 children", "47%", "46.5 %", "0.47", "1,234".
+_TYPED_NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+")
+
+
+def typed_numbers(text: str) -> list[float]:
+    """Every number in what a learner typed, read as they meant it.
+
+    >>> typed_numbers("43 children"), typed_numbers("47%"), typed_numbers("(40.1, 52)")
+    ([43.0], [47.0], [40.1, 52.0])
+    >>> typed_numbers("1,234 reviews"), typed_numbers("about forty")
+    ([1234.0], [])
+    """
+    return [float(m.replace(",", "")) for m in _TYPED_NUMBER.findall(str(text))]
+
+
+def read_number(text: str, name: str = "a number") -> float:
+    """The one number in typed text ("43 children", "47%"); else explain, kindly.
+
+    Raises
+    ------
+    WrongType
+        No number, or more than one, in the text; the message says what to type.
+    """
+    found = typed_numbers(text)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise WrongType(f"I could not find a number in {text.strip()!r}; type {name}, e.g. 43.")
+    raise WrongType(f"{text.strip()!r} holds {len(found)} numbers; type just one ({name}).")
 
 
 def number_answer(answer, variable: str, kind: str) -> float | None:

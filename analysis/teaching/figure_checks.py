@@ -6,11 +6,13 @@ never an error.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from analysis.stats.tables import involvement_now_vs_ever
 from analysis.teaching.feedback import (
@@ -76,16 +78,22 @@ def check_figure_data(table, cases: pd.DataFrame) -> bool:
     return well_done(f"one row per age band, {len(table)} bars, with 95% intervals: ready to plot.")
 
 
-_CHART_WORDS = ("bar chart", "chart", "figure", "graph", "plot")
+@functools.cache
+def _title_words() -> dict:
+    return yaml.safe_load(TITLE_WORDS.read_text(encoding="utf-8"))
+
+
+TITLE_WORDS = Path(__file__).with_name("title_words.yaml")
 
 
 @never_raises
 def check_title(title) -> bool:
-    """Check a figure title reads as a statement of what the figure shows.
+    """Check a figure title states a finding: what the reader should see, not the chart type.
 
-    The house style asks for a title that says what the reader should see (ideally the
-    finding), not the chart type. Checked: text of 20 to 110 characters that does not start
-    with "Bar chart", "Chart", "Figure", "Graph" or "Plot".
+    Checked: text of 20 to 110 characters that does not start with a chart word ("Bar chart",
+    "Figure"...) and states something: a number, or a comparison word ("more", "fewer",
+    "twice", "rose"...; ``title_words.yaml``). "Involvement by age" describes; "Older children
+    were more often involved" states a finding.
 
     Returns
     -------
@@ -101,10 +109,16 @@ def check_title(title) -> bool:
         return not_yet("too short to tell the reader anything. Say what the bars show.")
     if len(words) > 110:
         return not_yet("too long for a title; keep it to one line and move detail to the subtitle.")
-    if words.lower().startswith(_CHART_WORDS):
+    if words.lower().startswith(tuple(_title_words()["chart_words"])):
         return not_yet(
             "the reader can see it is a chart. Say what it shows instead, e.g. which ages "
             "stand out."
+        )
+    tokens = set(re.findall(r"[a-z]+", words.lower()))
+    if not re.search(r"\d", words) and not tokens & set(_title_words()["finding_words"]):
+        return not_yet(
+            "this describes the chart but states no finding. Say what the reader should see: "
+            "which ages are more or less often involved, or by how much."
         )
     return well_done(f"{words!r} tells the reader what to look for.")
 

@@ -141,7 +141,9 @@ def check_choice(question_id: str, answer) -> bool:
         return not_yet(f"no letter chosen yet. Replace None with one of {letters}.")
     if not isinstance(answer, str):
         return not_yet(f"answer with a letter in quotes, one of {letters}.")
-    letter = answer.strip().strip("()").strip().lower()
+    letter = answer.strip().strip("()\"'").strip().lower()  # "a", a, (a) or 'a'
+    if is_blank(letter):
+        return not_yet(f"no letter chosen yet. Replace None with one of {letters}.")
     if letter not in question.options:
         return not_yet(f"{answer!r} is not one of the options; choose one of {letters}.")
     if letter == question.right:
