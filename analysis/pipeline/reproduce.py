@@ -102,6 +102,10 @@ def execute_notebook(
         resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
         # the kernel's start-up chatter (transport warnings) is noise for a user
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        # no execution timestamps, and printed text joined however the kernel flushed it: a
+        # rerun gives the same executed notebook
+        record_timing=False,
+        coalesce_streams=True,
     )
     if running is not None:
         running[path.name] = client  # so an interrupt can stop its kernel
