@@ -531,3 +531,18 @@ def test_two_series_take_the_duo_palette_and_every_label_reads_at_4_5_to_1():
     assert texts, "the lines are labelled directly"
     for text, colour in texts:
         assert contrast_ratio(colour) >= TEXT_CONTRAST, (text.get_text(), colour)
+
+
+def test_a_reference_for_one_category_crosses_that_bar_only():
+    table = pd.DataFrame({"status": ["Not known", "Plan", "Looked after"], "pct": [20.0, 10, 5]})
+    fig = bar_percent(
+        table, "status", "pct", title="t", reference={"published 12%": 12}, reference_on="Plan"
+    )
+    ax = fig.axes[0]
+    marks = [c for c in ax.collections if c.get_gid() == "reference-marker"]
+    assert len(marks) == 1 and not [ln for ln in ax.lines if ln.get_gid() == "reference-marker"]
+    (x0, y0), (x1, y1) = marks[0].get_segments()[0]
+    assert x0 == x1 == 12 and sorted((y0, y1)) == pytest.approx([-1.48, -0.52])  # row 2 of 3
+    assert any(t.get_text() == "published 12% (dashed line)" for t in ax.texts)
+    with pytest.raises(ValueError, match="not a category"):
+        bar_percent(table, "status", "pct", title="t", reference={"x": 1}, reference_on="Nope")

@@ -24,8 +24,12 @@ from analysis.charts.style import (
     BACKGROUND,
     CAP_SIZE,
     CATEGORY_WRAP,
+    GID_REFERENCE,
     GID_WHISKERS,
     MUTED_COLOUR,
+    REFERENCE_DASH,
+    REFERENCE_WIDTH,
+    SIZE_NOTE,
     SIZE_TICK,
     WHISKER_WIDTH,
     house_style,
@@ -53,6 +57,7 @@ def bar_percent(
     subtitle: str | None = None,
     decimals: int = 0,
     reference: Mapping[str, float] | None = None,
+    reference_on: str | None = None,
     xlabel: str | None = None,
     height: float | None = None,
 ) -> Figure:
@@ -82,6 +87,9 @@ def bar_percent(
     reference : mapping of str to float, optional
         Published values to mark, e.g. ``{"published 12%": 12}``; see
         :func:`analysis.charts.annotate.reference_markers`.
+    reference_on : str, optional
+        The category the references concern (``"Child protection plan"``): each is then drawn
+        across that bar only, labelled beside it, not across every bar.
     xlabel : str, optional
         Axis label, shown only when the x axis is (with intervals or references). Default
         "Percentage, with 95% interval" or "Percentage"; ``""`` for none.
@@ -106,6 +114,7 @@ def bar_percent(
         subtitle=subtitle,
         decimals=decimals,
         reference=reference,
+        reference_on=reference_on,
         xlabel=xlabel,
         height=height,
     )
@@ -124,6 +133,7 @@ def grouped_bar_percent(
     subtitle: str | None = None,
     decimals: int = 0,
     reference: Mapping[str, float] | None = None,
+    reference_on: str | None = None,
     xlabel: str | None = None,
     height: float | None = None,
 ) -> Figure:
@@ -141,7 +151,7 @@ def grouped_bar_percent(
     group : str or None
         Column with the groups, e.g. "at the time of the incident" and "ever". At most four.
         None draws one bar per category, as :func:`bar_percent` does.
-    percent, low, high, marker, title, subtitle, decimals, reference, xlabel, height
+    percent, low, high, marker, title, subtitle, decimals, reference, reference_on, xlabel, height
         As in :func:`bar_percent`.
 
     Returns
@@ -235,6 +245,32 @@ def grouped_bar_percent(
                 xlabel = "Percentage, with 95% interval" if low is not None else "Percentage"
             if xlabel:
                 ax.set_xlabel(xlabel, color=MUTED_COLOUR, fontsize=SIZE_TICK)
-        if reference:
+        if reference and reference_on is not None:
+            if reference_on not in categories:
+                raise ValueError(f"reference_on {reference_on!r} is not a category of the chart")
+            row = -categories.index(reference_on)  # bars of one category span row +- 0.4
+            for label, value in reference.items():
+                ax.vlines(
+                    float(value),
+                    row - 0.48,
+                    row + 0.48,
+                    colors=MUTED_COLOUR,
+                    linestyles=REFERENCE_DASH,
+                    linewidth=REFERENCE_WIDTH,
+                    gid=GID_REFERENCE,
+                    zorder=3,
+                )
+                # at the row's right end, clear of the bar, its whisker and its value label
+                direct_label(
+                    ax,
+                    f"{label} (dashed line)",
+                    (1.0, row),
+                    xycoords=ax.get_yaxis_transform(),
+                    ha="right",
+                    colour=MUTED_COLOUR,
+                    size=SIZE_NOTE,
+                    box=None,
+                )
+        elif reference:
             reference_markers(ax, reference, axis="x")
     return fig
