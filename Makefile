@@ -4,6 +4,8 @@
 # Every target calls `python -m analysis ...`, so the same works without make.
 
 SHELL := /bin/bash
+# a failing command inside a pipe (pip | grep) fails its recipe
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 # JupyterLab refuses to start as root (containers, trusted research environments) unless told
@@ -13,19 +15,36 @@ STAMP := $(VENV)/.installed
 DATA ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reproduce test lint format validate codebook lab teach report clean
+.PHONY: help setup lock reproduce test lint format validate codebook lab teach report clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 	@echo "  Own data: make reproduce DATA=path/to/file.csv   (also .xlsx, .sav, .dta)"
 	@echo "  A workbook with several sheets of cases: add SHEET=NAME, or SHEET=all"
 
-$(STAMP): pyproject.toml
-	@echo "Setting up $(VENV) with $(PYTHON) (first use only; about a minute)..."
+# A .venv made with another Python (3.12, say) is rebuilt, not reused: the kit needs 3.11.
+ifneq ($(wildcard $(PY)),)
+ifneq ($(shell $(PY) -c 'import sys; print(sys.version_info[:2] == (3, 11))' 2>/dev/null),True)
+$(info $(VENV) was made with another Python version; rebuilding it with $(PYTHON).)
+$(shell rm -rf $(VENV))
+endif
+endif
+
+$(STAMP): pyproject.toml requirements.lock
+	@echo "Setting up $(VENV) with $(PYTHON) from requirements.lock (first use only)..."
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --progress-bar on --no-warn-script-location -r requirements.lock \
+		| { grep -E '^(Collecting|Successfully)' || true; } | sed -E 's/^Collecting ([^ ]+).*/  \1/'
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
+
+lock: ## Refresh requirements.lock from pyproject.toml's ranges (then run make test, commit)
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet -e ".[dev]"
+	{ grep '^#' requirements.lock; .lock-venv/bin/pip freeze --exclude-editable; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 
 setup: $(STAMP) ## Create .venv and install the package with its dev extras
 

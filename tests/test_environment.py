@@ -56,3 +56,27 @@ def test_conda_forge_only_and_package_installed_editable():
     _, extra = _environment()
     assert extra["channels"] == ["conda-forge"]
     assert extra["pip"] == [*PIP_ONLY, "-e ."]
+
+
+def _locked() -> dict[str, str]:
+    lines = (ROOT / "requirements.lock").read_text().splitlines()
+    pins = [line for line in lines if line and not line.startswith("#")]
+    assert all("==" in line for line in pins), "every line of the lock pins one version"
+    return {
+        name.lower().replace("_", "-"): version for name, version in (p.split("==") for p in pins)
+    }
+
+
+def test_the_lock_pins_every_declared_package_within_its_range():
+    from packaging.specifiers import SpecifierSet
+
+    locked = _locked()
+    for name, spec in _pyproject().items():
+        assert name in locked, f"{name} is declared but not locked: run make lock"
+        assert locked[name] in SpecifierSet(spec), f"{name}=={locked[name]} is outside {spec}"
+
+
+def test_make_installs_from_the_lock():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "-r requirements.lock" in makefile and "--no-deps -e ." in makefile
+    assert "$(STAMP): pyproject.toml requirements.lock" in makefile

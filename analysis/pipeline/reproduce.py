@@ -46,9 +46,15 @@ CACHE_FILE = ".reproduce-cache.json"
 def inputs_fingerprint(data_paths: list[Path]) -> str:
     """A hash of everything a notebook's results depend on besides the notebook itself.
 
-    The library's code and codebook, the published and context figures, and the case data.
+    The library's code and codebook, the published and context figures, the case data, and
+    the environment: the locked versions and the Python running them (another matplotlib draws
+    other bytes).
     """
     digest = hashlib.sha256()
+    digest.update(sys.version.encode())
+    lock = PACKAGE_DIR.parent / "requirements.lock"
+    if lock.exists():
+        digest.update(lock.read_bytes())
     files = sorted(PACKAGE_DIR.rglob("*.py")) + sorted(PACKAGE_DIR.rglob("*.yaml"))
     files += sorted(PUBLISHED_DIR.glob("*.csv")) + sorted(CONTEXT_DIR.glob("*.csv"))
     for path in files + [Path(p) for p in data_paths]:
