@@ -208,7 +208,9 @@ def test_counts_print_as_whole_numbers(status, both):
     assert SUPPRESSED in text and not re.search(r"\d\.0\b", text)
     yearly = protect(reviews_by_year_and_group(both), threshold=10)
     yearly["reviews_count"] = yearly["reviews_count"].astype("float64")
-    alt = reviews_by_year_alt_text(yearly, pd.DataFrame(columns=["figure_id", "published"]))
+    alt = reviews_by_year_alt_text(
+        yearly, pd.DataFrame(columns=["outcome_group_label", "review_period", "published"])
+    )
     assert_alt(alt)
     assert not re.search(r"\d\.0\b", alt)
 
@@ -282,7 +284,7 @@ def test_line_series_labels_a_suppressed_point_and_keeps_the_gap(both):
     )
     per_year = compared[compared["measure"].str.endswith("_per_year")]
     mark_period_averages(fig, yearly, published_averages(per_year))
-    assert_alt(reviews_by_year_alt_text(yearly, per_year))
+    assert_alt(reviews_by_year_alt_text(yearly, published_averages(per_year)))
 
 
 def test_a_gap_without_a_marker_stays_unlabelled():

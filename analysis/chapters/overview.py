@@ -331,7 +331,10 @@ def published_averages(compared: pd.DataFrame) -> pd.DataFrame:
         Those rows, plus ``published_value`` (the published figure's value).
     """
     rows = compared[compared["measure"].isin(list(MEASURE_GROUP))].reset_index(drop=True)
-    return rows.assign(published_value=[figure(f)["value"] for f in rows["figure_id"]])
+    return rows.assign(
+        published_value=[figure(f)["value"] for f in rows["figure_id"]],
+        outcome_group_label=[OUTCOME_GROUPS[MEASURE_GROUP[m]] for m in rows["measure"]],
+    )
 
 
 #: The preliminary 2011-14 split of classifiable deaths (ADC abstract, April 2011 to December

@@ -118,13 +118,18 @@ def reviews_by_year_alt_text(yearly: pd.DataFrame, averages: pd.DataFrame) -> st
     yearly : DataFrame
         The plotted table (``incident_year``, ``outcome_group_label``, ``reviews_count``).
     averages : DataFrame
-        The published per-year averages marked (``figure_id``, ``published``).
+        The published per-year averages marked (``outcome_group_label``, ``review_period``,
+        ``published``), named in words, not by their register ids.
     """
     return (
         "Line chart of serious case reviews per financial year of the incident, 2011-12 to "
         "2016-17, for deaths directly caused, deaths related but not directly caused, and "
         "serious harm, with dashed segments at the published per-year averages ("
-        + "; ".join(f"{r.figure_id} {r.published}" for r in averages.itertuples())
+        + "; ".join(
+            f"{r.outcome_group_label.lower()} "
+            f"{getattr(r, 'published_period', r.review_period)} {r.published}"  # as stated
+            for r in averages.itertuples()
+        )
         + "). Values: "
         + "; ".join(
             f"{r.incident_year} {r.outcome_group_label.lower()} {count_text(r.reviews_count, m)}"
