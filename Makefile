@@ -22,15 +22,23 @@ help: ## List the targets
 	@echo "  Own data: make reproduce DATA=path/to/file.csv   (also .xlsx, .sav, .dta)"
 	@echo "  A workbook with several sheets of cases: add SHEET=NAME, or SHEET=all"
 
-# A .venv made with another Python (3.12, say) is rebuilt, not reused: the kit needs 3.11.
+# A .venv made with another Python (3.12, say) is rebuilt, not reused: the kit needs 3.11. Only
+# for targets that use the .venv (never for help or clean), and only when $(PYTHON) is 3.11.
+IS_311 = $(shell $(1) -c 'import sys; print(sys.version_info[:2] == (3, 11))' 2>/dev/null)
+ifneq ($(filter-out help clean,$(or $(MAKECMDGOALS),help)),)
 ifneq ($(wildcard $(PY)),)
-ifneq ($(shell $(PY) -c 'import sys; print(sys.version_info[:2] == (3, 11))' 2>/dev/null),True)
+ifneq ($(call IS_311,$(PY)),True)
+ifneq ($(call IS_311,$(PYTHON)),True)
+$(error $(VENV) needs Python 3.11 and $(PYTHON) is not it: install Python 3.11, or run make PYTHON=/path/to/python3.11)
+endif
 $(info $(VENV) was made with another Python version; rebuilding it with $(PYTHON).)
 $(shell rm -rf $(VENV))
 endif
 endif
+endif
 
 $(STAMP): pyproject.toml requirements.lock
+	@[ "$(call IS_311,$(PYTHON))" = True ] || { echo "The kit needs Python 3.11; $(PYTHON) is not it. Install Python 3.11, or run make PYTHON=/path/to/python3.11." >&2; exit 1; }
 	@echo "Setting up $(VENV) with $(PYTHON) from requirements.lock (first use only)..."
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip

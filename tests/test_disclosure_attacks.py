@@ -390,3 +390,24 @@ def test_the_design_effect_does_not_give_back_how_siblings_split():
     # the attack as it was: to three decimals the true split is the only one left
     exact = round(design_effect(members_of(counted), members_of(rows)), 3)
     assert _splits(3, len(counted), 110, exact, decimals=3) == {(1, 1, 2)}
+
+
+def test_children_minus_scrs_cannot_count_the_siblings_on_a_plan():
+    """Review finding: beside each other, "37 children" and "36 SCRs" with a plan said that
+    exactly one review had two children on a plan. The extra siblings are now a hidden count
+    of the SCR row, so a difference from 1 to 4 withholds that row."""
+    from analysis.stats.units import SCRS, shares_by_unit
+
+    cases = load_cases(period="2014-17")
+    table = shares_by_unit(cases, ["cp_plan_current_percent", "csc_current_involvement_percent"])
+    protected, _ = _publish({"units": table})
+    shown = protected["units"]
+    for measure in ("cp_plan_current_percent", "csc_current_involvement_percent"):
+        rows = shown[shown["measure"] == measure].set_index("unit")
+        children, scrs = rows.loc["children"], rows.loc[SCRS]
+        if pd.notna(children["count"]) and pd.notna(scrs["count"]):
+            assert not 0 < children["count"] - scrs["count"] < 5, measure
+        if pd.notna(children["denominator_count"]) and pd.notna(scrs["denominator_count"]):
+            assert not 0 < children["denominator_count"] - scrs["denominator_count"] < 5
+    plan_row = shown[(shown["measure"] == "cp_plan_current_percent") & (shown["unit"] == SCRS)]
+    assert plan_row["count"].isna().all()  # 37 - 36 = 1 extra sibling: withheld

@@ -476,5 +476,7 @@ def test_the_answer_magic_stores_text_under_its_name():
 def test_a_title_must_state_a_finding(capsys):
     assert check_title("Involvement with social care by age band of the child") is False
     assert "states no finding" in capsys.readouterr().out
+    assert check_title("Involvement with social care by age, 2011-14") is False  # a period
+    assert check_title("Involvement with social care over time by age") is False
     assert check_title("Older children had more often been known to social care") is True
     assert check_title("Two in three 16-17 year olds had been known to social care") is True

@@ -76,6 +76,21 @@ def test_words_for_titles_and_headings():
     assert heading("difference_points") == "Difference (points)"
 
 
+def test_a_withheld_verdict_or_yes_no_reads_as_a_bracketed_marker():
+    table = pd.DataFrame(
+        {
+            "count": [None, 40.0],
+            "count_marker": ["c", ""],
+            "verdict": ["c", "agrees (exact figure)"],
+            "agrees": ["c", True],
+        }
+    )
+    assert shown(table).values.tolist() == [
+        ["[c]", "[c]", "[c]"],
+        [40, "agrees (exact figure)", "Yes"],
+    ]
+
+
 def test_shown_reads_booleans_and_statistics():
     table = pd.DataFrame({"changed_clearly": [True, False], "p_value": [0.012345, None]})
     assert shown(table).values.tolist() == [["Yes", 0.012], ["No", "[x]"]]

@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.reference.assessments import COUNTERPARTS, pooled_share, reporting_years
 from analysis.reference.context import ANALYSES
+from analysis.reference.published import figure
 
 #: Which review periods the assessment shares are set beside, and how each is named.
 ASSESSMENT_PERIODS = ("2011-14", "2017-19")
@@ -23,7 +24,7 @@ ASSESSMENT_UNIT = "assessment episodes with at least one factor"
 
 
 def assessment_source(review_period: str, years: str) -> str:
-    """The ``source`` name of an assessment row, e.g. "Assessments 2017-18 (nearest 2011-14)".
+    """The ``source`` name of an assessment row, e.g. "Assessments 2017-18 (beside 2011-14)".
 
     >>> assessment_source("2017-19", "2017-18 to 2019-20")
     'Assessments 2017-18 to 2019-20 (beside 2017-19)'
@@ -47,12 +48,19 @@ def families_in_context(comparison: pd.DataFrame) -> pd.DataFrame:
         :data:`analysis.reference.assessments.COUNTERPARTS` (criminality has no counterpart),
         then, per factor and period in :data:`ASSESSMENT_PERIODS`, an assessment row:
         ``source`` (e.g. "Assessments 2017-18 (beside 2011-14)"), ``percent``, ``episodes``,
-        ``episodes_with_any_factor``; every row has ``unit`` and ``data`` (``coded cases``,
-        ``published`` or ``official statistics``).
+        ``episodes_with_any_factor``; every row has ``unit``, ``data`` (``coded cases``,
+        ``published`` or ``official statistics``) and ``like_for_like`` (False for a published
+        figure of another measure, such as 2017-19 "substance misuse" set beside drug misuse).
     """
     by_variable = {c.scr_variable: c for c in COUNTERPARTS}
     scr = comparison[comparison["variable"].isin(list(by_variable))].copy()
     scr["unit"] = SCR_UNIT
+    # a published figure of another measure (2017-19 "substance misuse" beside drug misuse) is
+    # shown, but not compared as if it were the same factor
+    scr["like_for_like"] = [
+        not fid or figure(fid)["measure"] == f"{var}_percent"
+        for fid, var in zip(scr["figure_id"].astype(str), scr["variable"], strict=True)
+    ]
     scr["data"] = np.where(scr["figure_id"].astype(str) != "", "published", "coded cases")
     scr.loc[scr["marker"] == "not published", "data"] = "published"
     windows = ANALYSES.set_index("review_period")
@@ -75,6 +83,7 @@ def families_in_context(comparison: pd.DataFrame) -> pd.DataFrame:
                     "episodes": share["episodes"],
                     "episodes_with_any_factor": share["episodes_with_any_factor"],
                     "unit": ASSESSMENT_UNIT,
+                    "like_for_like": True,
                     "data": "official statistics",
                     "note": f"DfE, Children in need, table C3: {item.factor.replace('_', ' ')}, "
                     f"identified for a parent or carer; reporting years {share['years']}.",

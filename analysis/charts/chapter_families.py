@@ -168,15 +168,19 @@ def families_in_context_title(
 ) -> str:
     """Title setting a published SCR period beside the assessments of the same years.
 
-    Computed from the two groups of bars: the factors whose SCR share is higher, and the
-    range of the ratio. Where no pair is shown, says so.
+    Computed from the two groups of bars, like for like only (a published figure of another
+    measure is left out): the factors whose SCR share is higher, and the range of the ratio.
+    Where no pair is shown, says so.
 
     >>> t = pd.DataFrame({"label": ["A", "B", "A", "B"], "source": ["s", "s", "a", "a"],
     ...                   "percent": [55.0, 34.0, 32.3, 13.1]})
     >>> families_in_context_title(t, "s", "a", "2017-19")
     'SCRs of 2017-19 recorded each factor 1.7 to 2.6 times as often as assessments of those years'
     """
-    scr = table[table["source"] == scr_source].set_index("label")["percent"]
+    scr = table[table["source"] == scr_source]
+    if "like_for_like" in scr:  # another measure (2017-19 "substance misuse") is not compared
+        scr = scr[scr["like_for_like"].astype(bool)]
+    scr = scr.set_index("label")["percent"]
     assessed = table[table["source"] == assessment_source].set_index("label")["percent"]
     pairs = pd.concat([scr, assessed], axis=1, keys=["scr", "assessed"]).dropna()
     if pairs.empty:

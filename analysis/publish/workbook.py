@@ -110,6 +110,12 @@ def shown(table: pd.DataFrame) -> pd.DataFrame:
             cells[cells.isna()] = "[x]"
         else:
             cells = values.astype(object).where(values.notna() & values.astype(str).ne(""), "[z]")
+            # a yes/no column with a withheld cell is read as text: True/False stay words
+            cells = cells.replace({True: "Yes", False: "No", "True": "Yes", "False": "No"})
+            # a verdict or a word withheld with a suppressed count reads as its marker, bracketed
+            codes = cells.astype(str).str.strip()
+            withheld = row_marked & codes.isin(["c", "x", "z"])
+            cells[withheld] = "[" + codes[withheld] + "]"
         out[heading(column)] = cells
     return out
 

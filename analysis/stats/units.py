@@ -9,10 +9,10 @@ each headline over each unit it can be read on:
 
 - a **child-level** measure over children, and over SCRs (a review counts when any of its
   children does);
-- a **final-report** measure over the reviews with a final report, and over all SCRs: the
-  share known from the reports (``percent``, as if no review without a report, or whose
-  report did not record it, had the factor) up to ``all_reviews_high_percent`` (as if every
-  one had it). That row has no
+- a **final-report** measure over the reviews with a final report, and over all SCRs: from
+  ``all_reviews_low_percent`` (as if no review without a report, or whose report did not
+  record it, had the factor; also the row's ``percent``) up to ``all_reviews_high_percent``
+  (as if every one had it). That row has no
   interval: the reviews without a report, not chance, are its uncertainty, and the bounds
   show it;
 - a **review-level** measure over SCRs only.
@@ -70,8 +70,10 @@ def shares_by_unit(
     DataFrame
         ``review_period``, ``measure``, ``label``, ``unit``, ``count``, ``denominator_count``,
         ``percent``, the 95% Wilson interval (on effective counts where children cluster, with
-        ``design_effect``), ``all_reviews_high_percent`` (final-report measures over all SCRs,
-        else NaN), and the membership of each count.
+        ``design_effect``), ``all_reviews_low_percent`` and ``all_reviews_high_percent``
+        (final-report measures over all SCRs, else NaN), and the membership of each count; an
+        SCR row of a child measure also carries, as implied counts, the extra siblings that
+        the children row counts beyond it.
 
     Examples
     --------
@@ -101,23 +103,47 @@ def shares_by_unit(
                 {
                     **row,
                     **_cells(SCRS, counted, everyone),
+                    "all_reviews_low_percent": 100 * len(counted) / len(everyone)
+                    if everyone
+                    else math.nan,
                     "all_reviews_high_percent": high,
                     IMPLIED: (members_of(unknown),),  # the bound gives their number back
                 }
             )
         elif MEASURES[name].level == "child":
             rows.append({**row, **_cells(CHILDREN, counted, total)})
-            rows.append({**row, **_cells(SCRS, _once(counted), _once(total))})
+            # children minus SCRs counts the extra siblings: a hidden count the audit must see
+            extra = (_extra(counted), _extra(total))
+            rows.append({**row, **_cells(SCRS, _once(counted), _once(total)), IMPLIED: extra})
         else:
             rows.append({**row, **_cells(SCRS, counted, total)})
     table = with_interval(pd.DataFrame(rows))
-    if "all_reviews_high_percent" not in table:
-        table["all_reviews_high_percent"] = math.nan
+    bounds = ["all_reviews_low_percent", "all_reviews_high_percent"]
+    for column in bounds:
+        if column not in table:
+            table[column] = math.nan
     bounded = table["all_reviews_high_percent"].notna()
     table.loc[bounded, ["ci_low_percent", "ci_high_percent"]] = math.nan
     members = [c for c in table.columns if c.startswith(PREFIX)]
-    shown = [c for c in table.columns if c not in members and c != "all_reviews_high_percent"]
-    return table[[*shown, "all_reviews_high_percent", *members]]
+    shown = [c for c in table.columns if c not in members and c not in bounds]
+    return table[[*shown, *bounds, *members]]
+
+
+def _extra(units: tuple[str, ...]) -> tuple[str, ...]:
+    """The units beyond each review's first: what a count over children adds to one over
+    reviews (two siblings counted in one review add one). Shown side by side, the two counts
+    give this number back, so it is audited like any count.
+
+    >>> _extra(("R1", "R1", "R2", "R3", "R3", "R3"))
+    ('R1', 'R3', 'R3')
+    """
+    seen: set[str] = set()
+    extra = []
+    for unit in units:
+        if unit in seen:
+            extra.append(unit)
+        seen.add(unit)
+    return tuple(extra)
 
 
 def _once(units: tuple[str, ...]) -> tuple[str, ...]:

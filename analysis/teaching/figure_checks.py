@@ -115,7 +115,9 @@ def check_title(title) -> bool:
             "stand out."
         )
     tokens = set(re.findall(r"[a-z]+", words.lower()))
-    if not re.search(r"\d", words) and not tokens & set(_title_words()["finding_words"]):
+    # a year or a period says when, not what: "by age, 2011-14" states nothing
+    undated = re.sub(r"\b(?:19|20)\d\d(?:\s*[-/]\s*\d{2,4})?\b", "", words)
+    if not re.search(r"\d", undated) and not tokens & set(_title_words()["finding_words"]):
         return not_yet(
             "this describes the chart but states no finding. Say what the reader should see: "
             "which ages are more or less often involved, or by how much."
