@@ -107,9 +107,8 @@ def execute_notebook(
         kernel_name="python3",
         resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
         # the kernel's own log only at CRITICAL: its start-up chatter is noise, a cell's error
-        # reaches us through nbclient,
-        # and a kernel told to stop mid-message (Ctrl-C) logs a signature error with a traceback
-        # that says nothing to the user
+        # reaches us through nbclient, and a kernel stopped mid-message (Ctrl-C) logs a
+        # signature error with a traceback that says nothing to the user
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         # no execution timestamps, and printed text joined however the kernel flushed it: a
         # rerun gives the same executed notebook
