@@ -22,8 +22,6 @@ import pandas as pd
 from analysis.paths import CONTEXT_DIR
 
 FILE = "assessment_factors.csv"
-#: DfE's markers, kept as written: no number is read from them.
-MARKERS = {"x": "suppressed", "z": "not applicable", "c": "confidential", "u": "low reliability"}
 
 
 @dataclass(frozen=True)
