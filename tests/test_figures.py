@@ -90,7 +90,7 @@ def test_house_style_sets_deterministic_svg_and_restores_rcparams():
     with house_style():
         assert mpl.rcParams["svg.hashsalt"] == RC_PARAMS["svg.hashsalt"]
         assert mpl.rcParams["svg.hashsalt"] is not None
-        assert mpl.rcParams["svg.fonttype"] == "path"
+        assert mpl.rcParams["svg.fonttype"] == "none"  # text stays text
         assert mpl.rcParams["axes.spines.top"] is False
     assert mpl.rcParams["svg.hashsalt"] == before
 
@@ -240,8 +240,8 @@ def test_synthetic_stamp_is_in_the_svg_and_on_the_figure(tmp_path):
     assert [t.get_text() for t in stamps] == [SYNTHETIC_STAMP]
     assert stamps[0].get_fontweight() == "bold"
     svg = paths["svg"].read_text(encoding="utf-8")
-    # Text is drawn as paths; matplotlib keeps the words in a comment beside them.
-    assert SYNTHETIC_STAMP in svg
+    # Text stays text: the stamp is a <text> element a screen reader can read
+    assert SYNTHETIC_STAMP in svg and "<text" in svg
     assert 'id="data-stamp"' in svg
 
 

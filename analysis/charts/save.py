@@ -3,7 +3,7 @@
 :func:`save_figure` writes four files side by side::
 
     {name}.png      raster, 200 dpi
-    {name}.svg      vector, text drawn as paths
+    {name}.svg      vector, text kept as text (readable aloud, editable)
     {name}.csv      the plotted data (tidy, UTF-8), plus a ``data_label`` column
     {name}.alt.txt  alt text, saying when the data are synthetic
 
@@ -163,7 +163,8 @@ def save_figure(
     """Stamp a figure and write it as PNG, SVG, CSV and alt text; then close it.
 
     The same figure and data give byte-identical files on every run: the SVG id salt is fixed,
-    text is drawn as paths, and no date or software version is written into either image.
+    text is kept as text in the house font, and no date or software version is written into
+    either image.
 
     Parameters
     ----------

@@ -99,13 +99,12 @@ SOLID_LABEL_BOX = dict(boxstyle="square,pad=0.1", facecolor=BACKGROUND, edgecolo
 LABEL_BOX = {**SOLID_LABEL_BOX, "alpha": 0.85}
 
 RC_PARAMS: dict[str, object] = {
-    # Determinism. A fixed salt makes the SVG's clip-path and glyph ids stable between runs
-    # (matplotlib otherwise salts them with a random uuid). Text as paths rather than <text>
-    # elements: the SVG then depends on no font being installed where it is opened, so it looks
-    # the same everywhere, byte for byte and glyph for glyph; the words stay available in the
-    # alt text, the CSV and in comments matplotlib writes beside each text path.
+    # Determinism. A fixed salt makes the SVG's clip-path ids stable between runs (matplotlib
+    # otherwise salts them with a random uuid). Text stays text (<text> elements naming the
+    # house font, DejaVu Sans, with a sans-serif fallback), so a screen reader can read it out
+    # and an editor can change it; the bytes depend only on the figure, not on the machine.
     "svg.hashsalt": "scr-analysis-figures",
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",
     "axes.formatter.use_locale": False,  # a decimal comma must not creep in from the OS locale
     "savefig.dpi": SAVE_DPI,
     "savefig.facecolor": BACKGROUND,
