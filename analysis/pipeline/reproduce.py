@@ -19,10 +19,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 import pandas as pd
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 
 from analysis.casedata.load import is_synthetic
 from analysis.files import replace_folder, replacing, write_text
@@ -77,10 +74,16 @@ class NotebookResult:
     cached: bool = False  # unchanged notebook and inputs: last run's outputs stand
 
 
+def _scr_metadata(path: Path) -> dict:
+    """A notebook's ``scr`` metadata, read as plain JSON: nbformat would validate the whole
+    notebook and import jsonschema's format checkers (about 3 s), which a run whose notebooks
+    are all unchanged never needs."""
+    return json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("scr", {})
+
+
 def required_periods(path: Path) -> list[str]:
     """Review periods a notebook needs (its ``scr.requires_periods`` metadata)."""
-    nb = nbformat.read(path, as_version=4)
-    return list(nb.metadata.get("scr", {}).get("requires_periods", []))
+    return list(_scr_metadata(path).get("requires_periods", []))
 
 
 def chapter_notebooks() -> list[Path]:
@@ -99,6 +102,10 @@ def execute_notebook(
 
     The kernel inherits this process's environment (so ``SCR_DATA`` chooses the data).
     """
+    import nbformat  # only when a notebook runs (see _scr_metadata)
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
     start = time.perf_counter()
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
@@ -138,8 +145,7 @@ def execute_notebook(
 def notebook_outputs(path: Path, root: Path) -> dict[str, str]:
     """What a notebook wrote under a run's folder, with hashes: every file whose name starts
     with its number (``03_...``), and those its metadata lists in ``scr.also_writes``."""
-    nb = nbformat.read(path, as_version=4)
-    also = nb.metadata.get("scr", {}).get("also_writes", [])
+    also = _scr_metadata(path).get("also_writes", [])
     prefix = path.name.split("_", 1)[0] + "_"
     files = [p for d in ("figures", "outputs") for p in sorted((root / d).glob(f"{prefix}*"))]
     files += [root / name for name in also if (root / name).exists()]
