@@ -35,7 +35,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis.chapters.periods import COMPARED, FIRST, SECOND, Compared, _level
+from analysis.chapters.periods import COMPARED, FIRST, SECOND, Compared, _level, _split
 from analysis.stats.measures import MEASURES, reviews
 from analysis.stats.members import IMPLIED, PREFIX, members_of
 from analysis.stats.tables import unknown_reviews
@@ -92,10 +92,8 @@ def coverage_table(
         outcome strata the standardised share rests on.
     """
     rows = []
-    for period in (first, second):
-        everyone = reviews(cases[cases["review_period"].astype(str) == period])
-        if everyone.empty:
-            raise ValueError(f"no cases for review period {period}")
+    for period, part in zip((first, second), _split(cases, first, second), strict=True):
+        everyone = reviews(part)
         reports = everyone[everyone["final_report_available"] == "yes"]
         for item in (c for c in compared if _level(c.key) == "final_report"):
             column = _column(item.key)
