@@ -2,25 +2,38 @@
 
 Load coded case data (``load_cases``), check it against the codebook (``check_file``), and
 compute the triennial report's statistics, intervals, tests, rates and figures.
+
+The names below load on first use (PEP 562), so ``python -m analysis --help`` or a notebook
+that needs only ``load_cases`` does not pay for statsmodels and pandera at import.
 """
 
+from importlib import import_module
 from importlib.metadata import version
 
-from analysis.casedata.codebook import load_codebook
-from analysis.casedata.load import check_file, dataset_label, is_synthetic, load_cases
-from analysis.errors import CaseDataError, InvalidCaseDataError, UnreadableFileError
-from analysis.stats.inference import Rate, rate
+_WHERE = {
+    "load_codebook": "analysis.casedata.codebook",
+    "check_file": "analysis.casedata.load",
+    "dataset_label": "analysis.casedata.load",
+    "is_synthetic": "analysis.casedata.load",
+    "load_cases": "analysis.casedata.load",
+    "CaseDataError": "analysis.errors",
+    "InvalidCaseDataError": "analysis.errors",
+    "UnreadableFileError": "analysis.errors",
+    "Rate": "analysis.stats.inference",
+    "rate": "analysis.stats.inference",
+}
 
-__all__ = [
-    "CaseDataError",
-    "InvalidCaseDataError",
-    "Rate",
-    "UnreadableFileError",
-    "check_file",
-    "dataset_label",
-    "is_synthetic",
-    "load_cases",
-    "load_codebook",
-    "rate",
-]
+__all__ = sorted(_WHERE)
 __version__ = version("scr-analysis")
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    value = getattr(import_module(_WHERE[name]), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

@@ -186,10 +186,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _skip_slow_optional_imports() -> None:
+    """Keep this process from importing ``rfc3987_syntax``, which nothing here uses.
+
+    nbformat (which ``reproduce`` and ``report`` need) imports jsonschema, and jsonschema
+    imports ``rfc3987_syntax`` if it is installed (JupyterLab's event schemas pull it in) to
+    offer an "iri" format check. That package compiles a grammar at import: about 3 s of CPU
+    per command, a tenth of a forced reproduce. jsonschema treats the package as optional (an
+    ImportError means "not installed"), and nbformat never checks formats; marking it absent
+    here affects this command's process only, not kernels, JupyterLab or a user's Python.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     from analysis.pipeline.stopping import stop_on_terminate
 
+    if argv is None:  # the program itself, not a test calling main()
+        _skip_slow_optional_imports()
     args = build_parser().parse_args(argv)
     try:
         if argv is None:  # a program (not called from Python): `kill` stops it as Ctrl-C does

@@ -220,3 +220,36 @@ def test_no_module_is_longer_than_500_lines():
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500
     }
     assert not long, long
+
+
+# --- what a notebook's kernel pays to import (issue 14: a forced reproduce twice as fast) ----
+#: What every chapter imports before its first result, and what that must not pull in: pandera
+#: (validation happens once, in `reproduce`; kernels reuse it), scipy.stats and statsmodels'
+#: formula interface (about a second each, for the few notebooks that test or fit a model),
+#: and the disclosure audit's linear programming (own data only).
+CHAPTER_IMPORTS = (
+    "from analysis import load_cases; import analysis.stats.tables, analysis.stats.units, "
+    "analysis.charts, analysis.publish.run, analysis.chapters.overview, "
+    "analysis.chapters.scorecard, analysis.chapters.families, analysis.chapters.themes"
+)
+HEAVY = ("pandera", "scipy.stats", "scipy.optimize", "statsmodels.formula.api", "seaborn")
+
+
+@pytest.mark.parametrize(
+    ("code", "absent"),
+    [
+        (CHAPTER_IMPORTS, HEAVY),
+        # the command line answers --help (and starts a run) without pandas
+        ("import analysis.cli; analysis.cli.build_parser()", ("pandas", "matplotlib", *HEAVY)),
+    ],
+    ids=["chapter notebook", "command line"],
+)
+def test_heavy_libraries_load_only_where_they_are_used(code, absent):
+    import subprocess
+    import sys
+
+    check = f"import sys; {code}; print(sorted(m for m in {absent!r} if m in sys.modules))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"

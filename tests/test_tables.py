@@ -69,6 +69,21 @@ def test_wilson_interval_known_value_and_zero_denominator():
     assert high[1] == pytest.approx(1.0) and low[1] == pytest.approx(0.7225, abs=1e-4)
 
 
+@pytest.mark.parametrize("alpha", [0.05, 0.1, 0.01])
+def test_wilson_interval_equals_statsmodels_to_the_last_bit(alpha):
+    # the kit writes the formula out (to spare each kernel scipy.stats' import); statsmodels'
+    # proportion_confint is the reference, on whole counts and on effective (fractional) ones
+    from statsmodels.stats.proportion import proportion_confint
+
+    rng = np.random.default_rng(7)
+    n = np.tile([1, 2, 3, 5, 7, 10, 19, 20, 29, 40, 100, 293, 368, 404, 1000], 40).astype(float)
+    count = np.minimum(np.floor(rng.uniform(0, 1, n.size) * (n + 1)), n)
+    for c, m in ((count, n), (count / 1.37, n / 1.37)):
+        expected = proportion_confint(c, m, alpha=alpha, method="wilson")
+        got = wilson_interval(c, m, alpha=alpha)
+        assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
+
+
 def test_yes_share_uses_final_reports(early):
     table = yes_share_table(early, ["parent_alcohol_misuse"]).iloc[0]
     assert table["denominator_count"] == 175

@@ -36,7 +36,6 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linprog
 
 CellKey = tuple[str, int, str]  # (table name, row position, column)
 
@@ -106,6 +105,8 @@ class System:
 def _optimise(objective: np.ndarray, rows: np.ndarray, values: np.ndarray) -> float:
     if not objective.any():
         return 0.0
+    from scipy.optimize import linprog  # only a run on own data audits: no import cost elsewhere
+
     result = linprog(
         objective,
         A_eq=rows if len(rows) else None,

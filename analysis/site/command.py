@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from analysis.paths import data_override, runs_dir, user_path
-from analysis.site.build import ReportError, build_report
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -36,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Build the report from parsed arguments; return the exit code (0 built, 1 not)."""
+    # the builder (pandas, nbconvert) loads only for this command, not for every `--help`
+    from analysis.site.build import ReportError, build_report
 
     run_dir = args.run
     data = args.data if args.data is not None else data_override()

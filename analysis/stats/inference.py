@@ -7,20 +7,22 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import statsmodels.formula.api as smf
-from scipy import stats as sps
-from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import (
-    confint_proportions_2indep,
-    proportion_confint,
-    test_proportions_2indep,
-)
+from scipy.special import ndtri
 
 from analysis.stats.members import members_of
+
+# scipy.stats and statsmodels are imported inside the functions that use them: importing
+# scipy.stats costs about a second, and most notebooks need only the Wilson interval below.
 
 
 def wilson_interval(count, n, alpha: float = 0.05):
     """95% Wilson score interval for a proportion (as fractions), NaN where n is 0.
+
+    The arithmetic is statsmodels' ``proportion_confint(method="wilson")``, step for step, so
+    the bounds are equal to the last bit (``tests/test_inference.py`` checks them against it).
+    It is written out here only because statsmodels' proportion module imports all of
+    scipy.stats, about a second in each notebook's kernel, for a two-line formula; the
+    normal quantile is scipy's own ``ndtri``, as ``scipy.stats.norm.isf`` uses.
 
     >>> low, high = wilson_interval(35, 293)
     >>> round(float(low), 3), round(float(high), 3)
@@ -29,7 +31,14 @@ def wilson_interval(count, n, alpha: float = 0.05):
     count = np.asarray(count, dtype=float)
     n = np.asarray(n, dtype=float)
     safe_n = np.where(n > 0, n, 1)
-    low, high = proportion_confint(count, safe_n, alpha=alpha, method="wilson")
+    q = count / safe_n
+    crit = -ndtri(alpha / 2.0)  # = scipy.stats.norm.isf(alpha / 2)
+    crit2 = crit**2
+    denom = 1 + crit2 / safe_n
+    center = (q + crit2 / (2 * safe_n)) / denom
+    dist = crit * np.sqrt(q * (1.0 - q) / safe_n + crit2 / (4.0 * safe_n**2))
+    dist /= denom
+    low, high = np.clip(center - dist, 0, 1), np.clip(center + dist, 0, 1)
     return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
 
 
@@ -48,6 +57,8 @@ def association_test(cases: pd.DataFrame, row: str, column: str) -> dict:
         ``test``, ``statistic``, ``dof``, ``p_value``, ``cramers_v``, ``n``,
         ``min_expected``.
     """
+    from scipy import stats as sps
+
     table = pd.crosstab(cases[row], cases[column])
     table = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
     chi2, p, dof, expected = sps.chi2_contingency(table, correction=False)
@@ -118,6 +129,10 @@ def logistic_model(
         )
     frame["y"] = outcome.astype(int).to_numpy()
     formula = "y ~ " + " + ".join(f"C({p})" for p in predictors)
+    # the formula interface (formulaic, statsmodels' model classes) costs about a second to
+    # import: only the notebook that fits a model pays it
+    import statsmodels.formula.api as smf
+
     fit = smf.logit(formula, data=frame).fit(disp=False)
     ci = fit.conf_int()
     table = pd.DataFrame(
@@ -182,6 +197,8 @@ def compare_proportions(
     When both shares are 0% (or both 100%) there is
     nothing to test and the p-value is NaN.
     """
+    from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+
     # statsmodels also computes ratios that divide by zero at 0%; they are not used here
     with np.errstate(divide="ignore", invalid="ignore"):
         low, high = confint_proportions_2indep(
@@ -283,6 +300,8 @@ def holm(p_values: Sequence[float]) -> np.ndarray:
     >>> holm([0.01, 0.04, 0.03]).round(2).tolist()
     [0.03, 0.06, 0.06]
     """
+    from statsmodels.stats.multitest import multipletests
+
     p = np.asarray(p_values, dtype=float)
     out = np.full_like(p, np.nan)
     ok = ~np.isnan(p)
