@@ -5,7 +5,7 @@ import pytest
 
 from analysis import load_cases
 from analysis.casedata.codebook import all_variables
-from analysis.pipeline.reproduce import chapter_notebooks, execute_notebook
+from analysis.pipeline.notebooks import chapter_notebooks, execute_notebook
 from analysis.stats.measures import reviews
 from analysis.stats.tables import (
     combinations_table,

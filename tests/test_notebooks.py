@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.pipeline.reproduce import chapter_notebooks, execute_notebook
+from analysis.pipeline.notebooks import chapter_notebooks, execute_notebook
 from analysis.publish.run import PUBLIC_STATISTICS_OUTPUTS
 
 NOTEBOOKS = chapter_notebooks()

@@ -17,7 +17,7 @@ from analysis import load_cases
 from analysis.casedata.codebook import load_codebook
 from analysis.casedata.load import synthetic_path
 from analysis.paths import ROOT
-from analysis.pipeline.reproduce import chapter_notebooks
+from analysis.pipeline.notebooks import chapter_notebooks
 from analysis.publish.disclosure import unprotected_small_counts
 from analysis.publish.run import PUBLIC_STATISTICS_OUTPUTS
 

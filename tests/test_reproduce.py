@@ -5,7 +5,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from analysis.casedata.load import synthetic_path
-from analysis.pipeline.reproduce import (
+from analysis.pipeline.notebooks import (
     CACHE_FILE,
     chapter_notebooks,
     execute_notebook,
@@ -113,7 +113,7 @@ def test_what_a_killed_run_left_is_cleared_before_the_next(tmp_path):
     gone = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], text=True, capture_output=True
     ).stdout.strip()  # a process id no longer in use
-    left = [f".my_cases.staging-{gone}", f".my_cases.partial-{gone}", f".my_cases.old-{gone}"]
+    left = [f".my_cases.{kind}-{gone}" for kind in ("staging", "partial", "old", "validated")]
     kept = [f".my_cases.staging-{os.getpid()}", f".other.staging-{gone}", "my_cases"]
     for name in left + kept:
         (tmp_path / name / "tables").mkdir(parents=True)

@@ -7,16 +7,20 @@ the same call works in every notebook on synthetic data and on a researcher's ow
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from analysis.casedata.codebook import PERIODS, all_variables
+from analysis.casedata.handoff import load_once
 from analysis.casedata.labels import SYNTHETIC_LABEL
 from analysis.casedata.provenance import is_shipped_synthetic, run_name
 from analysis.casedata.read import read_raw
-from analysis.casedata.validate import ValidationReport, validate_frame
 from analysis.errors import InvalidCaseDataError
 from analysis.paths import EXAMPLES_DIR, SYNTHETIC_DIR, data_override, sheet_override
+
+if TYPE_CHECKING:
+    from analysis.casedata.validate import ValidationReport
 
 
 def known_period(period: str) -> str:
@@ -55,6 +59,9 @@ def check_file(path: Path | str, sheet: str | None = None) -> tuple[pd.DataFrame
     UnreadableFileError
         When the file cannot be read at all.
     """
+    # pandera loads here, when a file is validated, not when the package is imported
+    from analysis.casedata.validate import validate_frame
+
     return validate_frame(read_raw(path, sheet=sheet))
 
 
@@ -155,7 +162,8 @@ def load_cases(
             sheet = sheet_override()
     else:
         paths = [Path(path)]
-    frames = [_load_one(p, sheet) for p in paths]
+    # inside `reproduce`, each file is validated once and its notebooks reuse the result
+    frames = [load_once(p, sheet, _load_one) for p in paths]
     notes = [n for f in frames for n in f.attrs.get("notes", [])]
     cases = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if period is not None:
