@@ -77,47 +77,85 @@ def _is_count(column: str) -> bool:
 def shown(table: pd.DataFrame) -> pd.DataFrame:
     """A tidy table as the workbook shows it: markers in brackets, counts whole, shares rounded.
 
+    Cells are built column by column in plain Python: the tables are small, and pandas'
+    per-operation overhead made this function half the workbook's time. Rounding stays with
+    pandas (numpy's rounding), so every shown number is what ``Series.round`` gives.
+
     >>> t = pd.DataFrame({"count": [12.0, None], "count_marker": ["", "c"],
     ...                   "percent": [41.37, None]})
     >>> shown(t).values.tolist()
     [[12, 41.4], ['[c]', '[c]']]
     """
-    markers = {c[: -len("_marker")]: table[c] for c in table.columns if c.endswith("_marker")}
-    out = pd.DataFrame(index=table.index)
-    row_marked = pd.Series(False, index=table.index)
-    for marks in markers.values():
-        row_marked |= marks.fillna("").astype(str).str.strip().ne("")
+    markers = {
+        c[: -len("_marker")]: [_text(v) for v in table[c].tolist()]
+        for c in table.columns
+        if c.endswith("_marker")
+    }
+    row_marked = [any(marks) for marks in zip(*markers.values(), strict=True)] or [False] * len(
+        table
+    )
+    out = {}
     for column in table.columns:
         if column.endswith("_marker") or column == "dataset":
             continue
         values = table[column]
-        marker = markers.get(column)
         if pd.api.types.is_bool_dtype(values):
-            cells = values.map({True: "Yes", False: "No"})
+            cells = [_YES_NO.get(v, _NAN) for v in values.tolist()]
         elif pd.api.types.is_numeric_dtype(values):
-            if _is_count(column):
-                cells = values.round().astype("Int64").astype(object)
-            elif column.endswith(("_percent", "_points")) or column == "percent":
-                cells = values.round(1).astype(object)
-            else:
-                cells = values.round(3).astype(object)
-            missing = values.isna()
-            if marker is not None:
-                named = marker.fillna("").astype(str).str.strip()
-                cells[missing & named.ne("")] = "[" + named[missing & named.ne("")] + "]"
-            # a statistic withheld with a suppressed count in its row is confidential too
-            cells[missing & row_marked & cells.isna()] = "[c]"
-            cells[cells.isna()] = "[x]"
+            cells = _numbers(column, values, markers.get(column), row_marked)
         else:
-            cells = values.astype(object).where(values.notna() & values.astype(str).ne(""), "[z]")
-            # a yes/no column with a withheld cell is read as text: True/False stay words
-            cells = cells.replace({True: "Yes", False: "No", "True": "Yes", "False": "No"})
-            # a verdict or a word withheld with a suppressed count reads as its marker, bracketed
-            codes = cells.astype(str).str.strip()
-            withheld = row_marked & codes.isin(["c", "x", "z"])
-            cells[withheld] = "[" + codes[withheld] + "]"
+            cells = [
+                _word(v, marked) for v, marked in zip(values.tolist(), row_marked, strict=True)
+            ]
         out[heading(column)] = cells
-    return out
+    return pd.DataFrame(out, index=table.index, dtype=object)
+
+
+_NAN = float("nan")
+_YES_NO = {True: "Yes", False: "No"}
+_WITHHELD = ("c", "x", "z")
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _text(value) -> str:
+    """A marker cell as text: "" where the cell is empty."""
+    return "" if _missing(value) else str(value).strip()
+
+
+def _numbers(column: str, values: pd.Series, marker: list[str] | None, row_marked) -> list:
+    if _is_count(column):
+        decimals = 0
+    elif column.endswith(("_percent", "_points")) or column == "percent":
+        decimals = 1
+    else:
+        decimals = 3
+    rounded = values.round(decimals).tolist()
+    cells = []
+    for i, (value, number) in enumerate(zip(values.tolist(), rounded, strict=True)):
+        if not _missing(value):
+            cells.append(int(number) if decimals == 0 else number)
+        elif marker is not None and marker[i]:
+            cells.append(f"[{marker[i]}]")
+        else:
+            # a statistic withheld with a suppressed count in its row is confidential too
+            cells.append("[c]" if row_marked[i] else "[x]")
+    return cells
+
+
+def _word(value, marked: bool):
+    if _missing(value) or str(value) == "":
+        return "[z]"
+    # a yes/no column with a withheld cell is read as text: True/False stay words
+    if value is True or value == "True":
+        value = "Yes"
+    elif value is False or value == "False":
+        value = "No"
+    # a verdict or a word withheld with a suppressed count reads as its marker, bracketed
+    code = str(value).strip()
+    return f"[{code}]" if marked and code in _WITHHELD else value
 
 
 def _sheet_names(names: list[str]) -> dict[str, str]:
