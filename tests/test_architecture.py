@@ -253,3 +253,15 @@ def test_heavy_libraries_load_only_where_they_are_used(code, absent):
         [sys.executable, "-c", check], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "[]"
+
+
+def test_every_content_file_parses_the_same_with_the_c_and_the_python_yaml_parser():
+    # read_yaml takes libyaml's parser for speed; it must build what the reference parser does
+    import yaml
+
+    from analysis.content import read_yaml
+
+    files = sorted(PACKAGE_DIR.rglob("*.yaml"))
+    assert len(files) >= 8
+    for path in files:
+        assert read_yaml(path) == yaml.safe_load(path.read_text(encoding="utf-8")), path.name

@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-import yaml
-
+from analysis.content import read_yaml
 from analysis.paths import CODEBOOK_DIR
 
 PERIODS: tuple[str, ...] = ("2011-14", "2014-17")
@@ -94,7 +93,7 @@ def _raw(period: str) -> dict:
     path = CODEBOOK_DIR / f"{period}.yaml"
     if not path.exists():
         raise ValueError(f"No codebook for review period {period!r}; known: {', '.join(PERIODS)}")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = read_yaml(path)
     if "extends" in raw:
         raw = _merge(_raw(raw["extends"]), {k: v for k, v in raw.items() if k != "extends"})
     return raw

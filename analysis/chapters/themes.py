@@ -31,9 +31,9 @@ from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from analysis.casedata.codebook import Codebook, load_codebook
+from analysis.content import read_yaml
 from analysis.reference.published import figure, stated
 from analysis.stats.members import PREFIX
 from analysis.stats.tables import involvement_now_vs_ever, proportion_table, yes_share_table
@@ -143,7 +143,7 @@ def load_messages(path: Path | str = MESSAGES_FILE) -> tuple[str, tuple[Message,
         No source or no messages, or a message is incomplete (every problem is named).
     """
     path = Path(path)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     data = data if isinstance(data, dict) else {}
     source, entries = data.get("source"), data.get("messages")
     if not isinstance(source, str) or not isinstance(entries, list) or not entries:

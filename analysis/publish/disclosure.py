@@ -36,8 +36,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from analysis.content import read_yaml
 from analysis.publish.audit import Bound, Cell, CellKey, System
 from analysis.stats.members import IMPLIED, PREFIX, counted_column, strip
 
@@ -59,7 +59,7 @@ class Rules:
 @cache
 def rules() -> Rules:
     """The rules in force (``analysis/publish/disclosure.yaml``)."""
-    raw = yaml.safe_load(CONFIG_PATH.read_text(encoding="utf-8"))
+    raw = read_yaml(CONFIG_PATH)
     return Rules(
         threshold=int(raw["threshold"]),
         minimum_range=float(raw.get("minimum_range", raw["threshold"])),

@@ -22,8 +22,8 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from analysis.content import read_yaml
 from analysis.files import replacing
 from analysis.publish.disclosure import rules
 
@@ -37,7 +37,7 @@ _SHEET_LIMIT = 31  # Excel's longest sheet name
 
 @cache
 def _titles() -> dict:
-    return yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8"))
+    return read_yaml(TITLES_FILE)
 
 
 def table_title(name: str) -> str:

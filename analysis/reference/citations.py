@@ -13,8 +13,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from analysis.content import read_yaml
 from analysis.reference.published import figure
 
 CITATIONS_FILE = Path(__file__).with_name("citations.yaml")
@@ -25,7 +24,7 @@ VIA_KINDS = {"secondary_summary", "press_release"}
 @cache
 def citations() -> dict[str, str]:
     """The register's ``report`` names and how each is cited."""
-    return yaml.safe_load(CITATIONS_FILE.read_text(encoding="utf-8"))
+    return read_yaml(CITATIONS_FILE)
 
 
 def publisher(source_title: str) -> str:

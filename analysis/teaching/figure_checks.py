@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from analysis.content import read_yaml
 from analysis.stats.tables import involvement_now_vs_ever
 from analysis.teaching.feedback import (
     TOLERANCE_POINTS,
@@ -80,7 +80,7 @@ def check_figure_data(table, cases: pd.DataFrame) -> bool:
 
 @functools.cache
 def _title_words() -> dict:
-    return yaml.safe_load(TITLE_WORDS.read_text(encoding="utf-8"))
+    return read_yaml(TITLE_WORDS)
 
 
 TITLE_WORDS = Path(__file__).with_name("title_words.yaml")

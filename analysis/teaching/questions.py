@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from analysis.content import read_yaml
 from analysis.teaching.feedback import is_blank, never_raises, not_yet, well_done
 
 #: The question bank (kept beside the code that reads it; shipped as package data).
@@ -94,7 +93,7 @@ def load_questions(path: Path | str = QUESTIONS_FILE) -> dict[str, Question]:
         The file holds no questions, or a question is incomplete (every problem is named).
     """
     path = Path(path)
-    bank = yaml.safe_load(path.read_text(encoding="utf-8"))
+    bank = read_yaml(path)
     if not isinstance(bank, dict) or not bank:
         raise ValueError(f"{path.name} holds no questions")
     problems = [
