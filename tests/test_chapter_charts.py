@@ -82,12 +82,20 @@ def test_period_averages_are_marked_over_their_own_years(both, by_period):
     fig = line_series(yearly, "incident_year", "reviews_count", "outcome_group_label", title="t")
     fig = mark_period_averages(fig, yearly, averages)
     ax = fig.axes[0]
-    segments = [c for c in ax.collections if c.get_gid() == GID_REFERENCE]
-    assert len(segments) == len(averages) == 4
-    spans = sorted(tuple(np.round(s.get_segments()[0][:, 0], 2)) for s in segments)
-    assert spans == [(-0.2, 2.2), (-0.2, 2.2), (2.8, 5.2), (2.8, 5.2)]
-    heights = sorted(float(s.get_segments()[0][0, 1]) for s in segments)
+    bands = [line for line in ax.lines if line.get_gid() == GID_REFERENCE]
+    assert len(bands) == len(averages) == 4
+    spans = sorted(tuple(np.round(band.get_xdata(), 2)) for band in bands)
+    assert spans == [(-0.3, 2.3), (-0.3, 2.3), (2.7, 5.3), (2.7, 5.3)]
+    heights = sorted(float(band.get_ydata()[0]) for band in bands)
     assert heights == sorted(averages["published_value"])
+    # under the data lines and wider than them, so a line running along an average hides
+    # only its middle (the deaths line sits on its average in the shipped data)
+    data_lines = [line for line in ax.lines if str(line.get_gid()).startswith("series")]
+    assert len(data_lines) == 3
+    assert all(band.get_zorder() < line.get_zorder() for band in bands for line in data_lines)
+    assert all(
+        band.get_linewidth() > 2 * line.get_linewidth() for band in bands for line in data_lines
+    )
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert any("2011-14 analysis" in t for t in labels)
 

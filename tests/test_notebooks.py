@@ -1,5 +1,7 @@
 """Every notebook runs top to bottom on the shipped data (into a temporary output folder)."""
 
+import re
+
 import pytest
 
 from analysis.pipeline.notebooks import chapter_notebooks, execute_notebook
@@ -10,6 +12,12 @@ NOTEBOOKS = chapter_notebooks()
 
 def public_statistics(name: str) -> bool:
     return name.startswith(PUBLIC_STATISTICS_OUTPUTS)
+
+
+#: The longest alt text a figure may have, its data stamp and source included: a few sentences.
+ALT_TEXT_LIMIT = 900
+#: Ids of the register of published figures (p2011_cp_plan_current, nf_..., pre2011_...).
+REGISTER_ID = re.compile(r"\b(?:p|pre)\d{4}_[a-z0-9_]+|\bnf_[a-z0-9_]+")
 
 
 def test_there_is_a_notebook_per_chapter():
@@ -34,6 +42,11 @@ def test_notebook_executes(path, tmp_path, monkeypatch):
         stem = png.with_suffix("")
         for suffix in (".svg", ".csv", ".alt.txt"):
             assert stem.with_suffix(suffix).exists(), f"{png.name} has no {suffix} beside it"
+        alt = stem.with_suffix(".alt.txt").read_text(encoding="utf-8").strip()
+        # a few sentences (every value is in the CSV beside it), with no register ids
+        assert len(alt) <= ALT_TEXT_LIMIT, f"{png.name}: alt text of {len(alt)} characters"
+        assert alt.endswith("."), png.name
+        assert not REGISTER_ID.search(alt), f"{png.name}: {REGISTER_ID.search(alt).group(0)}"
 
 
 @pytest.mark.notebooks

@@ -287,6 +287,31 @@ def test_check_figure_wants_it_saved_through_run_with_prefix_and_stamp(
     assert (tmp_path / "figures" / "teaching_test_b.png").exists()
 
 
+def test_check_figure_accepts_a_seaborn_chart_with_errorbars(cases, tmp_path, monkeypatch):
+    # exercise 2 teaches seaborn bars with the table's Wilson intervals drawn by ax.errorbar
+    import seaborn as sns
+
+    from analysis.charts import PALETTE, house_theme, new_figure
+
+    monkeypatch.setenv("SCR_OUTPUT_DIR", str(tmp_path))
+    run, data = Run(cases), _ever_by_age(cases)
+
+    def draw(intervals: bool):
+        house_theme()
+        fig, ax = new_figure("Title", "Subtitle")
+        sns.barplot(data=data, x="percent", y="age_band_label", color=PALETTE[1], ax=ax)
+        if intervals:
+            low = data["percent"] - data["ci_low_percent"]
+            high = data["ci_high_percent"] - data["percent"]
+            ax.errorbar(data["percent"], range(len(data)), xerr=[low, high], fmt="none")
+        return fig
+
+    bare = run.figure(draw(False), "teaching_sns_a", data=data, alt_text="a")
+    assert check_figure(bare) is False
+    drawn = run.figure(draw(True), "teaching_sns_b", data=data, alt_text="a")
+    assert check_figure(drawn) is True
+
+
 def test_teaching_never_loads_real_data_even_when_scr_data_points_at_it(
     valid_frame, write_csv, monkeypatch, capsys
 ):

@@ -6,7 +6,8 @@ May import: ``analysis.paths`` and the data labels of ``casedata``; nothing abov
 Modules: :mod:`~analysis.charts.style` (palette, sizes, rcParams), :mod:`~.layout` (figure
 frame, label spreading), :mod:`~.annotate` (direct labels, reference markers), :mod:`~.inputs`
 (checks on a plot's table), :mod:`~.bars` and :mod:`~.lines` (the generic plots),
-:mod:`~.save` (stamp and deterministic saving), :mod:`~.alt` (alt text), :mod:`~.gaps`
+:mod:`~.save` (stamp and deterministic saving), :mod:`~.seaborn_theme` (seaborn in the house
+style), :mod:`~.alt` (alt text), :mod:`~.gaps`
 (values withheld or missing: their words, and whether enough is left to draw),
 :mod:`~.introspect` (what a figure carries), and one ``chapter_*`` module per chapter for the
 figures the generic plots cannot draw and the alt text of each chapter's figures. The generic
@@ -20,6 +21,7 @@ from analysis.charts.gaps import too_little_to_show
 from analysis.charts.layout import new_figure, spread_labels
 from analysis.charts.lines import line_series
 from analysis.charts.save import save_figure, stamp_figure
+from analysis.charts.seaborn_theme import house_theme
 from analysis.charts.style import (
     MAX_COLOURS,
     PALETTE,
@@ -38,6 +40,7 @@ __all__ = [
     "bar_percent",
     "grouped_bar_percent",
     "house_style",
+    "house_theme",
     "line_series",
     "new_figure",
     "percent_list",

@@ -1,7 +1,10 @@
 """Alt text from the plotted data: the saved description, and the value lists it is built from.
 
-A figure's alt text says what kind of chart it is, then every value plotted, then (added when
-it is saved) what data it was made from and its source. The chapter chart modules build each
+A figure's alt text says in a few sentences what kind of chart it is and its main numbers
+(every value is in the data table saved beside the figure), then (added when it is saved)
+what data it was made from and its source. Charts of a few values list them all
+(:func:`percent_list`); charts of many give their range and what stands out
+(:func:`range_text`, :func:`withheld_text`). The chapter chart modules build each
 chapter's descriptions from the tables they draw, with :func:`percent_list` for the values and
 :mod:`analysis.charts.gaps` for any single value, so a value suppressed by disclosure control
 reads "[c] suppressed" (never "nan%") and a count is a whole number.
@@ -26,7 +29,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis.charts.gaps import count_text, is_missing, row_markers, value_text
+from analysis.charts.gaps import count_text, gap_text, is_missing, row_markers, value_text
 from analysis.charts.style import is_synthetic_label
 
 
@@ -82,6 +85,58 @@ def percent_list(
             text += f" ({bounds[0]:.0f}-{bounds[1]:.0f}%)"
         items.append(text)
     return "; ".join(items)
+
+
+def range_text(
+    table: pd.DataFrame,
+    label: str = "label",
+    value: str = "percent",
+    spec: str = "{:.0f}%",
+    marker: str | None = None,
+) -> str:
+    """The smallest and largest value shown, with their labels: "from 10% (A) to 55% (B)".
+
+    Values withheld by disclosure control (or missing) are left out of the range; say how
+    many with :func:`withheld_text`.
+
+    >>> t = pd.DataFrame({"label": ["A", "B", "C"], "percent": [10.0, 55.0, 30.0]})
+    >>> range_text(t)
+    'from 10% (A) to 55% (B)'
+    """
+    shown = _shown(table, value, marker)
+    if shown.empty:
+        return "no value shown"
+    low, high = shown.loc[shown[value].idxmin()], shown.loc[shown[value].idxmax()]
+    if low.name == high.name:
+        return f"{spec.format(low[value])} ({low[label]})"
+    lowest, highest = spec.format(low[value]), spec.format(high[value])
+    return f"from {lowest} ({low[label]}) to {highest} ({high[label]})"
+
+
+def withheld_text(table: pd.DataFrame, value: str = "percent", marker: str | None = None) -> str:
+    """A sentence counting the values not shown, by reason ("" when every value is shown).
+
+    >>> t = pd.DataFrame({"percent": [10.0, None, None], "count_marker": ["", "c", "c"]})
+    >>> withheld_text(t)
+    ' 2 values are [c] suppressed.'
+    """
+    reasons = [
+        gap_text(code)
+        for code, missing in zip(
+            row_markers(table, marker), table[value].map(is_missing), strict=True
+        )
+        if missing
+    ]
+    counts = pd.Series(reasons, dtype=object).value_counts(sort=False)
+    parts = [f"{n} value{'s are' if n > 1 else ' is'} {why}" for why, n in counts.items()]
+    return (" " + "; ".join(parts) + ".") if parts else ""
+
+
+def _shown(table: pd.DataFrame, value: str, marker: str | None) -> pd.DataFrame:
+    keep = ~table[value].map(is_missing)
+    shown = table[keep.to_numpy()].copy()
+    shown[value] = pd.to_numeric(shown[value])
+    return shown
 
 
 def complete_alt_text(alt_text: str, label: str, source_note: str | None) -> str:

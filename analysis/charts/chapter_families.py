@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.charts.alt import percent_list
-from analysis.charts.gaps import is_missing, row_markers, shares_by
+from analysis.charts.alt import percent_list, range_text, withheld_text
+from analysis.charts.gaps import is_missing, number_words, row_markers, shares_by
 
 
 def parental_factors_alt_text(comparison: pd.DataFrame) -> str:
@@ -24,17 +24,15 @@ def parental_factors_alt_text(comparison: pd.DataFrame) -> str:
     """
     recomputed = comparison[comparison["source"] == comparison["source"].iloc[0]]
     alcohol = comparison.loc[comparison["figure_id"] == "p2011_parent_alcohol", "stated"]
-    later = comparison[comparison["figure_id"].str.startswith("p2017")]
+    later = comparison[comparison["figure_id"].str.startswith("p2017").fillna(False)]
     return (
-        "Grouped horizontal bar chart of six parental factors in serious case reviews with "
-        "a final report, 2011-14, each with up to three bars: recomputed with a 95% interval, "
-        "published 2011-14 and published 2017-19. Recomputed: "
-        + percent_list(recomputed)
-        + ". Published 2011-14: alcohol and drug misuse each "
-        + alcohol.iloc[0]
-        + " (which is which unknown); no 2011-14 figure for the other four. Published 2017-19: "
-        + "; ".join(f"{r.label} {r.stated}" for r in later.itertuples())
-        + " (drug misuse shown against 2017-19 'substance misuse')."
+        f"Grouped horizontal bar chart of {number_words(len(recomputed))} parental factors in "
+        "serious case reviews with a final report, 2011-14: recomputed with a 95% interval, "
+        "beside the figures published for 2011-14 and 2017-19. Recomputed shares run "
+        f"{range_text(recomputed)}.{withheld_text(recomputed)} Published 2011-14: alcohol and "
+        f"drug misuse each {alcohol.iloc[0]} (which is which unknown). Published 2017-19: "
+        + "; ".join(f"{r.label.lower()} {r.stated}" for r in later.itertuples())
+        + "."
     )
 
 
@@ -196,17 +194,20 @@ def families_in_context_title(
 
 
 def families_in_context_alt_text(table: pd.DataFrame) -> str:
-    """Alt text of the parental factors in SCRs beside the assessment shares."""
+    """Alt text of the parental factors in SCRs beside the assessment shares: the range of
+    each kind of bar, and the caveat."""
     groups = list(dict.fromkeys(table["source"]))
-    parts = [
-        f"{group}: " + percent_list(table[table["source"] == group], marker="marker")
-        for group in groups
-    ]
+    assessments = table["episodes"].notna() if "episodes" in table else table["source"].isna()
+    reviews, official = table[~assessments.to_numpy()], table[assessments.to_numpy()]
+    text = (
+        f"Grouped horizontal bar chart of {number_words(table['label'].nunique())} parental "
+        f"factors, each with {number_words(len(groups))} bars: shares of serious case reviews "
+        "with a final report (recomputed and published) and of children's social care "
+        "assessments recording the factor (official statistics). In the reviews, shares run "
+        f"{range_text(reviews)}; in the assessments, {range_text(official)}."
+    )
     return (
-        f"Grouped horizontal bar chart of {table['label'].nunique()} parental factors, each "
-        f"with {len(groups)} bars: shares of serious case reviews with a final report "
-        "(recomputed from the case data, and as published) and shares of children's social "
-        "care assessments with at least one factor recorded (official statistics). "
-        + ". ".join(parts)
-        + ". Different units and years: a description, not a test."
+        text
+        + withheld_text(table, marker="marker")
+        + (" Different units and years: a description, not a test.")
     )

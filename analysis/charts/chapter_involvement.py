@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.charts.gaps import shares_by
+from analysis.charts.alt import range_text, withheld_text
+from analysis.charts.gaps import number_words, shares_by
 
 
 def involvement_title(headline: pd.DataFrame) -> str:
@@ -49,4 +50,19 @@ def involvement_alt_text(headline: pd.DataFrame) -> str:
         f"involved with children's social care at the time of the incident {share['now']}, "
         f"ever involved {share['ever']}, and ever involved but not at the time "
         f"{share['closed_gap']}, each with a 95% interval; a dashed line marks half."
+    )
+
+
+def involvement_by_age_alt_text(by_age: pd.DataFrame) -> str:
+    """Alt text of the involvement shares by age band: the range at the time and ever.
+
+    ``by_age`` is :func:`analysis.stats.tables.involvement_now_vs_ever` by ``age_band``.
+    """
+    drawn = by_age[by_age["measure"].isin(["now", "ever"])]
+    now = drawn[drawn["measure"] == "now"].assign(label=lambda t: t["age_band_label"])
+    ever = drawn[drawn["measure"] == "ever"].assign(label=lambda t: t["age_band_label"])
+    return (
+        "Grouped horizontal bar chart of the share of children involved with children's social "
+        f"care, for each of {number_words(now['age_band_label'].nunique())} age bands: at the "
+        f"time of the incident {range_text(now)}; ever {range_text(ever)}." + withheld_text(drawn)
     )

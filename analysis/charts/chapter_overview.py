@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.charts.alt import percent_list
+from analysis.charts.alt import percent_list, withheld_text
 from analysis.charts.annotate import direct_label, note_label
 from analysis.charts.bars import bar_percent
 from analysis.charts.gaps import (
@@ -30,8 +30,7 @@ from analysis.charts.style import (
     LABEL_BOX,
     MUTED_COLOUR,
     PALETTE,
-    REFERENCE_DASH,
-    REFERENCE_WIDTH,
+    REFERENCE_BAND,
     SIZE_NOTE,
     WHISKER_WIDTH,
     house_style,
@@ -53,9 +52,10 @@ def mark_period_averages(fig: Figure, yearly: pd.DataFrame, averages: pd.DataFra
     For a chart made by :func:`analysis.charts.lines.line_series` from
     :func:`analysis.chapters.overview.reviews_by_year_and_group` (x = ``incident_year`` in
     table order). Each period is named under its middle year, with a faint divider between
-    periods; each published average is a dashed segment over the years of the period it was
-    compared with, labelled as stated. Every year keeps its tick label (the chart has at most a
-    few periods of three years).
+    periods; each published average is a wide pale band under the lines over the years of the
+    period it was compared with (a dashed line would be hidden wherever a data line runs along
+    it), labelled as stated. Every year keeps its tick label (the chart has at most a few
+    periods of three years).
 
     Parameters
     ----------
@@ -87,15 +87,11 @@ def mark_period_averages(fig: Figure, yearly: pd.DataFrame, averages: pd.DataFra
             if row.review_period not in spans:
                 continue
             xs = spans[row.review_period]
-            ax.hlines(
-                row.published_value,
-                xs[0] - 0.2,
-                xs[-1] + 0.2,
-                colors=MUTED_COLOUR,
-                linestyles=REFERENCE_DASH,
-                linewidth=REFERENCE_WIDTH,
-                zorder=3,
+            ax.plot(
+                [xs[0] - 0.3, xs[-1] + 0.3],
+                [row.published_value] * 2,
                 gid=GID_REFERENCE,
+                **REFERENCE_BAND,
             )
             wider = row.published_period != row.review_period
             note_label(
@@ -111,7 +107,8 @@ def mark_period_averages(fig: Figure, yearly: pd.DataFrame, averages: pd.DataFra
 
 
 def reviews_by_year_alt_text(yearly: pd.DataFrame, averages: pd.DataFrame) -> str:
-    """Alt text of the yearly reviews chart: the published averages marked, then every value.
+    """Alt text of the yearly reviews chart: each outcome's first and last year, the published
+    averages marked, and how many yearly values are withheld.
 
     Parameters
     ----------
@@ -121,22 +118,28 @@ def reviews_by_year_alt_text(yearly: pd.DataFrame, averages: pd.DataFrame) -> st
         The published per-year averages marked (``outcome_group_label``, ``review_period``,
         ``published``), named in words, not by their register ids.
     """
-    return (
-        "Line chart of serious case reviews per financial year of the incident, 2011-12 to "
-        "2016-17, for deaths directly caused, deaths related but not directly caused, and "
-        "serious harm, with dashed segments at the published per-year averages ("
-        + "; ".join(
-            f"{r.outcome_group_label.lower()} "
-            f"{getattr(r, 'published_period', r.review_period)} {r.published}"  # as stated
-            for r in averages.itertuples()
+    years = list(dict.fromkeys(yearly["incident_year"].astype(str)))
+    marked = yearly.assign(marker_=row_markers(yearly))
+    lines = []
+    for group, rows in marked.groupby("outcome_group_label", sort=False, observed=True):
+        ends = rows.iloc[[0, -1]]
+        values = " and ".join(
+            f"{count_text(r.reviews_count, r.marker_)} in {r.incident_year}"
+            for r in ends.itertuples()
         )
-        + "). Values: "
-        + "; ".join(
-            f"{r.incident_year} {r.outcome_group_label.lower()} {count_text(r.reviews_count, m)}"
-            for r, m in zip(yearly.itertuples(), row_markers(yearly), strict=True)
-        )
-        + "."
+        lines.append(f"{group.lower()} {values}")
+    published = "; ".join(
+        f"{r.outcome_group_label.lower()} {getattr(r, 'published_period', r.review_period)} "
+        f"{r.published}"  # as stated
+        for r in averages.itertuples()
     )
+    text = (
+        f"Line chart of serious case reviews per financial year of the incident, {years[0]} to "
+        f"{years[-1]}, by outcome: " + "; ".join(lines) + "."
+    )
+    if published:
+        text += f" Shaded bands mark the published per-year averages: {published}."
+    return text + withheld_text(yearly, value="reviews_count")
 
 
 def reviews_by_year_title(per_year: pd.DataFrame) -> str:
@@ -462,14 +465,20 @@ def _stated_or_percent(stated: object, percent: object, marker: str) -> str:
 
 
 def age_share_alt_text(points: pd.DataFrame) -> str:
-    """Alt text of :func:`age_share_figure`: every point drawn, as stated, with its source."""
-    return (
-        "Line chart of the published share of children under one and aged 11 to 17 by "
-        "national analysis, 2003-05 to 2011-14: "
-        + "; ".join(
-            f"{r.share_label} {r.review_period}: {_stated_or_percent(r.stated, r.percent, m)} "
-            f"({r.source})"
-            for r, m in zip(points.itertuples(), row_markers(points), strict=True)
+    """Alt text of :func:`age_share_figure`: each line's points in period order, as stated
+    (the sources are named in the figure's source line and data table)."""
+    lines = []
+    marked = points.assign(marker_=row_markers(points))
+    for label, rows in marked.groupby("share_label", sort=False):
+        values = ", ".join(
+            f"{_stated_or_percent(r.stated, r.percent, r.marker_)} in {r.review_period}"
+            + (" (recomputed)" if r.kind == "recomputed" else "")
+            for r in rows.itertuples()
         )
+        lines.append(f"{label}: {values}")
+    return (
+        "Line chart of the share of children under one and aged 11 to 17 in each national "
+        "analysis, 2003-05 to 2011-14, as published. "
+        + "; ".join(lines)
         + ". The 2011-14 under-one share is not published; the recomputed value is drawn apart."
     )

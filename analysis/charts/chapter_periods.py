@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from analysis.charts.alt import range_text, withheld_text
 from analysis.charts.annotate import direct_label
 from analysis.charts.gaps import (
     as_float,
@@ -17,7 +18,6 @@ from analysis.charts.gaps import (
     is_missing,
     number_words,
     row_markers,
-    value_text,
 )
 from analysis.charts.layout import new_figure
 from analysis.charts.style import (
@@ -97,41 +97,59 @@ def difference_figure(table: pd.DataFrame, *, title: str, subtitle: str | None =
 
 
 def difference_alt_text(table: pd.DataFrame) -> str:
-    """Alt text of :func:`difference_figure`: each change with its simultaneous interval.
+    """Alt text of :func:`difference_figure`: the clear changes, then the range of the rest.
 
     ``table`` holds the changes drawn, with ``first_period`` and ``second_period``.
     """
     first, second = table["first_period"].iloc[0], table["second_period"].iloc[0]
-    return (
-        f"Dot and interval chart of the change in each of {number_words(len(table))} measures "
-        f"from {first} to {second}, in percentage points, with a line at no change; a filled "
-        "dot marks a change whose 95% simultaneous interval leaves out zero. "
-        + "; ".join(
-            f"{r.label} {gap_text(m)}"
-            if is_missing(r.difference_points)
-            else f"{r.label} {r.difference_points:+.1f} points (simultaneous interval "
-            f"{value_text(r.simultaneous_low_points, '{:+.1f}', m)} to "
-            f"{value_text(r.simultaneous_high_points, '{:+.1f}', m)}"
-            + (", a clear change)" if str(r.changed_clearly) == "True" else ")")  # numpy bool
-            for r, m in zip(table.itertuples(), row_markers(table), strict=True)
-        )
-        + "."
+    shown = table[~table["difference_points"].map(is_missing).to_numpy()]
+    clear = shown[shown["changed_clearly"].astype(str) == "True"]  # numpy or text booleans
+    text = (
+        f"Dot and interval chart of the change in {number_words(len(table))} measures from "
+        f"{first} to {second}, in percentage points, with 95% simultaneous intervals and a line "
+        "at no change."
     )
+    if clear.empty:
+        text += " No change is clear: every interval shown includes zero."
+    else:
+        changes = "; ".join(
+            f"{r.label} {r.difference_points:+.1f} points ({r.simultaneous_low_points:+.1f} to "
+            f"{r.simultaneous_high_points:+.1f})"
+            for r in clear.itertuples()
+        )
+        text += f" {_count_words(len(clear), 'change')} clear: {changes}."
+    rest = shown.drop(index=clear.index)
+    if not rest.empty:
+        others = "The other changes run" if not clear.empty else "The changes run"
+        text += f" {others} {range_text(rest, value='difference_points', spec='{:+.1f} points')}."
+    return text + withheld_text(table, value="difference_points")
+
+
+def _count_words(n: int, noun: str) -> str:
+    return f"{number_words(n).capitalize()} {noun}{' is' if n == 1 else 's are'}"
 
 
 def period_shares_alt_text(shares: pd.DataFrame) -> str:
-    """Alt text of the grouped bars of each measure's share in both periods."""
-    periods = " and ".join(str(p) for p in shares["review_period"].unique())
-    return (
+    """Alt text of the grouped bars of each measure's share in both periods: the range, and
+    the measure whose share differs most between them."""
+    periods = [str(p) for p in shares["review_period"].unique()]
+    labelled = shares.assign(label=shares["label"] + ", " + shares["review_period"].astype(str))
+    text = (
         f"Grouped horizontal bar chart of {number_words(shares['label'].nunique())} measures in "
-        f"{periods}, each with a 95% interval. "
-        + "; ".join(
-            f"{label}: "
-            + ", ".join(
-                f"{r.review_period} {value_text(r.percent, '{:.0f}%', r.marker_)}"
-                for r in g.itertuples()
-            )
-            for label, g in shares.assign(marker_=row_markers(shares)).groupby("label", sort=False)
-        )
-        + "."
+        f"{' and '.join(periods)}, each with a 95% interval. Shares run {range_text(labelled)}."
     )
+    shown = shares[~shares["percent"].map(is_missing).to_numpy()]
+    wide = shown.pivot_table(
+        index="label", columns="review_period", values="percent", sort=False, observed=True
+    )
+    if len(periods) == 2 and set(periods) <= {str(c) for c in wide.columns}:
+        wide.columns = [str(c) for c in wide.columns]
+        gaps = (wide[periods[1]] - wide[periods[0]]).dropna()
+        if not gaps.empty:
+            label = gaps.abs().idxmax()
+            text += (
+                f" The largest difference is in {label[0].lower() + label[1:]}: "
+                f"{wide.loc[label, periods[0]]:.0f}% in {periods[0]}, "
+                f"{wide.loc[label, periods[1]]:.0f}% in {periods[1]}."
+            )
+    return text + withheld_text(shares)

@@ -22,5 +22,10 @@ def figure_stamps(fig: Figure) -> list[str]:
 
 
 def has_interval_whiskers(fig: Figure) -> bool:
-    """Whether any axes of the figure draws 95% interval whiskers (as the bar plots do)."""
-    return any(a.get_gid() == GID_WHISKERS for ax in fig.axes for a in ax.get_children())
+    """Whether any axes of the figure draws interval whiskers: the kit's plots (tagged), or
+    matplotlib's ``ax.errorbar`` (as on a seaborn chart)."""
+    from matplotlib.container import ErrorbarContainer
+
+    return any(a.get_gid() == GID_WHISKERS for ax in fig.axes for a in ax.get_children()) or any(
+        isinstance(c, ErrorbarContainer) for ax in fig.axes for c in ax.containers
+    )

@@ -61,6 +61,9 @@ SIZE_STAMP = 12  # synthetic stamp
 # Lines that are not data: published references (dashed), interval whiskers, dividers.
 REFERENCE_DASH = (0, (4, 3))
 REFERENCE_WIDTH = 1.4
+#: A published average that a data line may run along: a wide pale band under the lines, so
+#: it stays visible where the line sits on it (a dashed line there is hidden by the line).
+REFERENCE_BAND = dict(color=GRID_COLOUR, linewidth=11, solid_capstyle="butt", zorder=1)
 BASELINE_WIDTH = 1.2  # a line at zero change, an index base or a series break
 WHISKER_WIDTH = 1.4
 CAP_SIZE = 3.5

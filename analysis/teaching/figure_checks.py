@@ -217,8 +217,8 @@ def check_figure(fig) -> bool:
         return not_yet("made from synthetic data but not stamped so. Use run.figure(...).")
     if not has_interval_whiskers(fig):
         return not_yet(
-            'no 95% intervals drawn. Hint: bar_percent(..., low="ci_low_percent", '
-            'high="ci_high_percent").'
+            "no 95% intervals drawn. Hint: after sns.barplot(...), ax.errorbar(x=percent, "
+            "y=positions, xerr=[percent - low, high - percent], fmt='none') draws them."
         )
     return well_done(
         f"saved as {name} (PNG, SVG, the plotted data as CSV and the alt text), stamped "
