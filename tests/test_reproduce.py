@@ -1,5 +1,7 @@
 """The notebook runner: skips what the data cannot support, and does not redo unchanged work."""
 
+import os
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
@@ -43,17 +45,25 @@ def test_unchanged_notebook_and_inputs_are_not_executed_again(tmp_path, monkeypa
     monkeypatch.setenv("SCR_OUTPUT_DIR", str(tmp_path))
     out = tmp_path / "outputs" / "notebooks"
     messages = []
+    # a figure an earlier version of the chapter drew: gone after the next successful run
+    stale = tmp_path / "figures" / "08_scorecard_status.png"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    os.utime(stale, (1_000_000_000, 1_000_000_000))
     first = run_all([SCORECARD], out_dir=out, fingerprint="a", progress=messages.append)
     assert first[0].ok and not first[0].cached and (out / CACHE_FILE).exists()
+    assert not stale.exists()
     again = run_all([SCORECARD], out_dir=out, fingerprint="a", progress=messages.append)
     assert again[0].cached and again[0].seconds == 0
+    forced = run_all([SCORECARD], out_dir=out, fingerprint="a", force=True, progress=print)
+    assert forced[0].ok and not forced[0].cached and forced[0].seconds > 0
     # an output deleted or edited since: the notebook runs again and writes it back
     written = tmp_path / "outputs" / "scorecard.csv"
     before = written.read_bytes()
     written.unlink()
     rerun = run_all([SCORECARD], out_dir=out, fingerprint="a", progress=messages.append)
     assert rerun[0].ok and not rerun[0].cached and written.read_bytes() == before
-    figure = next((tmp_path / "figures").glob("08_*.png"))
+    figure = tmp_path / "outputs" / "08_not_computable_reasons.csv"
     figure.write_bytes(b"damaged")
     repaired = run_all([SCORECARD], out_dir=out, fingerprint="a", progress=messages.append)
     assert not repaired[0].cached and figure.read_bytes() != b"damaged"

@@ -147,6 +147,20 @@ def notebook_outputs(path: Path, root: Path) -> dict[str, str]:
     }
 
 
+def _remove_stale(nb: Path, root: Path, started: float) -> list[Path]:
+    """Delete what an earlier run of this notebook wrote and this run did not (a figure the
+    chapter no longer draws), so the gallery, the workbook and the cache see only this run's
+    files. Only after a successful run: a failed one keeps the last good outputs."""
+    stale = [
+        root / name
+        for name in notebook_outputs(nb, root)
+        if (root / name).stat().st_mtime < started
+    ]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
 def _expected_seconds(nb: Path, entry: dict | None) -> float:
     """How long a notebook should take: its last run's time, else a guess from its code.
 
@@ -227,6 +241,8 @@ def run_all(
         for i, future in enumerate(as_completed(futures), start=1):
             result = future.result()
             results.append(result)
+            if result.ok and out_dir is not None:
+                _remove_stale(futures[future], out_dir.parent.parent, time.time() - result.seconds)
             if cache_path is not None:
                 nb = futures[future]
                 cache[result.notebook] = (
