@@ -141,3 +141,27 @@ def test_neglect_series_keeps_published_and_recomputed_apart(cases):
     assert recomputed.loc["2011-14", "percent"] == pytest.approx(result.value)
     assert recomputed.loc["2011-14", "denominator"] == 175
     assert recomputed["percent"].notna().sum() == 1
+
+
+def test_chapter_4_titles_follow_their_data():
+    import pandas as pd
+
+    from analysis.charts.chapter_families import neglect_title, parental_factors_title
+
+    comparison = pd.DataFrame(
+        {
+            "label": ["Parental alcohol misuse", "Domestic abuse", "Parental alcohol misuse"],
+            "review_period": ["2011-14", "2011-14", "2017-19"],
+            "figure_id": [None, None, "p2017_parent_alcohol"],
+        }
+    )
+    assert parental_factors_title(comparison).startswith("No parental factor")
+    comparison.loc[0, "figure_id"] = "p2011_parent_alcohol"
+    assert parental_factors_title(comparison) == (
+        "Only parental alcohol misuse has a published 2011-14 figure to check"
+    )
+    series = pd.DataFrame(
+        {"series": ["Published"] * 3, "review_period": ["a", "b", "c"], "percent": [60, 75, 45]}
+    )
+    assert "some published periods (45-75%)" in neglect_title(series)
+    assert "most reviews in every" in neglect_title(series.assign(percent=[60, 75, 55]))

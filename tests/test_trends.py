@@ -259,3 +259,23 @@ def test_public_statistics_run_stamps_public_statistics(tmp_path, monkeypatch):
     assert stamp.get_text() == f"Data: {PUBLIC_STATISTICS_LABEL}"
     alt = paths["alt"].read_text(encoding="utf-8")
     assert "synthetic" not in alt.lower() and SYNTHETIC_STAMP not in alt
+
+
+def test_chapter_6_titles_follow_their_data():
+    from analysis.chapters.activity import ofsted_yearly, reviews_against_activity
+    from analysis.charts.chapter_trends import backdrop_title, ofsted_title
+
+    against = reviews_against_activity()
+    assert backdrop_title(against).startswith("Reviews a year peaked in 2014-17 (index 133)")
+    assert "slower than section 47 enquiries (172)" in backdrop_title(against)
+    # reviews rising faster than every activity series: the title must say so, not "slower"
+    quicker = against.assign(
+        index_value=against["index_value"].where(against["series"] == "scrs", 50.0)
+    )
+    assert "slower" not in backdrop_title(quicker) and "faster than" in backdrop_title(quicker)
+    ofsted = ofsted_yearly()
+    assert ofsted_title(ofsted).startswith("Serious incident notifications rose from 231")
+    sins = ofsted["series"] == "sins"
+    reversed_sins = ofsted.copy()
+    reversed_sins.loc[sins, "value_count"] = ofsted.loc[sins, "value_count"].to_numpy()[::-1]
+    assert "notifications fell from 498" in ofsted_title(reversed_sins)

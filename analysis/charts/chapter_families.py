@@ -211,3 +211,52 @@ def families_in_context_alt_text(table: pd.DataFrame) -> str:
         + withheld_text(table, marker="marker")
         + (" Different units and years: a description, not a test.")
     )
+
+
+def parental_factors_title(comparison: pd.DataFrame, period: str = "2011-14") -> str:
+    """The parental factors chart's title: which factors have a published figure to check.
+
+    ``comparison`` is :func:`analysis.chapters.families.factor_comparison` (``label``,
+    ``figure_id``, ``review_period``; published rows carry a register id).
+
+    >>> t = pd.DataFrame({"label": ["Parental alcohol misuse", "Parental drug misuse",
+    ...     "Domestic abuse"], "review_period": ["2011-14"] * 3,
+    ...     "figure_id": ["p2011_parent_alcohol", "p2011_parent_drug", None]})
+    >>> print(parental_factors_title(t))  # doctest: +NORMALIZE_WHITESPACE
+    Only parental alcohol misuse and parental drug misuse have a published 2011-14 figure to
+    check
+    """
+    published = comparison[
+        comparison["figure_id"].notna() & (comparison["review_period"].astype(str) == period)
+    ]
+    names = [label[:1].lower() + label[1:] for label in dict.fromkeys(published["label"])]
+    factors = comparison["label"].nunique()
+    if not names:
+        return f"No parental factor has a published {period} figure to check"
+    if len(names) == factors:
+        return f"Every parental factor has a published {period} figure to check"
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    verb = "has" if len(names) == 1 else "have"
+    return f"Only {listed} {verb} a published {period} figure to check"
+
+
+def neglect_title(series: pd.DataFrame) -> str:
+    """The neglect series' title: the published shares, and whether each is a majority.
+
+    ``series`` is the plotted series (``series``, ``review_period``, ``percent``; the
+    published line is the rows whose ``series`` is "Published").
+
+    >>> t = pd.DataFrame({"series": ["Published"] * 3, "review_period": ["a", "b", "c"],
+    ...                   "percent": [60.0, None, 75.0]})
+    >>> neglect_title(t)
+    'Neglect was a feature in most reviews in every period with a published figure (60-75%)'
+    """
+    published = series[(series["series"] == "Published") & series["percent"].notna()]
+    low, high = published["percent"].min(), published["percent"].max()
+    shares = f"{low:.0f}-{high:.0f}%" if low != high else f"{low:.0f}%"
+    where = "every period with a published figure"
+    if low > 50:
+        return f"Neglect was a feature in most reviews in {where} ({shares})"
+    if high > 50:
+        return f"Neglect was a feature in most reviews in some published periods ({shares})"
+    return f"Neglect was a feature in a minority of reviews in {where} ({shares})"

@@ -389,3 +389,84 @@ def ofsted_alt_text(table: pd.DataFrame) -> str:
         )
         + "."
     )
+
+
+def backdrop_title(against: pd.DataFrame) -> str:
+    """The backdrop's title: the period reviews a year peaked in, against activity then.
+
+    Parameters
+    ----------
+    against : DataFrame
+        :func:`analysis.chapters.activity.reviews_against_activity`: ``review_period``,
+        ``series`` (``scrs`` for the reviews), ``label`` and ``index_value`` (2009-11 = 100).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"review_period": ["2011-14"] * 3 + ["2014-17"] * 3,
+    ...     "series": ["scrs", "a", "b"] * 2, "label": ["SCRs", "Enquiries", "Plans"] * 2,
+    ...     "index_value": [106.0, 131.0, 109.0, 133.0, 172.0, 123.0]})
+    >>> print(backdrop_title(t))  # doctest: +NORMALIZE_WHITESPACE
+    Reviews a year peaked in 2014-17 (index 133): faster than plans (123), slower than
+    enquiries (172)
+    """
+    held = against[against["index_value"].notna()]
+    reviews = held[held["series"] == "scrs"]
+    peak = reviews.loc[reviews["index_value"].idxmax()]
+    title = f"Reviews a year peaked in {peak['review_period']} (index {peak['index_value']:.0f})"
+    then = held[(held["review_period"] == peak["review_period"]) & (held["series"] != "scrs")]
+    faster = then[then["index_value"] < peak["index_value"]]
+    slower = then[then["index_value"] >= peak["index_value"]]
+    parts = [
+        f"{word} than {_activity_names(rows)}"
+        for word, rows in (("faster", faster), ("slower", slower))
+        if not rows.empty
+    ]
+    return title + (": " + ", ".join(parts) if parts else "")
+
+
+def _activity_names(rows: pd.DataFrame) -> str:
+    names = [
+        f"{_lower_first(label.replace('Child protection plans', 'plans'))} ({value:.0f})"
+        for label, value in zip(rows["label"], rows["index_value"], strict=True)
+    ]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def ofsted_title(table: pd.DataFrame) -> str:
+    """The notifications chart's title: how notifications moved, and when initiations peaked.
+
+    ``table`` is :func:`analysis.chapters.trends.ofsted_yearly` (``financial_year``,
+    ``series``: ``sins`` and ``scrs_initiated``, ``value_count``; gaps where none is held).
+
+    >>> t = pd.DataFrame({"financial_year": ["2012-13", "2014-15", "2012-13", "2014-15"],
+    ...     "series": ["sins", "sins", "scrs_initiated", "scrs_initiated"],
+    ...     "value_count": [231.0, 385.0, 93.0, 166.0]})
+    >>> print(ofsted_title(t))  # doctest: +NORMALIZE_WHITESPACE
+    Serious incident notifications rose from 231 in 2012-13 to 385 in 2014-15; SCRs
+    initiated peaked at 166 in 2014-15
+    """
+    held = table[table["value_count"].notna()]
+    sins = held[held["series"] == "sins"]
+    first, last = sins.iloc[0], sins.iloc[-1]
+    moved = (
+        "rose"
+        if last["value_count"] > first["value_count"]
+        else "fell"
+        if last["value_count"] < first["value_count"]
+        else "were the same"
+    )
+    title = (
+        f"Serious incident notifications {moved} from {first['value_count']:.0f} in "
+        f"{first['financial_year']} to {last['value_count']:.0f} in {last['financial_year']}"
+    )
+    initiated = held[held["series"] == "scrs_initiated"]
+    if initiated.empty:
+        return title
+    peak = initiated.loc[initiated["value_count"].idxmax()]
+    return (
+        f"{title}; SCRs initiated peaked at {peak['value_count']:.0f} in {peak['financial_year']}"
+    )
