@@ -65,7 +65,7 @@ validate: export SCR_FILE = $(value FILE)
 reproduce report lab validate: export SCR_SHEET = $(value SHEET)
 
 reproduce: $(STAMP) ## Rebuild the analysis on the shipped data (or DATA=file) and print the scorecard
-	$(PY) -m analysis reproduce $(if $(FORCE),--force)
+	$(PY) -m analysis reproduce $(if $(FORCE),--force) $(if $(FRESH),--fresh-kernels)
 
 report: $(STAMP) ## Build the HTML report of the last reproduce (report/index.html; DATA=file for own data)
 	$(PY) -m analysis report

@@ -5,8 +5,9 @@ Run: .venv/bin/python benchmarks/bench_reproduce.py [--baseline REV] [--repeat 2
 Every timing is a whole forced run (``--force``: every notebook executed, none cached) on the
 shipped synthetic data, into a temporary output folder. The baseline is checked out into a
 temporary git worktree and run with this same environment (``PYTHONPATH`` points the command
-and its kernels at the worktree's ``analysis``), alternating with the current code so that
-both see the same machine. Then, for reference, the plain Jupyter way: ``jupyter nbconvert
+and its kernels at the worktree's ``analysis``), alternating with the current code (its
+default, two kernels reused for all notebooks, and ``--fresh-kernels``, a kernel a notebook)
+so that all see the same machine. Then, for reference, the plain Jupyter way: ``jupyter nbconvert
 --execute`` of the same notebooks, one after the other, on the current code.
 
 Writes nothing in the checkout; prints a Markdown table to paste into docs/performance.md.
@@ -43,11 +44,11 @@ def timed(command: list[str], cwd: Path, env: dict) -> tuple[float, float]:
     return time.perf_counter() - start, _children_cpu() - cpu
 
 
-def reproduce(code: Path, jobs: int, out: Path) -> tuple[float, float]:
+def reproduce(code: Path, jobs: int, out: Path, *extra: str) -> tuple[float, float]:
     env = dict(os.environ, SCR_OUTPUT_DIR=str(out), PYTHONPATH=str(code))
     env.pop("SCR_DATA", None)
     command = [sys.executable, "-m", "analysis", "reproduce", "--force", "--jobs", str(jobs)]
-    return timed(command, code, env)
+    return timed([*command, *extra], code, env)
 
 
 def nbconvert_serial(out: Path) -> tuple[float, float]:
@@ -86,10 +87,11 @@ def main() -> None:
             check=True,
         )
         try:
-            before, after = [], []
-            for i in range(args.repeat):  # alternate, so both see the same machine
+            before, after, fresh = [], [], []
+            for i in range(args.repeat):  # alternate, so all see the same machine
                 before.append(reproduce(worktree, args.jobs, tmp / f"before{i}"))
                 after.append(reproduce(ROOT, args.jobs, tmp / f"after{i}"))
+                fresh.append(reproduce(ROOT, args.jobs, tmp / f"fresh{i}", "--fresh-kernels"))
             serial = [] if args.no_nbconvert else [nbconvert_serial(tmp / "nbconvert")]
         finally:
             subprocess.run(
@@ -101,6 +103,7 @@ def main() -> None:
     )
     print(_row(f"before: {args.baseline}, --jobs {args.jobs}", before))
     print(_row(f"after: {head}, --jobs {args.jobs}", after))
+    print(_row(f"after: {head}, --jobs {args.jobs} --fresh-kernels", fresh))
     if serial:
         print(_row("serial `jupyter nbconvert --execute`, current code", serial))
     ratio = statistics.median(a for a, _ in after) / statistics.median(b for b, _ in before)

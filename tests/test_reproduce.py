@@ -7,6 +7,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from analysis.casedata.load import synthetic_path
+from analysis.pipeline.kernels import WorkerKernel
 from analysis.pipeline.notebooks import (
     CACHE_FILE,
     chapter_notebooks,
@@ -129,3 +130,75 @@ def test_what_a_killed_run_left_is_cleared_before_the_next(tmp_path):
         (tmp_path / name / "tables").mkdir(parents=True)
     assert sorted(p.name for p in clear_stale(tmp_path, "my_cases")) == sorted(left)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
+
+
+POLLUTE = """
+import os, sys, warnings
+import matplotlib
+import pandas as pd
+import matplotlib.pyplot as plt
+
+left_behind = 'a variable'
+os.environ['SCR_LEFT_BEHIND'] = '1'
+sys.path.append('/nowhere')
+matplotlib.rcParams['lines.linewidth'] = 9
+pd.set_option('display.max_rows', 3)
+warnings.filterwarnings('ignore', message='unrelated')
+plt.figure()
+os.chdir('/')
+open(os.environ['SCR_PIDS'], 'a').write(f'{os.getpid()}\\n')
+"""
+WARN = "import warner\nwarner.warn()"  # from a module: its "already shown" record outlives %reset
+WARNER = "import warnings\n\ndef warn():\n    warnings.warn('shown in every notebook', UserWarning)\n"
+CHECK = """
+import os, sys
+import matplotlib
+import pandas as pd
+
+assert 'left_behind' not in globals()
+assert 'SCR_LEFT_BEHIND' not in os.environ
+assert '/nowhere' not in sys.path
+assert not any('unrelated' in str(f[1]) for f in __import__('warnings').filters)
+assert matplotlib.rcParams['lines.linewidth'] != 9
+assert pd.get_option('display.max_rows') != 3
+assert os.getcwd().endswith('notebooks')
+plt = sys.modules.get('matplotlib.pyplot')
+assert plt is None or not plt.get_fignums()
+open(os.environ['SCR_PIDS'], 'a').write(f'{os.getpid()}\\n')
+"""
+
+
+def _notebook(folder, name, *cells):
+    path = folder / name
+    nbformat.write(new_notebook(cells=[new_code_cell(c) for c in cells]), path)
+    return path
+
+
+@pytest.mark.notebooks
+def test_a_reused_kernel_shows_the_next_notebook_nothing_of_the_last(tmp_path, monkeypatch):
+    """Two notebooks in one worker's kernel: whatever the first changes, the second starts as
+    in a new kernel (its warning shown again, its first result numbered 1); a notebook that
+    fails is never followed in its kernel."""
+    pids = tmp_path / "pids.txt"
+    monkeypatch.setenv("SCR_PIDS", str(pids))
+    (tmp_path / "warner.py").write_text(WARNER)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    polluter = _notebook(tmp_path, "a.ipynb", POLLUTE, WARN)
+    checker = _notebook(tmp_path, "b.ipynb", CHECK, WARN, "1 + 1")
+    failing = _notebook(tmp_path, "c.ipynb", POLLUTE, "raise ValueError('stop here')")
+    out = tmp_path / "executed"
+    kernel = WorkerKernel()
+    try:
+        results = [
+            execute_notebook(path, out, kernel=kernel)
+            for path in (polluter, checker, failing, checker)
+        ]
+    finally:
+        kernel.stop()
+    assert [r.ok for r in results] == [True, True, False, True], [r.error for r in results]
+    executed = nbformat.read(out / "b.ipynb", as_version=4)
+    assert "shown in every notebook" in executed.cells[1].outputs[0]["text"]
+    assert executed.cells[2].outputs[0]["execution_count"] == 3  # as in a new kernel
+    first, second, third, fourth = pids.read_text().split()
+    assert first == second == third  # one kernel, reset between notebooks
+    assert fourth != third  # the failed notebook's kernel was not reused

@@ -1,5 +1,5 @@
-"""Run notebooks: each in a fresh kernel, a few at a time, skipping those whose inputs are
-unchanged since their last successful run.
+"""Run notebooks a few at a time, each worker in one kernel reset between notebooks (or a new
+kernel each), skipping those whose inputs are unchanged since their last successful run.
 
 :mod:`analysis.pipeline.reproduce` decides what to run on which data; this module only runs
 notebooks and keeps the record (``.reproduce-cache.json``) of what each last run used and wrote.
@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from analysis.files import replacing, write_text
 from analysis.paths import CONTEXT_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, PUBLISHED_DIR
+from analysis.pipeline.kernels import KERNEL_ARGUMENTS, WorkerKernel
 
 NOTEBOOK_TIMEOUT_S = 600
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -81,11 +83,17 @@ class RunInterrupted(KeyboardInterrupt):
 
 
 def execute_notebook(
-    path: Path, out_dir: Path | None = None, running: dict | None = None
+    path: Path,
+    out_dir: Path | None = None,
+    running: dict | None = None,
+    kernel: WorkerKernel | None = None,
 ) -> NotebookResult:
-    """Run one notebook top to bottom in a fresh kernel, started in ``notebooks/``.
+    """Run one notebook top to bottom in a new kernel, started in ``notebooks/``.
 
-    The kernel inherits this process's environment (so ``SCR_DATA`` chooses the data).
+    The kernel inherits this process's environment (so ``SCR_DATA`` chooses the data). With
+    ``kernel`` (a worker's, see :mod:`analysis.pipeline.kernels`), the notebook runs in that
+    kernel, reset to a new kernel's state first; a notebook that fails leaves the worker to
+    start a new kernel for the next.
     """
     import nbformat  # only when a notebook runs (see _scr_metadata)
     from nbclient import NotebookClient
@@ -95,15 +103,11 @@ def execute_notebook(
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
+        km=_ready(kernel),
         timeout=NOTEBOOK_TIMEOUT_S,
         kernel_name="python3",
         resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
-        # the kernel's own log only at CRITICAL: its start-up chatter is noise, a cell's error
-        # reaches us through nbclient, and a kernel stopped mid-message (Ctrl-C) logs a
-        # signature error with a traceback that says nothing to the user
-        # No command history: a run keeps no sqlite file in ~/.ipython (nothing is written
-        # outside the run), and a kernel that is stopped has no history thread to wait for.
-        extra_arguments=["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"],
+        extra_arguments=KERNEL_ARGUMENTS,
         # Stopped outright once the last cell has replied: every file the notebook writes is
         # written inside a cell, so nothing is lost, and a polite shutdown sometimes idles the
         # worker (and a core) for 3 s waiting for the kernel to exit by itself.
@@ -115,6 +119,7 @@ def execute_notebook(
     )
     if running is not None:
         running[path.name] = client  # so an interrupt can stop its kernel
+    error = "stopped"  # until the notebook has run (an interrupt ends it here)
     try:
         client.execute()
         error = ""
@@ -127,10 +132,26 @@ def execute_notebook(
     finally:
         if running is not None:
             running.pop(path.name, None)
+        if kernel is not None:
+            if client.kc is not None:
+                client.kc.stop_channels()
+            if error:
+                kernel.stop()  # whatever the failure left, the next notebook gets a new kernel
     if out_dir is not None:
         with replacing(out_dir / path.name) as tmp:
             nbformat.write(nb, tmp)
     return NotebookResult(path.name, not error, time.perf_counter() - start, error)
+
+
+def _ready(kernel: WorkerKernel | None):
+    """The worker's kernel, reset; a new one if that fails (None: nbclient starts one)."""
+    if kernel is None:
+        return None
+    try:
+        return kernel.ready()
+    except Exception:  # a kernel that will not reset is replaced, never reused
+        kernel.stop()
+        return kernel.ready()
 
 
 def notebook_outputs(path: Path, root: Path) -> dict[str, str]:
@@ -203,6 +224,7 @@ def run_all(
     periods: list[str] | None = None,
     fingerprint: str | None = None,
     force: bool = False,
+    fresh_kernels: bool = False,
 ) -> list[NotebookResult]:
     """Execute notebooks ``jobs`` at a time, reporting each as it finishes.
 
@@ -213,7 +235,10 @@ def run_all(
     (a forced run still records its results, so the next plain run can reuse them).
 
     The slowest notebooks start first (by their last recorded time, else by the length of
-    their code), so the two kernels finish together instead of one waiting on the other.
+    their code), so the two kernels finish together instead of one waiting on the other. Each
+    worker keeps its kernel for notebook after notebook, reset in between
+    (:mod:`analysis.pipeline.kernels`); ``fresh_kernels`` starts a new kernel for every
+    notebook instead (slower by about 2 s of CPU a notebook, the same results).
     """
     notebooks = chapter_notebooks() if notebooks is None else notebooks
     results = []
@@ -235,8 +260,20 @@ def run_all(
             runnable.append(nb)
     runnable.sort(key=lambda nb: -_expected_seconds(nb, cache.get(nb.name)))
     running: dict = {}
+    kernels: list[WorkerKernel] = []
+    local = threading.local()
+
+    def run_one(nb: Path) -> NotebookResult:
+        kernel = None
+        if not fresh_kernels:
+            kernel = getattr(local, "kernel", None)
+            if kernel is None:
+                kernel = local.kernel = WorkerKernel()
+                kernels.append(kernel)  # list.append is atomic: no lock needed
+        return execute_notebook(nb, out_dir, running, kernel=kernel)
+
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
-    futures = {pool.submit(execute_notebook, nb, out_dir, running): nb for nb in runnable}
+    futures = {pool.submit(run_one, nb): nb for nb in runnable}
     try:
         for i, future in enumerate(as_completed(futures), start=1):
             result = future.result()
@@ -265,6 +302,8 @@ def run_all(
         raise RunInterrupted from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        for kernel in kernels:
+            kernel.stop()
     if cache_path is not None and runnable:
         write_text(cache_path, json.dumps(cache, indent=1, sort_keys=True))
     return sorted(results, key=lambda r: r.notebook)

@@ -38,21 +38,26 @@ from analysis.stats.members import PUBLIC_COUNTS
 
 
 def reproduce(
-    data: Path | None = None, jobs: int = 2, force: bool = False, sheet: str | None = None
+    data: Path | None = None,
+    jobs: int = 2,
+    force: bool = False,
+    sheet: str | None = None,
+    fresh_kernels: bool = False,
 ) -> int:
     """Validate the data, execute every notebook, print the scorecard summary; return exit code.
 
     An invalid file stops before any notebook runs (the caller prints its validation report).
     The shipped synthetic data writes to ``figures/`` and ``outputs/``; any other file goes
     through :func:`reproduce_own_data`. ``sheet`` chooses a workbook's sheet (or ``"all"``);
-    the notebooks get it as ``$SCR_SHEET``.
+    the notebooks get it as ``$SCR_SHEET``. Each of the ``jobs`` workers keeps one kernel for
+    all its notebooks, reset between them; ``fresh_kernels`` starts one for every notebook.
     """
     if data is not None:
         os.environ[DATA_ENV_VAR] = str(Path(data).resolve())
     if sheet is not None:
         os.environ[SHEET_ENV_VAR] = sheet
     with handing_off(_handoff_folder()):
-        return _reproduce(jobs, force)
+        return _reproduce(jobs, force, fresh_kernels)
 
 
 def _handoff_folder() -> Path | None:
@@ -65,13 +70,13 @@ def _handoff_folder() -> Path | None:
     return runs_dir() / f".{run_name(data)}.validated-{os.getpid()}"
 
 
-def _reproduce(jobs: int, force: bool) -> int:
+def _reproduce(jobs: int, force: bool, fresh_kernels: bool) -> int:
     from analysis.casedata.load import load_cases
     from analysis.publish.run import Run
 
     cases = load_cases()  # validates first: an invalid file stops here with its report
     if not is_synthetic(cases):
-        return reproduce_own_data(cases, jobs=jobs)
+        return reproduce_own_data(cases, jobs=jobs, fresh_kernels=fresh_kernels)
     run = Run(cases)
     print(run.describe())
     for folder in (run.figures_dir, run.tables_dir / "notebooks"):
@@ -87,6 +92,7 @@ def _reproduce(jobs: int, force: bool) -> int:
         periods=periods,
         fingerprint=inputs_fingerprint(cases.attrs["sources"]),
         force=force,
+        fresh_kernels=fresh_kernels,
     )
     _report_results(results, start)
     if all(r.ok for r in results):
@@ -133,7 +139,7 @@ def _finish(results: list[NotebookResult], scorecard_path: Path | None, shown: s
     return 0
 
 
-def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
+def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2, fresh_kernels: bool = False) -> int:
     """A run on the user's own file: collected, protected and audited as a whole, then written.
 
     1. Every notebook runs with ``SCR_RUN_STAGE=collect``: each table is kept, unprotected, in
@@ -187,7 +193,13 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
             f"({jobs} at a time; nothing is written yet)..."
         )
         start = time.perf_counter()
-        results = run_all(notebooks, jobs=jobs, out_dir=staging / "notebooks", periods=periods)
+        results = run_all(
+            notebooks,
+            jobs=jobs,
+            out_dir=staging / "notebooks",
+            periods=periods,
+            fresh_kernels=fresh_kernels,
+        )
         _report_results(results, start, "collected")
         if any(not r.ok for r in results):
             return _finish(results, None, shown)
@@ -207,7 +219,11 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2) -> int:
         start = time.perf_counter()
         os.environ[STAGE_ENV_VAR] = "publish"
         results = run_all(
-            notebooks, jobs=jobs, out_dir=work / "outputs" / "notebooks", periods=periods
+            notebooks,
+            jobs=jobs,
+            out_dir=work / "outputs" / "notebooks",
+            periods=periods,
+            fresh_kernels=fresh_kernels,
         )
         _report_results(results, start)
         if any(not r.ok for r in results):
