@@ -12,6 +12,13 @@ style), :mod:`~.alt` (alt text), :mod:`~.gaps`
 :mod:`~.introspect` (what a figure carries), and one ``chapter_*`` module per chapter for the
 figures the generic plots cannot draw and the alt text of each chapter's figures. The generic
 API is re-exported here: ``from analysis.charts import bar_percent``.
+
+The chapters' charts are drawn with matplotlib, not seaborn: their intervals are computed by the
+kit (Wilson, Newcombe, simultaneous) where seaborn's statistical plots compute their own from
+raw rows, and a value withheld by disclosure control must be drawn as a labelled gap, which
+seaborn has no notion of; seaborn would also cost each chapter's kernel over a second to
+import. Where seaborn is the natural tool, a chart drawn from a table by a learner, it is used
+in the house style (:func:`house_theme`, teaching exercise 2).
 """
 
 from analysis.charts.alt import percent_list
