@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from analysis.casedata.codebook import Codebook, Variable, load_codebook
+from analysis.coding.choices import offered_codes
 from analysis.content import read_yaml
 from analysis.files import replacing
 
@@ -44,21 +45,13 @@ def text() -> dict:
 
 
 def choices(var: Variable, codebook: Codebook) -> list[str]:
-    """The labels a coder chooses from for a coded variable, in codebook order.
+    """The labels a coder chooses from for a coded variable, in codebook order (the period's
+    own years only: see :func:`analysis.coding.choices.offered_codes`).
 
-    The period's own review period and incident years only: a 2011-14 review cannot have an
-    incident in 2015-16, so that year is not offered.
-
-    >>> choices(load_codebook("2014-17")["incident_year"], load_codebook("2014-17"))
-    ['2014-15', '2015-16', '2016-17']
+    >>> choices(load_codebook("2011-14")["outcome"], load_codebook("2011-14"))
+    ['Death', 'Serious harm']
     """
-    if var.name == "review_period":
-        codes = [codebook.period]
-    elif var.name == "incident_year":
-        codes = list(codebook.incident_years)
-    else:
-        codes = list(var.codes)
-    return [var.codes[c] for c in codes]
+    return [var.codes[c] for c in offered_codes(var, codebook)]
 
 
 def fit(words: str, limit: int, more: str = "") -> str:

@@ -8,7 +8,8 @@ never mistaken for a second sheet of cases.
 from __future__ import annotations
 
 from analysis.casedata.codebook import Codebook, Variable
-from analysis.coding.template import choices, text
+from analysis.coding.choices import offered_codes
+from analysis.coding.template import text
 
 
 def _fill(words: str, codebook: Codebook) -> str:
@@ -35,11 +36,8 @@ def _codes(var: Variable, codebook: Codebook) -> str:
     """The codes a coder may give, one a line: ``label = code (number)``."""
     if not var.is_category:
         return text()["codebook"]["text"]
-    offered = set(choices(var, codebook))
     return "\n".join(
-        f"{label} = {code} ({var.numeric[code]})"
-        for code, label in var.codes.items()
-        if label in offered
+        f"{var.codes[code]} = {code} ({var.numeric[code]})" for code in offered_codes(var, codebook)
     )
 
 
