@@ -224,5 +224,8 @@ def write_template(period: str, path: Path | str) -> Path:
         read_me.activate()
         properties = {k: v.format(period=period) for k, v in words["properties"].items()}
         book.set_properties({**properties, "created": FIXED_CREATED})
-        book.close()
+        try:
+            book.close()
+        except xlsxwriter.exceptions.FileCreateError as exc:  # a full disk, say: as OSError
+            raise OSError(str(exc)) from None
     return Path(path)
