@@ -189,6 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
     coding.add_template_arguments(p)
     p.set_defaults(func=coding.run_template)
 
+    p = sub.add_parser(
+        "agreement",
+        help="agreement between two coders of the same reviews (for the coding team)",
+    )
+    coding.add_agreement_arguments(p)
+    p.set_defaults(func=coding.run_agreement)
+
     from analysis.site.command import add_arguments
 
     p = sub.add_parser("report", help="build the static HTML report of a run (after reproduce)")

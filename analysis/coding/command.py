@@ -101,3 +101,40 @@ def run_template(args: argparse.Namespace) -> int:
     print(f"wrote {path}: the {_WHAT[fmt]} of the {args.period} codebook")
     print("How to code, check and keep the file safe: docs/coding.md")
     return EXIT_OK
+
+
+def add_agreement_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("coder_a", metavar="CODER_A", help="the first coder's case file")
+    parser.add_argument(
+        "coder_b", metavar="CODER_B", help="the second coder's file of the same reviews"
+    )
+    parser.add_argument(
+        "--out", metavar="FILE.csv", help="also write the table to this CSV (for the coding team)"
+    )
+    parser.add_argument(
+        "--sheet", metavar="NAME", help="Excel workbooks: the sheet of cases to read in both"
+    )
+
+
+def run_agreement(args: argparse.Namespace) -> int:
+    """Compare two coders' files; print the table and, with --out, write it as CSV."""
+    from analysis.coding.agreement import agreement, text
+    from analysis.coding.agreement_report import to_text, write_csv
+
+    if not args.coder_a.strip() or not args.coder_b.strip():
+        return _refuse(
+            "Name both coders' files: python -m analysis agreement CODER_A CODER_B "
+            "(make agreement A=file B=file)."
+        )
+    out = user_path(args.out) if args.out else None
+    if out is not None and out.is_dir():
+        return _refuse(f"{out}: this is a folder; give --out a file name")
+    result = agreement(user_path(args.coder_a), user_path(args.coder_b), sheet=args.sheet)
+    print(to_text(result), end="")
+    if out is not None:
+        try:
+            write_csv(result, out)
+        except OSError as exc:
+            return _refuse(f"{out}: could not write it: {exc.strerror or exc}")
+        print(text()["text"]["written"].format(path=out))
+    return EXIT_OK
