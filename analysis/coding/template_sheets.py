@@ -53,7 +53,7 @@ def _variable_row(index: int, var: Variable, codebook: Codebook) -> list[str]:
         words["coded_from"]["final_report" if var.final_report_only else "all"],
         words["level"][var.level],
         _codes(var, codebook),
-        ", ".join(var.codes[c] for c in var.missing_codes),
+        ", ".join(var.missing_codes),
         var.description,
     ]
 
