@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 DATA ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lock reproduce test lint format validate codebook lab teach report clean
+.PHONY: help setup lock reproduce test lint format validate codebook template agreement lab teach report clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -94,6 +94,21 @@ teach: $(STAMP) ## Open the teaching exercises in JupyterLab (synthetic data onl
 
 codebook: $(STAMP) ## Regenerate docs/codebook.md from the codebook
 	$(PY) -m analysis codebook --write
+
+# PERIOD, FORMAT, OUT, A and B reach Python through the environment too, quoted in the recipe, so
+# no value can run a command (see FILE and DATA above); --out=VALUE and -- keep a name that
+# starts with a dash from being read as an option.
+template: export SCR_PERIOD = $(value PERIOD)
+template: export SCR_FORMAT = $(value FORMAT)
+template agreement: export SCR_OUT = $(value OUT)
+template: $(STAMP) ## Write a blank coding workbook in coding/ (PERIOD=2014-17, FORMAT=sps|do, OUT=file)
+	$(PY) -m analysis template --period="$${SCR_PERIOD:-2011-14}" $${SCR_FORMAT:+--format="$$SCR_FORMAT"} \
+		$${SCR_OUT:+--out="$$SCR_OUT"} $(if $(FORCE),--force)
+
+agreement: export SCR_CODER_A = $(value A)
+agreement: export SCR_CODER_B = $(value B)
+agreement: $(STAMP) ## Agreement between two coders of the same reviews: make agreement A=file B=file
+	$(PY) -m analysis agreement $${SCR_OUT:+--out="$$SCR_OUT"} -- "$$SCR_CODER_A" "$$SCR_CODER_B"
 
 clean: ## Remove generated figures, outputs and caches (keeps .venv)
 	rm -rf figures/*.png figures/*.svg figures/*.csv figures/*.txt report .pytest_cache .ruff_cache

@@ -1,6 +1,8 @@
 """Command line: ``python -m analysis <command>`` (the Makefile's targets call these).
 
-Exit codes for ``validate``: 0 the file is valid, 1 it has problems, 2 it cannot be read.
+Exit codes for ``validate``: 0 the file is valid, 1 it has problems, 2 it cannot be read. The
+coding commands (``template``, ``agreement``) live in :mod:`analysis.coding.command`: 0 done, 2
+a request or file refused.
 A user's mistake never ends in a Python traceback.
 """
 
@@ -189,6 +191,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_sheet(p)
     p.set_defaults(func=_cmd_reproduce)
+
+    from analysis.coding import command as coding
+
+    p = sub.add_parser(
+        "template",
+        help="write a blank coding workbook (or SPSS/Stata label files) from the codebook",
+    )
+    coding.add_template_arguments(p)
+    p.set_defaults(func=coding.run_template)
+
+    p = sub.add_parser(
+        "agreement",
+        help="agreement between two coders of the same reviews (for the coding team)",
+    )
+    coding.add_agreement_arguments(p)
+    p.set_defaults(func=coding.run_agreement)
 
     from analysis.site.command import add_arguments
 

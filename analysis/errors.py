@@ -30,3 +30,13 @@ class InvalidCaseDataError(CaseDataError):
             f"rule {errors.iloc[0]['rule']}: {errors.iloc[0]['message']}. "
             "Run `python -m analysis validate FILE` to list them all."
         )
+
+
+class CodingFileError(CaseDataError):
+    """A coder's file cannot be used for what was asked of it, e.g. two files that cannot be
+    compared (exit 2). The message names the file and the problem in one line."""
+
+    def __init__(self, path: Path | str, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")

@@ -23,6 +23,8 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 FIGURES_DIR = ROOT / "figures"
 OUTPUTS_DIR = ROOT / "outputs"
 DOCS_DIR = ROOT / "docs"
+#: Where `make template` writes the blank coding workbook and label files (ignored by git).
+CODING_DIR = ROOT / "coding"
 
 #: Environment variable that points every notebook and command at a researcher's own file.
 DATA_ENV_VAR = "SCR_DATA"

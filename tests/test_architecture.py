@@ -188,6 +188,7 @@ ROOM_IMPORTS = {
     "pipeline": {"paths", "errors", "casedata", "stats", "charts", "publish", "chapters"},
     "site": {"paths", "errors", "casedata", "stats", "charts", "publish", "reference", "chapters"},
     "teaching": {"paths", "errors", "casedata", "stats", "charts", "publish"},
+    "coding": {"paths", "errors", "casedata"},
 }
 
 

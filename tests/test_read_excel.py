@@ -44,6 +44,17 @@ def test_active_sheet_with_cases_is_read_not_a_notes_sheet_before_it(valid_frame
     assert any("read the sheet 'cases'" in n for n in raw.notes)
 
 
+def test_a_sheet_listing_the_variables_is_not_a_second_sheet_of_cases(valid_frame, tmp_path):
+    # a codebook sheet names case_id (and its label "Case id") in a cell, one variable a row
+    listing = [["variable", "label"], ["case_id", "Case id"], ["outcome", "Outcome"]]
+    path = _book(
+        tmp_path / "cases.xlsx",
+        [("cases", _rows(valid_frame), "visible"), ("codebook", listing, "visible")],
+        active=1,
+    )
+    assert load_cases(path)["case_id"].tolist() == valid_frame["case_id"].tolist()
+
+
 def test_hidden_sheet_is_never_read_unless_asked(valid_frame, tmp_path):
     path = _book(
         tmp_path / "cases.xlsx",

@@ -36,6 +36,8 @@ def test_committed_notebooks_carry_no_outputs(path):
         ("outputs/table.csv", True),
         ("runs/my_cases/outputs/scorecard.csv", True),
         ("report/index.html", True),
+        ("coding/coding_workbook_2011-14.xlsx", True),
+        ("coding/scr_labels_2011-14.sps", True),
     ],
 )
 def test_gitignore_keeps_real_data_out_and_synthetic_in(path, ignored):

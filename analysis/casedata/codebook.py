@@ -37,6 +37,8 @@ class Variable:
     missing_codes: tuple[str, ...] = ()
     aliases: dict[str, str] = field(default_factory=dict)
     measures: tuple[str, ...] = ()
+    #: the number each code has in a numerically coded (SPSS, Stata) file; stable once given
+    numeric: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_category(self) -> bool:
@@ -46,6 +48,17 @@ class Variable:
     def valid_codes(self) -> tuple[str, ...]:
         """Codes that carry information (allowed codes less the missing ones)."""
         return tuple(c for c in self.codes if c not in self.missing_codes)
+
+    def code_of_number(self, number: int) -> str | None:
+        """The code a number stands for in a numerically coded file, or None.
+
+        >>> load_codebook()["sex"].code_of_number(99)
+        'not_known'
+        """
+        for code, value in self.numeric.items():
+            if value == number:
+                return code
+        return None
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,23 @@ def _merge(base: dict, change: dict) -> dict:
         else:
             merged[key] = value
     return merged
+
+
+def _numbers(period: str, name: str, spec: dict) -> dict[str, int]:
+    """A variable's numeric codes, checked: one whole number per code, no number twice.
+
+    A codebook that breaks this is the kit's mistake, not the user's, so it fails loudly.
+    """
+    numeric = spec.get("numeric") or {}
+    codes = [str(c) for c in (spec.get("codes") or {})]
+    numbers = {str(k): v for k, v in numeric.items()}
+    if numbers and (sorted(numbers) != sorted(codes)):
+        raise ValueError(f"codebook {period}: {name}: numeric must give a number to every code")
+    if any(type(v) is not int for v in numbers.values()):
+        raise ValueError(f"codebook {period}: {name}: numeric codes must be whole numbers")
+    if len(set(numbers.values())) != len(numbers):
+        raise ValueError(f"codebook {period}: {name}: two codes share a number")
+    return {c: numbers[c] for c in codes if c in numbers}
 
 
 def _raw(period: str) -> dict:
@@ -139,6 +169,7 @@ def load_codebook(period: str = "2011-14") -> Codebook:
             missing_codes=tuple(spec.get("missing_codes", ())),
             aliases={str(k): str(v) for k, v in (spec.get("aliases") or {}).items()},
             measures=tuple(spec.get("measures", ())),
+            numeric=_numbers(period, name, spec),
         )
     return Codebook(
         period=str(raw["period"]),

@@ -19,7 +19,10 @@ def codebook_markdown() -> str:
         "Blank cells are missing values. *Final report only* variables must be blank or",
         "`not_recorded` when `final_report_available` is `no`. *Review-level* variables are",
         "family-level codes of the review: every row of one review (siblings) gives the same",
-        "value (rule XF009), and measures over reviews read them once per review.",
+        "value (rule XF009), and measures over reviews read them once per review. The",
+        "**number** is a code's value in a file coded with numbers (SPSS, Stata): it is read",
+        "through the value labels `python -m analysis template --format sps|do` sets, never",
+        "guessed from a number alone (see `docs/coding.md`).",
         "",
         "## Definitions",
         "",
@@ -32,12 +35,19 @@ def codebook_markdown() -> str:
         )
     lines += ["", f"## Variables ({base.period})", ""]
     lines += [
-        "| variable | label | type | required | final report only | review-level | codes (label) "
+        "| variable | label | type | required | final report only | review-level "
+        "| codes (label, number) "
         "| missing codes | used by measures | description |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for var in base.variables.values():
-        codes = "<br>".join(f"`{c}` ({lab})" for c, lab in var.codes.items()) or "text"
+        codes = (
+            "<br>".join(
+                f"`{c}` ({lab}, {var.numeric[c]})" if c in var.numeric else f"`{c}` ({lab})"
+                for c, lab in var.codes.items()
+            )
+            or "text"
+        )
         lines.append(
             f"| `{var.name}` | {var.label} | {var.type} | {'yes' if var.required else 'no'} "
             f"| {'yes' if var.final_report_only else 'no'} "

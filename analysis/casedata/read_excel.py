@@ -64,9 +64,19 @@ def _load(path: Path):
 
 
 def _has_header(ws) -> bool:
-    """True when a top row of the sheet names ``case_id`` (the codebook's header)."""
+    """True when a top row of the sheet is a header of cases: it names ``case_id`` and at least
+    one other codebook variable.
+
+    A sheet that lists the variables one per row (a codebook or notes sheet beside the cases,
+    as the kit's coding workbook has) names ``case_id`` in a cell too, but never beside another
+    variable's name: it is not taken for a second sheet of cases.
+    """
+    from analysis.casedata.codebook import all_variables
+
+    others = set(all_variables()) - {HEADER_MARKER}
     for row in ws.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True):
-        if any(v is not None and _header_key(v) == HEADER_MARKER for v in row):
+        keys = {_header_key(v) for v in row if v is not None}
+        if HEADER_MARKER in keys and keys & others:
             return True
     return False
 

@@ -8,6 +8,7 @@ message. Nothing is dropped: unknown columns are kept and reported as notes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -142,6 +143,26 @@ def build_schema(periods: list[str]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, strict=False, coerce=False)
 
 
+@lru_cache(maxsize=4096)
+def _number_hint(column: str, value: str) -> str:
+    """Say what a number would mean in the codebook's numeric codes, and why it is not read.
+
+    A file without value labels gives no sign that its numbers follow the codebook's numbering
+    rather than a coder's own, so the number is not guessed; the message says how to label it.
+    """
+    text = value.strip()
+    if not text.lstrip("-").isdigit():
+        return ""
+    var = all_variables()[column]
+    code = var.code_of_number(int(text))
+    if code is None:
+        return ""
+    return (
+        f"; {text} is the number of {code} in the codebook's numeric codes, read as a code only "
+        "from an SPSS or Stata file whose value labels say so (see docs/coding.md)"
+    )
+
+
 def _rule_for(check: str) -> str:
     if check == "column_in_dataframe":
         return "SCH001"
@@ -169,7 +190,7 @@ def _schema_problems(frame: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
             messages.append(f"required column {value!r} is missing")
         elif rule == "SCH002":
             codes = ", ".join(variables[column].codes)
-            hint = YEAR_HINT if column == "incident_year" else ""
+            hint = YEAR_HINT if column == "incident_year" else _number_hint(column, str(value))
             messages.append(f"not a code of {column}; allowed: {codes} (or their labels){hint}")
         else:
             messages.append(RULES[rule].message)

@@ -1,0 +1,147 @@
+"""Label files for teams who code in SPSS or Stata with numbers (issue 15).
+
+An SPSS syntax file (VARIABLE LABELS, VALUE LABELS, MISSING VALUES) and a Stata do-file (label
+variable, label define / label values, mvdecode) that put the codebook's labels on a file coded
+with the codebook's numbers (``numeric:`` in the codebook). The kit reads a number only through
+the value label that names it (:mod:`analysis.casedata.read_stats`), so a file labelled by these
+loads with every value mapped to its code.
+
+Numbers that mean "unknown" (99) stay values SPSS is told are missing, and become Stata's
+extended missing value ``.a``: either way analyses in the package leave them out, and the kit
+reads their label ("Not recorded") back as the codebook's missing code.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from analysis.casedata.codebook import Codebook, Variable, load_codebook
+from analysis.coding.choices import offered_codes
+from analysis.content import read_yaml
+from analysis.files import write_text
+
+#: The files' header comments.
+TEXT_FILE = Path(__file__).with_name("labels.yaml")
+#: Stata's longest variable label.
+STATA_LABEL_LIMIT = 80
+#: Stata's extended missing values, given in order to a variable's "unknown" codes.
+STATA_MISSING = tuple(f".{letter}" for letter in "abcdefghijklmnopqrstuvwxyz")
+
+
+@cache
+def _text() -> dict:
+    return read_yaml(TEXT_FILE)
+
+
+def numbered(var: Variable, codebook: Codebook) -> list[tuple[int, str]]:
+    """``(number, label)`` of each code a coder of the period may give, in codebook order.
+
+    >>> numbered(load_codebook()["sex"], load_codebook())
+    [(1, 'Male'), (2, 'Female'), (99, 'Not known')]
+    """
+    return [(var.numeric[c], var.codes[c]) for c in offered_codes(var, codebook)]
+
+
+def missing_numbers(var: Variable) -> list[int]:
+    """The numbers of a variable's "unknown" codes (declared missing), in codebook order."""
+    return [var.numeric[c] for c in var.missing_codes]
+
+
+def _spss_quote(words: str) -> str:
+    return '"' + words.replace('"', '""') + '"'
+
+
+def _stata_quote(words: str) -> str:
+    # compound quotes hold a label with a double quote in it; plain ones read better
+    return f'`"{words}"\'' if '"' in words else f'"{words}"'
+
+
+def _header(lines: list[str], codebook: Codebook, file: str, mark: str) -> list[str]:
+    return [
+        f"{mark} " + line.format(period=codebook.period, title=codebook.title, file=file)
+        for line in lines
+    ]
+
+
+def spss_syntax(period: str, file: str = "") -> str:
+    """The SPSS syntax that labels a numerically coded file of ``period``.
+
+    Parameters
+    ----------
+    period : {"2011-14", "2014-17"}
+    file : str
+        The syntax file's name, for its header.
+
+    Returns
+    -------
+    str
+        VARIABLE LABELS for every variable, VALUE LABELS for every coded one, and MISSING
+        VALUES for those with an "unknown" code.
+    """
+    codebook = load_codebook(period)
+    variables = list(codebook.variables.values())
+    coded = [v for v in variables if v.is_category]
+    lines = _header(_text()["spss"], codebook, file, "*")
+    lines += ["", "VARIABLE LABELS"]
+    lines += [
+        f"  {'/' if i else ''}{v.name} {_spss_quote(v.label)}" for i, v in enumerate(variables)
+    ]
+    lines += [".", "", "VALUE LABELS"]
+    for i, var in enumerate(coded):
+        pairs = " ".join(f"{n} {_spss_quote(label)}" for n, label in numbered(var, codebook))
+        lines.append(f"  {'/' if i else ''}{var.name} {pairs}")
+    lines += [".", ""]
+    with_missing = [v for v in coded if v.missing_codes]
+    if with_missing:
+        lines.append("MISSING VALUES")
+        for i, var in enumerate(with_missing):
+            numbers = ", ".join(str(n) for n in missing_numbers(var))
+            lines.append(f"  {'/' if i else ''}{var.name} ({numbers})")
+        lines += [".", ""]
+    return "\n".join(lines) + "\n"
+
+
+def stata_do(period: str, file: str = "") -> str:
+    """The Stata do-file that labels a numerically coded file of ``period``.
+
+    Each coded variable gets a value label of its own name. Its "unknown" numbers are recoded
+    to extended missing values (99 to ``.a``) with ``mvdecode``, and both are labelled, so the
+    file reads the same whether or not the recoding has run.
+    """
+    codebook = load_codebook(period)
+    lines = _header(_text()["stata"], codebook, file, "*")
+    lines.append("")
+    for var in codebook.variables.values():
+        label = var.label[:STATA_LABEL_LIMIT]
+        lines.append(f"label variable {var.name} {_stata_quote(label)}")
+    for var in codebook.variables.values():
+        if not var.is_category:
+            continue
+        pairs = [f"{n} {_stata_quote(label)}" for n, label in numbered(var, codebook)]
+        # each "unknown" number (99, then 98) becomes .a, then .b, labelled as the number is
+        recoded = list(zip(var.missing_codes, STATA_MISSING, strict=False))
+        pairs += [f"{letter} {_stata_quote(var.codes[code])}" for code, letter in recoded]
+        lines += ["", f"label define {var.name} {' '.join(pairs)}, replace"]
+        lines.append(f"label values {var.name} {var.name}")
+        if recoded:
+            rules = " ".join(f"{var.numeric[code]}={letter}" for code, letter in recoded)
+            lines.append(f"mvdecode {var.name}, mv({rules})")
+    return "\n".join(lines) + "\n"
+
+
+#: The label file each format names, and the function that writes its text.
+FORMATS = {"sps": spss_syntax, "do": stata_do}
+
+
+def write_labels(period: str, fmt: str, path: Path | str) -> Path:
+    """Write the SPSS (``fmt="sps"``) or Stata (``fmt="do"``) label file of ``period``.
+
+    Raises
+    ------
+    ValueError
+        An unknown period or format.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown label file format {fmt!r}; choose {' or '.join(FORMATS)}")
+    return write_text(path, FORMATS[fmt](period, Path(path).name))

@@ -1,0 +1,165 @@
+"""Agreement between two coders (issue 15): two files that differ in known places give exactly
+those disagreements, and kappa equals the formula computed here from the table of codes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.casedata.load import synthetic_path
+from analysis.coding.agreement import agreement, kappa_with_interval
+
+FINAL_REPORT_ONLY = [
+    "parent_domestic_abuse",
+    "parent_mental_ill_health",
+    "parent_alcohol_misuse",
+    "parent_drug_misuse",
+    "parent_criminality",
+    "parent_learning_disability",
+    "neglect_feature",
+    "theme_case_closed_too_soon",
+    "theme_threshold_disagreement",
+    "theme_child_voice_not_heard",
+    "theme_family_voice_not_heard",
+    "theme_hanging_back",
+    "theme_workload_pressure",
+]
+
+
+def _flip(value: str) -> str:
+    return {"yes": "no", "no": "yes"}.get(value, "yes")
+
+
+@pytest.fixture(scope="module")
+def coders(tmp_path_factory):
+    """Coder A: the first 60 shipped 2014-17 cases. Coder B: the same, changed in known places,
+    one case left out, one case more, rows in another order."""
+    shipped = pd.read_csv(synthetic_path("2014-17"), dtype=str, keep_default_na=False)
+    a = shipped.head(60).copy()
+    a.loc[a["case_id"] == "S14-0002", "disability"] = ""  # coder A left it blank
+    b = a.copy().set_index("case_id")
+    b.loc["S14-0003", "sex"] = "male"  # female in A
+    b.loc["S14-0012", "sex"] = "not_known"  # male in A
+    b.loc["S14-0002", "disability"] = "not_recorded"  # blank in A
+    # review S14-R008 (two children, report available): one family judgement, changed
+    siblings = ["S14-0009", "S14-0010"]
+    b.loc[siblings, "neglect_feature"] = _flip(
+        a.set_index("case_id").loc["S14-0009", "neglect_feature"]
+    )
+    # S14-0001: coder B had no final report, so coded nothing from it
+    b.loc["S14-0001", "final_report_available"] = "no"
+    b.loc["S14-0001", FINAL_REPORT_ONLY] = ""
+    b = b.reset_index()
+    b = b[b["case_id"] != "S14-0020"]  # only in A
+    b = pd.concat([b, shipped.iloc[[60]]]).iloc[::-1]  # S14-0061 only in B; order reversed
+    folder = tmp_path_factory.mktemp("coders")
+    a.to_csv(folder / "coder_a.csv", index=False)
+    b.to_csv(folder / "coder_b.csv", index=False)
+    return a, b, folder / "coder_a.csv", folder / "coder_b.csv"
+
+
+EXPECTED = [
+    # variable, coder A, coder B, cases, case ids
+    ("sex", "male", "not_known", 1, "S14-0012"),
+    ("sex", "female", "male", 1, "S14-0003"),
+    ("disability", "(blank)", "not_recorded", 1, "S14-0002"),
+    ("final_report_available", "yes", "no", 1, "S14-0001"),
+]
+
+
+def test_exactly_the_known_disagreements_are_found(coders):
+    a, _, path_a, path_b = coders
+    result = agreement(path_a, path_b)
+    neglect = a.set_index("case_id").loc["S14-0009", "neglect_feature"]
+    expected = [*EXPECTED, ("neglect_feature", neglect, _flip(neglect), 1, "S14-0009")]
+    found = result.disagreements.itertuples(index=False, name=None)
+    assert sorted(found) == sorted(expected)
+    assert result.pair.only_a == ["S14-0020"] and result.pair.only_b == ["S14-0061"]
+    table = result.variables.set_index("variable")
+    differing = {row[0] for row in expected}
+    same = table.drop(index=list(differing))
+    assert (same["agree_count"] == same["compared_count"]).all()
+    differ_by_variable = {}
+    for variable, *_, cases, _ in expected:
+        differ_by_variable[variable] = differ_by_variable.get(variable, 0) + cases
+    for variable, cases in differ_by_variable.items():
+        assert table.loc[variable, "compared_count"] - table.loc[variable, "agree_count"] == cases
+    assert "record_origin" not in table.index and "record_origin" in result.not_compared
+
+
+def test_final_report_variables_are_compared_where_both_had_the_report_once_per_review(coders):
+    a, b, path_a, path_b = coders
+    result = agreement(path_a, path_b)
+    table = result.variables.set_index("variable")
+    matched = a[a["case_id"].isin(b["case_id"])]
+    b_by_id = b.set_index("case_id").loc[matched["case_id"]]
+    both = (matched["final_report_available"].to_numpy() == "yes") & (
+        b_by_id["final_report_available"].to_numpy() == "yes"
+    )
+    assert result.final_report_count == both.sum()
+    reviews_with_both = matched.loc[both, "review_id"].nunique()
+    assert reviews_with_both < both.sum()  # some reviews have several children
+    assert (table.loc[FINAL_REPORT_ONLY, "compared_count"] == reviews_with_both).all()
+    assert (table.loc[FINAL_REPORT_ONLY, "unit"] == "reviews").all()
+    assert table.loc["final_report_available", "compared_count"] == matched["review_id"].nunique()
+    assert table.loc["sex", "compared_count"] == len(matched) == 59
+    assert table.loc["sex", "unit"] == "children"
+
+
+def _kappa_by_the_formula(codes_a: pd.Series, codes_b: pd.Series) -> float:
+    """Cohen's kappa from the table of codes: (observed - chance) / (1 - chance)."""
+    table = (
+        pd.crosstab(codes_a.to_numpy(), codes_b.to_numpy())
+        .reindex(
+            index=sorted(set(codes_a) | set(codes_b)),
+            columns=sorted(set(codes_a) | set(codes_b)),
+            fill_value=0,
+        )
+        .to_numpy()
+    )
+    n = table.sum()
+    observed = np.trace(table) / n
+    chance = (table.sum(axis=1) * table.sum(axis=0)).sum() / n**2
+    return (observed - chance) / (1 - chance)
+
+
+def test_kappa_is_the_formulas(coders):
+    a, b, path_a, path_b = coders
+    table = agreement(path_a, path_b).variables.set_index("variable")
+    matched = a[a["case_id"].isin(b["case_id"])]
+    b_by_id = b.set_index("case_id").loc[matched["case_id"]]
+    sex = _kappa_by_the_formula(matched["sex"], b_by_id["sex"])
+    assert 0 < sex < 1
+    assert table.loc["sex", "kappa"] == pytest.approx(sex, abs=1e-12)
+    assert table.loc["sex", "kappa_ci_low"] < sex <= table.loc["sex", "kappa_ci_high"] <= 1
+    # once per review, where both had the report
+    both = (matched["final_report_available"].to_numpy() == "yes") & (
+        b_by_id["final_report_available"].to_numpy() == "yes"
+    )
+    first = ~matched["review_id"].duplicated().to_numpy()
+    keep = both & first
+    neglect = _kappa_by_the_formula(
+        matched.loc[keep, "neglect_feature"], b_by_id.loc[keep, "neglect_feature"]
+    )
+    assert table.loc["neglect_feature", "kappa"] == pytest.approx(neglect, abs=1e-12)
+    blank = _kappa_by_the_formula(
+        matched["disability"].replace("", "(blank)"), b_by_id["disability"].replace("", "(blank)")
+    )
+    assert table.loc["disability", "kappa"] == pytest.approx(blank, abs=1e-12)
+
+
+def test_kappa_is_not_defined_for_one_code_and_statsmodels_otherwise():
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    assert np.isnan(kappa_with_interval(np.array([[12, 0], [0, 0]]))[0])
+    assert kappa_with_interval(np.array([[12, 0], [0, 0]]))[3] == "not defined: one code only"
+    assert kappa_with_interval(np.zeros((2, 2)))[3] == "no case to compare"
+    table = np.array([[20, 5, 1], [3, 15, 2], [0, 4, 10]])
+    kappa, low, high, note = kappa_with_interval(table)
+    reference = cohens_kappa(table)
+    assert (kappa, low, high, note) == pytest.approx(
+        (reference.kappa, reference.kappa_low, min(1.0, reference.kappa_upp), "")
+    )
+    # perfect agreement on two codes: kappa 1, and an interval no wider than [-1, 1]
+    assert kappa_with_interval(np.array([[5, 0], [0, 3]]))[:3] == (1.0, 1.0, 1.0)

@@ -1,0 +1,156 @@
+"""SPSS and Stata label files (issue 15): a file coded with the codebook's numbers and carrying
+exactly the labels the syntax sets loads with every value mapped to its code.
+
+The labels are read back out of the generated syntax text (not from the codebook), so what is
+tested is what an SPSS or Stata user would run.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pyreadstat
+import pytest
+
+from analysis import load_cases
+from analysis.casedata.codebook import PERIODS, load_codebook
+from analysis.casedata.load import synthetic_path
+from analysis.coding.labels_syntax import spss_syntax, stata_do, write_labels
+
+PAIR = r'(-?\d+|\.[a-z]) "((?:[^"]|"")*)"'
+
+
+def _block(syntax: str, command: str) -> list[str]:
+    """The lines of one SPSS command, up to its closing full stop, without the leading /."""
+    lines = syntax.splitlines()
+    start = lines.index(command) + 1
+    end = lines.index(".", start)
+    return [line.strip().lstrip("/") for line in lines[start:end]]
+
+
+def _spss_labels(syntax: str):
+    variable = {}
+    for line in _block(syntax, "VARIABLE LABELS"):
+        name, label = re.fullmatch(r'(\w+) "(.*)"', line).groups()
+        variable[name] = label.replace('""', '"')
+    value = {}
+    for line in _block(syntax, "VALUE LABELS"):
+        name, rest = line.split(" ", 1)
+        value[name] = {int(n): label.replace('""', '"') for n, label in re.findall(PAIR, rest)}
+    missing = {}
+    for line in _block(syntax, "MISSING VALUES"):
+        name, numbers = re.fullmatch(r"(\w+) \(([\d, ]+)\)", line).groups()
+        missing[name] = [int(n) for n in numbers.split(",")]
+    return variable, value, missing
+
+
+def _stata_labels(do: str):
+    variable = dict(re.findall(r'^label variable (\w+) "(.*)"$', do, flags=re.M))
+    value = {}
+    for name, rest in re.findall(r"^label define (\w+) (.*), replace$", do, flags=re.M):
+        value[name] = {
+            (n[1:] if n.startswith(".") else int(n)): label for n, label in re.findall(PAIR, rest)
+        }
+    for name, used in re.findall(r"^label values (\w+) (\w+)$", do, flags=re.M):
+        assert name == used
+    recode = {}
+    for name, rules in re.findall(r"^mvdecode (\w+), mv\((.*)\)$", do, flags=re.M):
+        recode[name] = {int(a): b[1:] for a, b in (rule.split("=") for rule in rules.split())}
+    return variable, value, recode
+
+
+def _numbered(period: str) -> pd.DataFrame:
+    """The shipped synthetic cases as an SPSS or Stata coder would type them: numbers."""
+    codebook = load_codebook(period)
+    shipped = pd.read_csv(synthetic_path(period), dtype=str, keep_default_na=False)
+    out = shipped.copy()
+    for name in shipped.columns:
+        var = codebook[name]
+        if var.is_category:
+            out[name] = shipped[name].map(lambda v, n=var.numeric: float(n[v]) if v else np.nan)
+    return out
+
+
+def _expected(period: str) -> pd.DataFrame:
+    cases = load_cases(period=period)
+    cases.attrs = {}
+    return cases
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_a_numbered_sav_with_the_syntax_labels_loads_as_the_shipped_cases(period, tmp_path):
+    variable, value, missing = _spss_labels(spss_syntax(period))
+    frame = _numbered(period)
+    assert set(variable) == set(frame.columns)
+    assert set(value) == {c for c in frame.columns if load_codebook(period)[c].is_category}
+    assert missing and all(numbers == [99] for numbers in missing.values())
+    path = tmp_path / "numbered.sav"
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        column_labels=variable,
+        variable_value_labels=value,
+        missing_ranges=missing,
+    )
+    cases = load_cases(path)
+    notes = cases.attrs["notes"]
+    assert any("SPSS user-missing values read as the codebook's missing codes" in n for n in notes)
+    cases.attrs = {}
+    pd.testing.assert_frame_equal(cases, _expected(period))
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_a_numbered_dta_with_the_do_file_labels_loads_as_the_shipped_cases(period, tmp_path):
+    variable, value, recode = _stata_labels(stata_do(period))
+    frame = _numbered(period)
+    assert set(variable) == set(frame.columns)
+    assert recode and all(rule == {99: "a"} for rule in recode.values())
+    # what the do-file's mvdecode does: 99 becomes the extended missing value .a
+    for name, rule in recode.items():
+        frame[name] = frame[name].astype(object).map(lambda v, r=rule: r.get(v, v))
+    path = tmp_path / "numbered.dta"
+    pyreadstat.write_dta(
+        frame,
+        str(path),
+        column_labels=variable,
+        variable_value_labels=value,
+        missing_user_values={name: ["a"] for name in recode},
+    )
+    cases = load_cases(path)
+    assert any("Stata extended missing values read" in n for n in cases.attrs["notes"])
+    cases.attrs = {}
+    pd.testing.assert_frame_equal(cases, _expected(period))
+
+
+def test_every_number_in_the_files_is_the_codebooks_and_unknown_is_declared_missing():
+    _, spss, missing = _spss_labels(spss_syntax("2011-14"))
+    _, stata, recode = _stata_labels(stata_do("2011-14"))
+    assert spss["sex"] == {1: "Male", 2: "Female", 99: "Not known"}
+    assert stata["sex"] == {1: "Male", 2: "Female", 99: "Not known", "a": "Not known"}
+    assert spss["neglect_feature"] == {1: "Yes", 0: "No", 99: "Not recorded"}
+    assert missing["neglect_feature"] == [99] and recode["neglect_feature"] == {99: "a"}
+    assert "final_report_available" not in missing  # it has no "unknown" code
+    assert spss["incident_year"] == {1: "2011-12", 2: "2012-13", 3: "2013-14"}
+    later = _stata_labels(stata_do("2014-17"))[1]["incident_year"]
+    assert later == {4: "2014-15", 5: "2015-16", 6: "2016-17"}  # numbers never restart
+
+
+def test_every_spss_comment_ends_with_a_full_stop_and_quotes_are_escaped():
+    syntax = spss_syntax("2014-17", "x.sps")
+    comments = [line for line in syntax.splitlines() if line.startswith("*")]
+    assert comments and all(line.endswith(".") for line in comments)
+    assert '"Child\'s voice not heard"' in syntax
+
+
+@pytest.mark.parametrize("fmt", ["sps", "do"])
+def test_label_files_are_written_whole_and_the_same_each_time(fmt, tmp_path):
+    name = f"scr_labels.{fmt}"
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    first = write_labels("2011-14", fmt, tmp_path / "a" / name).read_bytes()
+    assert write_labels("2011-14", fmt, tmp_path / "b" / name).read_bytes() == first
+    assert f"{name}".encode() in first or fmt == "sps"  # the do-file says how to run itself
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "b", name, name]
+    with pytest.raises(ValueError, match="unknown label file format"):
+        write_labels("2011-14", "sas", tmp_path / "x.sas")

@@ -1,0 +1,148 @@
+"""The coding workbook (issue 15): drop-downs of the codebook's labels on every coded column, and
+a filled-in workbook that loads as the cases typed into it."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from analysis import UnreadableFileError, load_cases
+from analysis.casedata.codebook import PERIODS, load_codebook
+from analysis.casedata.load import synthetic_path
+from analysis.coding.template import MESSAGE_LIMIT, TITLE_LIMIT, choices, fit, text, write_template
+
+ROWS = int(text()["rows"])
+
+
+@pytest.fixture(scope="module", params=PERIODS)
+def template(request, tmp_path_factory):
+    """(period, path) of a blank workbook written for each review period."""
+    path = tmp_path_factory.mktemp("template") / f"coding_{request.param}.xlsx"
+    return request.param, write_template(request.param, path)
+
+
+def _book(path, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl on conditional formats it keeps as they are
+        return load_workbook(path, **kwargs)
+
+
+def _as_labels(frame: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The cases as a coder picks them from the drop-downs: every code written as its label."""
+    codebook = load_codebook(period)
+    out = frame.copy()
+    for name in frame.columns:
+        var = codebook[name]
+        if var.is_category:
+            out[name] = frame[name].map(lambda v, codes=var.codes: codes.get(v, v))
+    return out
+
+
+def test_the_synthetic_cases_typed_in_as_labels_load_equal_to_the_shipped_file(template, tmp_path):
+    period, path = template
+    shipped = pd.read_csv(synthetic_path(period), dtype=str, keep_default_na=False)
+    labels = _as_labels(shipped, period)
+    assert (labels != shipped).any().any()  # labels, not codes, are what goes in
+    book = _book(path)
+    sheet = book["cases"]
+    header = [cell.value for cell in sheet[1]]
+    assert header == list(shipped.columns)
+    for row, values in enumerate(labels.itertuples(index=False), start=2):
+        for column, value in enumerate(values, start=1):
+            if value != "":
+                sheet.cell(row, column, value)
+    filled = tmp_path / "filled.xlsx"
+    book.save(filled)
+
+    loaded, expected = load_cases(filled), load_cases(period=period)
+    loaded.attrs, expected.attrs = {}, {}
+    pd.testing.assert_frame_equal(loaded, expected)
+
+
+def test_every_coded_column_has_a_drop_down_of_the_codebooks_labels(template):
+    period, path = template
+    codebook = load_codebook(period)
+    book = _book(path)
+    sheet, lists = book["cases"], book["lists"]
+    header = [cell.value for cell in sheet[1]]
+    by_column = {}
+    for validation in sheet.data_validations.dataValidation:
+        for cells in validation.sqref.ranges:
+            low_col, low_row, high_col, high_row = range_boundaries(str(cells))
+            assert low_col == high_col and (low_row, high_row) == (2, ROWS + 1)
+            by_column[header[low_col - 1]] = validation
+    coded = [v for v in codebook.variables.values() if v.is_category]
+    assert len(coded) > 20
+    for var in coded:
+        validation = by_column[var.name]
+        assert validation.type == "list", var.name
+        assert validation.showDropDown in (None, False)  # (True would hide the arrow)
+        assert validation.showErrorMessage and validation.errorStyle in (None, "stop")
+        sheet_name, cells = validation.formula1.split("!")
+        assert sheet_name == "lists"
+        shown = [cell.value for row in lists[cells.replace("$", "")] for cell in row]
+        assert shown == choices(var, codebook), var.name
+        assert set(shown) <= set(var.codes.values())
+        assert validation.promptTitle == fit(var.label, TITLE_LIMIT)
+        assert var.label.startswith(validation.promptTitle)
+        assert var.description[:40] in validation.prompt
+        assert len(validation.prompt) <= MESSAGE_LIMIT
+        if var.final_report_only:
+            assert validation.prompt.startswith("From the final report only")
+    # case_id: unique in its column, checked as it is typed
+    assert by_column["case_id"].type == "custom"
+    assert "COUNTIF" in by_column["case_id"].formula1
+
+
+def test_a_period_offers_only_its_own_years(template):
+    period, path = template
+    lists = _book(path)["lists"]
+    columns = {
+        column[0].value: [c.value for c in column[1:] if c.value] for column in lists.columns
+    }
+    assert columns["review_period"] == [period]
+    assert columns["incident_year"] == list(load_codebook(period).incident_years)
+
+
+def test_the_workbook_has_its_sheets_a_frozen_header_and_no_data(template):
+    period, path = template
+    book = _book(path)
+    assert book.sheetnames == ["read me", "cases", "codebook", "lists"]
+    assert all(book[name].sheet_state == "visible" for name in book.sheetnames)
+    assert book.active.title == "read me"
+    assert book["lists"].protection.sheet
+    cases = book["cases"]
+    assert cases.freeze_panes == "B2"
+    assert cases.max_row == 1  # the header only
+    # cells are text, so Excel never turns 2011-12 into a date
+    dimensions = list(cases.column_dimensions.values())
+    covered = {i for d in dimensions for i in range(d.min, d.max + 1)}
+    assert covered == set(range(1, len(load_codebook(period).variables) + 1))
+    assert {d.number_format for d in dimensions} == {"@"}
+    # cells coded only from the final report turn grey where the report was not available
+    letter = get_column_letter(
+        list(load_codebook(period).variables).index("final_report_available") + 1
+    )
+    formulas = [r.formula[0] for rules in cases.conditional_formatting for r in rules.rules]
+    assert formulas and set(formulas) == {f'${letter}2="No"'}
+    read_me = " ".join(str(c.value) for row in book["read me"].iter_rows() for c in row if c.value)
+    for promise in ("Never share", "never commit it to git", "python -m analysis validate"):
+        assert promise in read_me
+    listed = [c.value for c in book["codebook"]["B"][4:] if c.value]
+    assert listed[: len(load_codebook(period).variables)] == list(load_codebook(period).variables)
+    assert any("Male = male (1)" in str(c.value) for c in book["codebook"]["G"])
+
+
+def test_the_blank_workbook_is_refused_as_having_no_cases(template):
+    _, path = template
+    with pytest.raises(UnreadableFileError, match="header but no data rows"):
+        load_cases(path)
+
+
+def test_the_workbook_is_written_byte_for_byte_the_same(tmp_path):
+    first = write_template("2014-17", tmp_path / "a.xlsx").read_bytes()
+    assert write_template("2014-17", tmp_path / "b.xlsx").read_bytes() == first
