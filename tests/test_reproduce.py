@@ -149,7 +149,11 @@ os.chdir('/')
 open(os.environ['SCR_PIDS'], 'a').write(f'{os.getpid()}\\n')
 """
 WARN = "import warner\nwarner.warn()"  # from a module: its "already shown" record outlives %reset
-WARNER = "import warnings\n\ndef warn():\n    warnings.warn('shown in every notebook', UserWarning)\n"
+WARNER = """import warnings
+
+def warn():
+    warnings.warn('shown in every notebook', UserWarning)
+"""
 CHECK = """
 import os, sys
 import matplotlib
