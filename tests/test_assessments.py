@@ -18,6 +18,7 @@ from analysis.paths import CONTEXT_DIR, ROOT
 from analysis.reference import assessments
 from analysis.reference.assessments import (
     COUNTERPARTS,
+    _assessment_factors,
     load_assessment_factors,
     parental_series,
     pooled_share,
@@ -84,7 +85,7 @@ def test_a_dfe_marker_stays_a_marker(monkeypatch, tmp_path):
     ] = "x"
     table.to_csv(tmp_path / "assessment_factors.csv", index=False)
     monkeypatch.setattr(assessments, "CONTEXT_DIR", tmp_path)
-    load_assessment_factors.cache_clear()
+    _assessment_factors.cache_clear()
     try:
         loaded = load_assessment_factors()
         marked = loaded[loaded["episodes"] == "x"]
@@ -93,7 +94,7 @@ def test_a_dfe_marker_stays_a_marker(monkeypatch, tmp_path):
         assert math.isnan(pooled_share(drug, [2018, 2019, 2020])["percent"])
         assert not math.isnan(pooled_share(drug, [2018])["percent"])
     finally:
-        load_assessment_factors.cache_clear()
+        _assessment_factors.cache_clear()
 
 
 def test_reporting_years_beside_each_period():

@@ -90,3 +90,33 @@ def test_own_data_waits_inside_the_runs_folder_never_in_shared_temp(
     assert not folder.exists()
     monkeypatch.delenv(DATA_ENV_VAR)
     assert _handoff_folder() is None  # the shipped synthetic data: system temp is fine
+
+
+def test_a_folder_others_can_reach_is_never_used(valid_frame, write_csv, tmp_path, monkeypatch):
+    # $SCR_VALIDATED_DIR left set in a shell, or pointing at a shared folder: no copy of the
+    # case data is written there, and nothing found there is unpickled
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    monkeypatch.setenv(VALIDATED_ENV_VAR, str(shared))
+    load_cases(write_csv(valid_frame))
+    assert list(shared.iterdir()) == []
+
+
+def test_a_killed_runs_validated_copy_goes_at_the_next_run_whatever_its_file(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], text=True, capture_output=True
+    ).stdout.strip()  # a process id no longer in use
+    runs = tmp_path / "runs"
+    left = runs / f".other_file.validated-{gone}"
+    left.mkdir(parents=True)
+    (left / "cases.pkl").write_bytes(b"real data")
+    alive = runs / f".mine.validated-{os.getpid()}"
+    alive.mkdir()
+    monkeypatch.setenv(RUNS_ENV_VAR, str(runs))
+    monkeypatch.delenv(DATA_ENV_VAR, raising=False)
+    assert _handoff_folder() is None  # the shipped data, and on the way the dead run's copy goes
+    assert not left.exists() and alive.exists()

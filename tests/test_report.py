@@ -298,7 +298,8 @@ def test_notebook_pages_show_the_figures_their_cells_saved(report, run_dir, page
         page = pages[f"{nb_path.stem}.html"]
         shown = {Path(img["src"]).stem for img in page.all("img")}
         saved = set(_figures_saved(nb_path)) & figures
-        assert saved, f"{nb_path.name} saves no figure?"
+        # every chapter draws, but the scorecard: its verdicts are one computed sentence
+        assert saved or nb_path.name.startswith("08_"), f"{nb_path.name} saves no figure?"
         assert saved <= shown, f"{nb_path.name}: not shown {sorted(saved - shown)}"
         recorded = {record["name"] for record in _figures_recorded(nb_path)}
         assert recorded == saved, nb_path.name

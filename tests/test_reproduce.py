@@ -206,3 +206,29 @@ def test_a_reused_kernel_shows_the_next_notebook_nothing_of_the_last(tmp_path, m
     first, second, third, fourth = pids.read_text().split()
     assert first == second == third  # one kernel, reset between notebooks
     assert fourth != third  # the failed notebook's kernel was not reused
+
+
+FILTERS = """
+import scipy.stats, statsmodels.stats.proportion, statsmodels.formula.api, pandas
+import matplotlib.figure, warnings, json, os
+seen = sorted(repr((f[0], getattr(f[1], 'pattern', f[1]), f[2].__name__)) for f in warnings.filters)
+open(os.environ['SCR_FILTERS'], 'a').write(json.dumps(seen) + '\\n')
+"""
+
+
+@pytest.mark.notebooks
+def test_a_reset_kernel_keeps_the_warning_filters_libraries_set_on_import(tmp_path, monkeypatch):
+    # statsmodels shows every ConvergenceWarning: a notebook that does not import it again
+    # (it is already loaded) must still have that filter, as a new kernel has after its imports
+    monkeypatch.setenv("SCR_FILTERS", str(tmp_path / "filters.txt"))
+    notebook = _notebook(tmp_path, "f.ipynb", FILTERS)
+    kernel = WorkerKernel()
+    try:
+        for _ in range(2):
+            assert execute_notebook(notebook, kernel=kernel).ok
+    finally:
+        kernel.stop()
+    assert execute_notebook(notebook).ok  # a new kernel
+    reused_first, reused_second, new = (tmp_path / "filters.txt").read_text().splitlines()
+    assert reused_second == new
+    assert "ConvergenceWarning" in new

@@ -24,6 +24,7 @@ import hashlib
 import os
 import pickle
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -49,16 +50,27 @@ def load_once(
     A file that fails to load raises as ``load`` does and stores nothing.
     """
     folder = os.environ.get(VALIDATED_ENV_VAR, "").strip()
-    if not folder or not Path(folder).is_dir() or not Path(path).is_file():
+    if not folder or not _private(Path(folder)) or not Path(path).is_file():
         return load(path, sheet)
     entry = _entry(Path(folder), Path(path), sheet)
     if entry.exists():
         with entry.open("rb") as handle:
             return pickle.load(handle)  # written by this run's own process (see module notes)
     frame = load(path, sheet)
-    with replacing(entry) as tmp, open(tmp, "wb") as handle:
-        pickle.dump(frame, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    if _entry(Path(folder), Path(path), sheet) == entry:  # unchanged while it was read
+        with replacing(entry) as tmp, open(tmp, "wb") as handle:
+            pickle.dump(frame, handle, protocol=pickle.HIGHEST_PROTOCOL)
     return frame
+
+
+def _private(folder: Path) -> bool:
+    """A folder only this user can reach (``mkdtemp`` makes them so): anything else named by
+    the variable (a shared folder, a stale setting in a shell) is neither read nor written."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077
 
 
 @contextlib.contextmanager
@@ -78,11 +90,14 @@ def handing_off(folder: Path | None = None) -> Iterator[Path | None]:
         The folder, removed with everything in it when the block ends, however it ends;
         None when it could not be made (then nothing is shared and each load validates).
     """
+    made_parent = None  # a runs folder made only for this: removed again if left empty
     try:
         if folder is None:
             folder = Path(tempfile.mkdtemp(prefix="scr-validated-"))
         else:
             shutil.rmtree(folder, ignore_errors=True)
+            if not folder.parent.exists():
+                made_parent = folder.parent
             folder.parent.mkdir(parents=True, exist_ok=True)
             folder.mkdir(mode=0o700)
     except OSError:
@@ -100,3 +115,6 @@ def handing_off(folder: Path | None = None) -> Iterator[Path | None]:
         else:
             os.environ[VALIDATED_ENV_VAR] = before
         shutil.rmtree(folder, ignore_errors=True)
+        if made_parent is not None:
+            with contextlib.suppress(OSError):
+                made_parent.rmdir()  # only if empty: an invalid file leaves no runs folder

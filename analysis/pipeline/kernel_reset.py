@@ -13,15 +13,29 @@ notebook changes (their caches are of the input files, which no notebook writes)
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import warnings
 
 _START: dict = {}
+#: Libraries the chapters use that add warning filters when first imported (statsmodels shows
+#: every ConvergenceWarning, numpy every RankWarning, ...). They are imported before the
+#: snapshot, so their filters survive every reset, as a new kernel has them once it imports them.
+FILTERING_LIBRARIES = (
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "scipy.special",
+    "scipy.sparse",
+    "statsmodels.tools.sm_exceptions",
+)
 
 
 def snapshot() -> None:
     """Record the new kernel's state (called once, before its first notebook)."""
+    for name in FILTERING_LIBRARIES:
+        importlib.import_module(name)
     _START.update(
         cwd=os.getcwd(),
         environ=dict(os.environ),
@@ -57,7 +71,9 @@ def reset() -> None:
             sys.modules["matplotlib.pyplot"].close("all")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            original = {k: v for k, v in matplotlib.rcParamsOrig.items() if k != "backend"}
+            # not the backend or interactive mode, which the kernel's inline backend set
+            kept = ("backend", "interactive")
+            original = {k: v for k, v in matplotlib.rcParamsOrig.items() if k not in kept}
             matplotlib.rcParams.update(original)  # as when first imported
     if "pandas" in sys.modules:
         with warnings.catch_warnings():

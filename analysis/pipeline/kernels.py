@@ -10,6 +10,8 @@ stopped and the worker's next notebook gets a new one, so an error never carries
 from __future__ import annotations
 
 import contextlib
+import queue
+import time
 
 from analysis.paths import NOTEBOOKS_DIR
 
@@ -18,50 +20,96 @@ from analysis.paths import NOTEBOOKS_DIR
 #: traceback that says nothing to the user. No command history: a run keeps no sqlite file in
 #: ~/.ipython (nothing is written outside the run), and has no history thread to wait for.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
-SNAPSHOT = "import analysis.pipeline.kernel_reset as _scr_reset; _scr_reset.snapshot()"
+SNAPSHOT = (
+    "import analysis.pipeline.kernel_reset as _scr_reset; _scr_reset.snapshot(); del _scr_reset"
+)
 RESET = "import analysis.pipeline.kernel_reset as _scr_reset; _scr_reset.reset()"
 START_TIMEOUT_S = 60
+POLL_S = 0.2  # how often a silent reset checks that its kernel still runs
 
 
 class WorkerKernel:
-    """One worker's kernel: :meth:`ready` before each notebook, :meth:`stop` at the end."""
+    """One worker's kernel: :meth:`ready` before each notebook, :meth:`stop` after a failure,
+    :meth:`close` when the run ends or is interrupted (no kernel is started after that)."""
 
     def __init__(self) -> None:
         self.manager = None
         self.used = False
+        self.closed = False
 
     def ready(self):
-        """A kernel manager whose kernel looks new: started now, or reset after its last use."""
-        if self.manager is not None and not self.manager.is_alive():
+        """A kernel manager whose kernel looks new: started now, or reset after its last use.
+
+        The manager is jupyter_client's asynchronous one, as nbclient makes for itself: with
+        it nbclient notices a kernel that dies (its blocking twin leaves nbclient waiting on a
+        dead kernel's messages for ever).
+        """
+        from jupyter_core.utils import run_sync
+
+        if self.closed:
+            raise RuntimeError("the run was stopped")
+        if self.manager is not None and not run_sync(self.manager.is_alive)():
             self.stop()
         if self.manager is None:
-            from jupyter_client.manager import KernelManager
+            from jupyter_client.manager import AsyncKernelManager
 
-            self.manager = KernelManager(kernel_name="python3")
+            self.manager = AsyncKernelManager(kernel_name="python3")
             # the kernel inherits this process's environment now (SCR_DATA and the run's stage)
-            self.manager.start_kernel(cwd=str(NOTEBOOKS_DIR), extra_arguments=KERNEL_ARGUMENTS)
+            run_sync(self.manager.start_kernel)(
+                cwd=str(NOTEBOOKS_DIR), extra_arguments=KERNEL_ARGUMENTS
+            )
             self.used = False
         self._run(RESET if self.used else SNAPSHOT)
         self.used = True
         return self.manager
 
     def _run(self, code: str) -> None:
-        client = self.manager.client()
+        """Run ``code`` silently, giving up as soon as the kernel is stopped or dies."""
+        from jupyter_client.blocking import BlockingKernelClient
+
+        client = BlockingKernelClient()
+        client.load_connection_info(self.manager.get_connection_info())
         client.start_channels()
         try:
-            client.wait_for_ready(timeout=START_TIMEOUT_S)
-            reply = client.execute_interactive(
-                code, silent=True, store_history=False, timeout=START_TIMEOUT_S
-            )
+            msg_id = client.execute(code, silent=True, store_history=False)
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while True:
+                try:
+                    reply = client.get_shell_msg(timeout=POLL_S)
+                except queue.Empty:
+                    if self.closed or self.manager is None or time.monotonic() > deadline:
+                        raise RuntimeError("the kernel did not answer") from None
+                    process = getattr(self.manager.provisioner, "process", None)
+                    if process is not None and process.poll() is not None:
+                        raise RuntimeError("the kernel stopped") from None
+                    continue
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
         finally:
             client.stop_channels()
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"the kernel could not be reset: {reply['content'].get('evalue')}")
 
     def stop(self) -> None:
-        """Stop the kernel outright (every file a notebook writes is written inside a cell)."""
-        if self.manager is not None:
+        """Stop the kernel outright (every file a notebook writes is written inside a cell).
+
+        The process is killed directly, not through the manager's shutdown: that runs on an
+        event loop of the worker's thread, and from another thread (the main one, on Ctrl-C,
+        while the worker waits on the same kernel) it can wait for ever.
+        """
+        manager, self.manager = self.manager, None
+        if manager is None:
+            return
+        process = getattr(getattr(manager, "provisioner", None), "process", None)
+        if process is not None:
+            with contextlib.suppress(OSError):
+                process.kill()
             with contextlib.suppress(Exception):
-                self.manager.shutdown_kernel(now=True)
-                self.manager.cleanup_resources()
-        self.manager = None
+                process.wait(timeout=10)
+        with contextlib.suppress(OSError):
+            manager.cleanup_connection_file()
+
+    def close(self) -> None:
+        """Stop the kernel and start no other: the run is over (or was interrupted)."""
+        self.closed = True
+        self.stop()

@@ -101,9 +101,14 @@ def execute_notebook(
 
     start = time.perf_counter()
     nb = nbformat.read(path, as_version=4)
+    try:
+        manager = _ready(kernel)
+    except Exception as exc:  # no kernel could be started or reset: this notebook fails
+        kernel.stop()
+        return NotebookResult(path.name, False, time.perf_counter() - start, f"kernel: {exc}")
     client = NotebookClient(
         nb,
-        km=_ready(kernel),
+        km=manager,
         timeout=NOTEBOOK_TIMEOUT_S,
         kernel_name="python3",
         resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
@@ -168,17 +173,40 @@ def notebook_outputs(path: Path, root: Path) -> dict[str, str]:
     }
 
 
-def _remove_stale(nb: Path, root: Path, started: float) -> list[Path]:
-    """Delete what an earlier run of this notebook wrote and this run did not (a figure the
-    chapter no longer draws), so the gallery, the workbook and the cache see only this run's
-    files. Only after a successful run: a failed one keeps the last good outputs."""
-    stale = [
-        root / name
-        for name in notebook_outputs(nb, root)
-        if (root / name).stat().st_mtime < started
-    ]
-    for path in stale:
-        path.unlink(missing_ok=True)
+def _run_root(out_dir: Path | None) -> Path | None:
+    """The run folder whose outputs a notebook replaces: only a run's own layout
+    (``<run>/outputs/notebooks``), never a staging folder or anywhere else."""
+    if out_dir is None or out_dir.name != "notebooks" or out_dir.parent.name != "outputs":
+        return None
+    return out_dir.parent.parent
+
+
+def _file_states(nb: Path, root: Path | None) -> dict[Path, tuple[int, int, int]]:
+    """What the notebook's outputs are now: each file's inode, modification time and size."""
+    if root is None:
+        return {}
+    states = {}
+    for name in notebook_outputs(nb, root):
+        with contextlib.suppress(OSError):
+            info = (root / name).stat()
+            states[root / name] = (info.st_ino, info.st_mtime_ns, info.st_size)
+    return states
+
+
+def _remove_stale(before: dict[Path, tuple[int, int, int]]) -> list[Path]:
+    """Delete the outputs an earlier run wrote and this (successful) run did not, so the
+    gallery, workbook and cache see only this run's files (a figure no longer drawn).
+
+    A file counts as rewritten when its inode, time or size changed (outputs are replaced
+    whole, as new files), so no clock is compared and nothing written this run is lost.
+    """
+    stale = []
+    for path, state in before.items():
+        with contextlib.suppress(OSError):
+            info = path.stat()
+            if (info.st_ino, info.st_mtime_ns, info.st_size) == state:
+                path.unlink()
+                stale.append(path)
     return stale
 
 
@@ -270,7 +298,11 @@ def run_all(
             if kernel is None:
                 kernel = local.kernel = WorkerKernel()
                 kernels.append(kernel)  # list.append is atomic: no lock needed
-        return execute_notebook(nb, out_dir, running, kernel=kernel)
+        before = _file_states(nb, _run_root(out_dir))
+        result = execute_notebook(nb, out_dir, running, kernel=kernel)
+        if result.ok:
+            _remove_stale(before)
+        return result
 
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     futures = {pool.submit(run_one, nb): nb for nb in runnable}
@@ -278,8 +310,6 @@ def run_all(
         for i, future in enumerate(as_completed(futures), start=1):
             result = future.result()
             results.append(result)
-            if result.ok and out_dir is not None:
-                _remove_stale(futures[future], out_dir.parent.parent, time.time() - result.seconds)
             if cache_path is not None:
                 nb = futures[future]
                 cache[result.notebook] = (
@@ -299,11 +329,13 @@ def run_all(
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)
         _stop(running)
+        for kernel in kernels:  # also those being started or reset: no worker waits on one
+            kernel.close()
         raise RunInterrupted from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         for kernel in kernels:
-            kernel.stop()
+            kernel.close()
     if cache_path is not None and runnable:
         write_text(cache_path, json.dumps(cache, indent=1, sort_keys=True))
     return sorted(results, key=lambda r: r.notebook)

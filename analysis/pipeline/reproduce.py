@@ -61,13 +61,26 @@ def reproduce(
 
 
 def _handoff_folder() -> Path | None:
-    """Where the validated data wait for the kernels: own data stay inside the runs folder."""
+    """Where the validated data wait for the kernels: own data stay inside the runs folder.
+
+    Own data is any file that is not byte for byte a shipped synthetic one, named or in the
+    shipped file's place. A folder left by a run killed outright, on any file, is removed
+    first (its process is gone), so a copy of case data never outlives its run for long.
+    """
+    from analysis.casedata.load import default_paths
     from analysis.casedata.provenance import is_shipped_synthetic, run_name
 
+    runs = runs_dir()
+    if runs.is_dir():
+        for folder in runs.glob(".*.validated-*"):
+            pid = folder.name.rpartition("-")[2]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
     data = data_override()
-    if data is None or not data.is_file() or is_shipped_synthetic(data):
+    paths = [data] if data is not None else default_paths()
+    if all(p.is_file() and is_shipped_synthetic(p) for p in paths):
         return None  # the shipped synthetic files: any temporary folder will do
-    return runs_dir() / f".{run_name(data)}.validated-{os.getpid()}"
+    return runs / f".{run_name(paths[0])}.validated-{os.getpid()}"
 
 
 def _reproduce(jobs: int, force: bool, fresh_kernels: bool) -> int:

@@ -65,7 +65,6 @@ CAVEATS = (
 )
 
 
-@cache
 def load_assessment_factors() -> pd.DataFrame:
     """The transcribed national table, values as text (markers kept), plus numeric columns.
 
@@ -74,7 +73,13 @@ def load_assessment_factors() -> pd.DataFrame:
     DataFrame
         The file's columns, and ``episodes_number`` / ``any_factor_number`` (NaN where DfE
         wrote a marker) and ``percent`` (episodes as a share of episodes with any factor).
+        A copy: a caller that changes it changes nothing for the next.
     """
+    return _assessment_factors().copy()
+
+
+@cache
+def _assessment_factors() -> pd.DataFrame:
     table = pd.read_csv(CONTEXT_DIR / FILE, dtype=str, keep_default_na=False, encoding="utf-8")
     episodes = pd.to_numeric(table["episodes"], errors="coerce")
     any_factor = pd.to_numeric(table["episodes_with_any_factor"], errors="coerce")
