@@ -3,12 +3,15 @@
 ``reproduce`` keeps two kernels busy, each running notebook after notebook (see
 :mod:`analysis.pipeline.notebooks`), because starting a kernel and importing pandas, matplotlib
 and the kit costs about 2 s of CPU per notebook, a third of the run. Between two notebooks the
-kernel is put back to the state a new kernel starts in, so no notebook can see what another
-left: these functions run in the kernel (sent as silent code, recorded nowhere), and
+kernel is put back to the state a new kernel starts in, for everything :func:`reset` lists:
+these functions run in the kernel (sent as silent code, recorded nowhere), and
 ``tests/test_reproduce.py`` checks both that a notebook polluting every one of these finds
 nothing left in the next, and that chapters run this way give the same bytes as in new
 kernels. Modules stay imported: that is the point, and the kit's modules hold no state a
-notebook changes (their caches are of the input files, which no notebook writes).
+notebook changes (their caches are of the input files, which no notebook writes, and hand out
+copies). Not reset, because no chapter touches them: numpy's error and print settings and
+global random state, logging, IPython configuration and event callbacks. A notebook that
+needs them in a new kernel's state, or any doubt, is what ``--fresh-kernels`` is for.
 """
 
 from __future__ import annotations
