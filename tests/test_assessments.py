@@ -162,3 +162,18 @@ def test_the_methods_page_quotes_the_ratio_the_kit_computes(context):
     text = (ROOT / "docs" / "methods.md").read_text(encoding="utf-8")
     quoted = re.search(r"are (\d\.\d) to (\d\.\d) times the\s+assessment shares", text).groups()
     assert quoted == computed
+
+
+def test_the_assessment_bars_beside_a_period_are_found_by_their_data_not_their_name():
+    import pandas as pd
+
+    from analysis.chapters.families_context import assessment_source_beside
+
+    context = pd.DataFrame(
+        {
+            "review_period": ["2017-19", "2017-19", "2011-14"],
+            "data": ["published", "official statistics", "official statistics"],
+            "source": ["2017-19 published", "Renamed 2017-18 to 2019-20", "Other"],
+        }
+    )
+    assert assessment_source_beside(context, "2017-19") == "Renamed 2017-18 to 2019-20"

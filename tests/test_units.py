@@ -158,3 +158,15 @@ def test_an_outcome_without_any_report_has_no_standardised_share():
     )
     assert math.isnan(value)
     assert all(isinstance(h, tuple) for h in hidden)
+
+
+def test_shares_by_unit_by_period_is_each_period_in_turn():
+    from analysis import load_cases
+    from analysis.stats.units import shares_by_unit, shares_by_unit_by_period
+
+    cases = load_cases()
+    both = shares_by_unit_by_period(cases)
+    assert list(dict.fromkeys(both["review_period"])) == ["2011-14", "2014-17"]
+    later = shares_by_unit(load_cases(period="2014-17"))
+    got = both.loc[both["review_period"] == "2014-17", list(later.columns)]
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), later)

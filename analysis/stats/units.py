@@ -159,3 +159,16 @@ def _cells(unit: str, counted: tuple[str, ...], total: tuple[str, ...]) -> dict:
         PREFIX + "count": counted,
         PREFIX + "denominator_count": total,
     }
+
+
+def shares_by_unit_by_period(
+    cases: pd.DataFrame, measures: Sequence[str] = HEADLINE_MEASURES
+) -> pd.DataFrame:
+    """:func:`shares_by_unit` for each review period in the cases, one after the other."""
+    return pd.concat(
+        [
+            shares_by_unit(part, measures)
+            for _, part in cases.groupby("review_period", observed=True)
+        ],
+        ignore_index=True,
+    )
