@@ -108,7 +108,7 @@ template: $(STAMP) ## Write a blank coding workbook in coding/ (PERIOD=2014-17, 
 agreement: export SCR_CODER_A = $(value A)
 agreement: export SCR_CODER_B = $(value B)
 agreement: $(STAMP) ## Agreement between two coders of the same reviews: make agreement A=file B=file
-	$(PY) -m analysis agreement $${SCR_OUT:+--out="$$SCR_OUT"} -- "$$SCR_CODER_A" "$$SCR_CODER_B"
+	$(PY) -m analysis agreement $${SCR_OUT:+--out="$$SCR_OUT"} $(if $(FORCE),--force) -- "$$SCR_CODER_A" "$$SCR_CODER_B"
 
 clean: ## Remove generated figures, outputs and caches (keeps .venv)
 	rm -rf figures/*.png figures/*.svg figures/*.csv figures/*.txt report .pytest_cache .ruff_cache

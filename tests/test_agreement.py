@@ -163,3 +163,28 @@ def test_kappa_is_not_defined_for_one_code_and_statsmodels_otherwise():
     )
     # perfect agreement on two codes: kappa 1, and an interval no wider than [-1, 1]
     assert kappa_with_interval(np.array([[5, 0], [0, 3]]))[:3] == (1.0, 1.0, 1.0)
+
+
+def test_a_code_kept_for_one_outcome_is_compared_only_where_both_coders_gave_it(tmp_path):
+    # death category is blank for every serious harm (rule XF002): blank against blank must not
+    # count as agreement, or a coder who gets every death wrong looks half right
+    shipped = pd.read_csv(synthetic_path("2011-14"), dtype=str, keep_default_na=False)
+    deaths = shipped[shipped["outcome"] == "death"].head(20)
+    harms = shipped[shipped["outcome"] == "serious_harm"].head(20)
+    a = pd.concat([deaths, harms], ignore_index=True)
+    b = a.copy()
+    died = b["outcome"] == "death"
+    codes = sorted(set(shipped.loc[shipped["outcome"] == "death", "death_category"]))
+    b.loc[died, "death_category"] = [
+        next(c for c in codes if c != v) for v in b.loc[died, "death_category"]
+    ]
+    a.to_csv(tmp_path / "a.csv", index=False)
+    b.to_csv(tmp_path / "b.csv", index=False)
+    row = agreement(tmp_path / "a.csv", tmp_path / "b.csv").variables.set_index("variable")
+    assert row.loc["death_category", ["compared_count", "agree_count"]].tolist() == [20, 0]
+    assert row.loc["harm_type", "compared_count"] == 20
+
+
+def test_kappa_has_no_interval_when_one_coder_used_one_code():
+    kappa, low, high, note = kappa_with_interval(np.array([[29, 2], [0, 0]]))
+    assert np.isnan(low) and np.isnan(high) and "one code only" in note

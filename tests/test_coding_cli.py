@@ -188,3 +188,20 @@ def test_make_passes_coders_and_out_through_the_environment(two_coders, tmp_path
     assert made.returncode == 0 and out.exists(), made.stdout + made.stderr
     assert compared.returncode == 0 and "sex: female -> male" in compared.stdout
     assert not ran
+
+
+def test_agreement_never_writes_over_a_coders_file_or_an_existing_table(
+    two_coders, tmp_path, capsys
+):
+    a, b = map(str, two_coders)
+    before = two_coders[0].read_bytes()
+    assert main(["agreement", a, b, "--out", a]) == 2
+    assert "a coder's file" in _one_line(capsys) and two_coders[0].read_bytes() == before
+    assert main(["agreement", a, b, "--out", str(tmp_path / "table.xlsx")]) == 2
+    assert "ending .csv" in _one_line(capsys)
+    out = tmp_path / "table.csv"
+    out.write_text("kept")
+    assert main(["agreement", a, b, "--out", str(out)]) == 2
+    assert "--force" in _one_line(capsys) and out.read_text() == "kept"
+    assert main(["agreement", a, b, "--out", str(out), "--force"]) == 0
+    assert out.read_text(encoding="utf-8").startswith("# For the coding team")

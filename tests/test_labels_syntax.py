@@ -22,41 +22,34 @@ from analysis.coding.labels_syntax import spss_syntax, stata_do, write_labels
 PAIR = r'(-?\d+|\.[a-z]) "((?:[^"]|"")*)"'
 
 
-def _block(syntax: str, command: str) -> list[str]:
-    """The lines of one SPSS command, up to its closing full stop, without the leading /."""
-    lines = syntax.splitlines()
-    start = lines.index(command) + 1
-    end = lines.index(".", start)
-    return [line.strip().lstrip("/") for line in lines[start:end]]
-
-
 def _spss_labels(syntax: str):
-    variable = {}
-    for line in _block(syntax, "VARIABLE LABELS"):
-        name, label = re.fullmatch(r'(\w+) "(.*)"', line).groups()
-        variable[name] = label.replace('""', '"')
+    variable = {
+        name: label.replace('""', '"')
+        for name, label in re.findall(r'^VARIABLE LABELS (\w+) "(.*)"\.$', syntax, flags=re.M)
+    }
     value = {}
-    for line in _block(syntax, "VALUE LABELS"):
-        name, rest = line.split(" ", 1)
-        value[name] = {int(n): label.replace('""', '"') for n, label in re.findall(PAIR, rest)}
-    missing = {}
-    for line in _block(syntax, "MISSING VALUES"):
-        name, numbers = re.fullmatch(r"(\w+) \(([\d, ]+)\)", line).groups()
-        missing[name] = [int(n) for n in numbers.split(",")]
+    for name, body in re.findall(r"^VALUE LABELS (\w+)\n((?:  .*\n)+)", syntax, flags=re.M):
+        value[name] = {int(n): label.replace('""', '"') for n, label in re.findall(PAIR, body)}
+    missing = {
+        name: [int(n) for n in numbers.split(",")]
+        for name, numbers in re.findall(
+            r"^MISSING VALUES (\w+) \(([\d, ]+)\)\.$", syntax, flags=re.M
+        )
+    }
     return variable, value, missing
 
 
 def _stata_labels(do: str):
-    variable = dict(re.findall(r'^label variable (\w+) "(.*)"$', do, flags=re.M))
+    variable = dict(re.findall(r'^\s*label variable (\w+) "(.*)"$', do, flags=re.M))
     value = {}
     for name, rest in re.findall(r"^label define (\w+) (.*), replace$", do, flags=re.M):
         value[name] = {
             (n[1:] if n.startswith(".") else int(n)): label for n, label in re.findall(PAIR, rest)
         }
-    for name, used in re.findall(r"^label values (\w+) (\w+)$", do, flags=re.M):
+    for name, used in re.findall(r"^\s*label values (\w+) (\w+)$", do, flags=re.M):
         assert name == used
     recode = {}
-    for name, rules in re.findall(r"^mvdecode (\w+), mv\((.*)\)$", do, flags=re.M):
+    for name, rules in re.findall(r"^\s*mvdecode (\w+), mv\((.*)\)$", do, flags=re.M):
         recode[name] = {int(a): b[1:] for a, b in (rule.split("=") for rule in rules.split())}
     return variable, value, recode
 
@@ -135,6 +128,16 @@ def test_every_number_in_the_files_is_the_codebooks_and_unknown_is_declared_miss
     assert spss["incident_year"] == {1: "2011-12", 2: "2012-13", 3: "2013-14"}
     later = _stata_labels(stata_do("2014-17"))[1]["incident_year"]
     assert later == {4: "2014-15", 5: "2015-16", 6: "2016-17"}  # numbers never restart
+
+
+@pytest.mark.parametrize("period", ["2011-14", "2014-17"])
+def test_label_files_suit_files_without_optional_columns_and_spss_line_limits(period):
+    syntax, do = spss_syntax(period), stata_do(period)
+    assert max(len(line) for line in syntax.splitlines()) < 256  # INSERT/INCLUDE cut at 256
+    # one command per variable in SPSS; each variable guarded in Stata
+    names = list(load_codebook(period).variables)
+    assert all(f"VARIABLE LABELS {name} " in syntax for name in names)
+    assert all(f"capture confirm variable {name}\nif !_rc {{" in do for name in names)
 
 
 def test_every_spss_comment_ends_with_a_full_stop_and_quotes_are_escaped():

@@ -187,3 +187,25 @@ def test_summary_and_reproduce_take_sheet():
     parser = build_parser()
     for command in (["summary"], ["reproduce"]):
         assert parser.parse_args([*command, "--sheet", "all"]).sheet == "all"
+
+
+def test_a_sheet_of_cases_with_misspelt_headers_is_still_found(tmp_path):
+    # beside a notes sheet, a sheet headed case_id plus only misspelt names is the sheet of
+    # cases (its headers are then reported), as it was before the strict header test
+    from openpyxl import Workbook
+
+    from analysis.casedata.load import check_file
+
+    book = Workbook()
+    notes = book.active
+    notes.title = "notes"
+    notes.append(["Coded by AB, March"])
+    cases = book.create_sheet("cases")
+    cases.append(["case_id", "reveiw_id", "outcme"])
+    cases.append(["C1", "R1", "death"])
+    book.active = 0
+    path = tmp_path / "misspelt.xlsx"
+    book.save(path)
+    _, report = check_file(path)
+    text = report.to_text(limit=None)
+    assert "'cases'" in text and "outcome" in text

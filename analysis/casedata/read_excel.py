@@ -63,22 +63,31 @@ def _load(path: Path):
     return values, formulas
 
 
-def _has_header(ws) -> bool:
-    """True when a top row of the sheet is a header of cases: it names ``case_id`` and at least
-    one other codebook variable.
+def _has_header(ws, strict: bool = True) -> bool:
+    """True when a top row of the sheet is a header of cases: it names ``case_id`` and (when
+    ``strict``) at least one other codebook variable.
 
     A sheet that lists the variables one per row (a codebook or notes sheet beside the cases,
     as the kit's coding workbook has) names ``case_id`` in a cell too, but never beside another
-    variable's name: it is not taken for a second sheet of cases.
+    variable's name: it is not taken for a second sheet of cases. A sheet of cases whose other
+    headers are all misspelt passes only the loose test; :func:`_sheets_of_cases` falls back to
+    it, so such a sheet is still found and its headers reported.
     """
     from analysis.casedata.codebook import all_variables
 
     others = set(all_variables()) - {HEADER_MARKER}
     for row in ws.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True):
         keys = {_header_key(v) for v in row if v is not None}
-        if HEADER_MARKER in keys and keys & others:
+        if HEADER_MARKER in keys and (keys & others or not strict):
             return True
     return False
+
+
+def _sheets_of_cases(sheets: list) -> list:
+    """The sheets with a header of cases: by the strict test, else by the loose one."""
+    return [ws for ws in sheets if _has_header(ws)] or [
+        ws for ws in sheets if _has_header(ws, strict=False)
+    ]
 
 
 def _find_sheet(path: Path, book, name: str):
@@ -118,7 +127,7 @@ def choose_sheets(path: Path, book, sheet: str | None, notes: list[str]) -> list
         raise UnreadableFileError(path, "the workbook has no worksheet (only charts)")
     visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
     hidden = [ws for ws in book.worksheets if ws.sheet_state != "visible"]
-    with_cases = [ws for ws in visible if _has_header(ws)]
+    with_cases = _sheets_of_cases(visible)
     if sheet is not None and sheet.strip().casefold() != ALL_SHEETS:
         chosen = [_find_sheet(path, book, sheet)]
         state = "" if chosen[0].sheet_state == "visible" else "hidden "
@@ -134,7 +143,7 @@ def choose_sheets(path: Path, book, sheet: str | None, notes: list[str]) -> list
     elif len(with_cases) > 1:
         chosen = with_cases
     else:
-        hidden_cases = [ws for ws in hidden if _has_header(ws)]
+        hidden_cases = _sheets_of_cases(hidden)
         if not with_cases and hidden_cases:
             raise UnreadableFileError(
                 path,

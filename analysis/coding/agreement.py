@@ -95,8 +95,21 @@ def _both_had_report(pair: CoderPair) -> pd.Series:
 
 
 def _rows(var: Variable, pair: CoderPair, had_report: pd.Series) -> tuple[pd.Index, str]:
-    """The matched rows a variable is compared on, and their unit."""
+    """The matched rows a variable is compared on, and their unit.
+
+    A final-report variable only where both coders had the report; a variable coded for one
+    outcome only (death category, type of harm) only where both coders gave that outcome.
+    """
     keep = had_report if var.final_report_only else pd.Series(True, index=pair.a.index)
+    condition = text()["only_where"].get(var.name)
+    if condition is not None:
+        column, code = condition["variable"], condition["code"]
+        if column in pair.a and column in pair.b:
+            keep = (
+                keep
+                & (pair.a[column] == code).fillna(False)
+                & (pair.b[column] == code).fillna(False)
+            )
     if var.level != "review" or "review_id" not in pair.a:
         return pair.a.index[keep.to_numpy()], "children"
     # once per review: the first child of each of coder A's reviews (a blank id is its own)
@@ -131,6 +144,10 @@ def kappa_with_interval(table: np.ndarray) -> tuple[float, float, float, str]:
         low = high = kappa
     if not (np.isfinite(low) and np.isfinite(high)):
         return kappa, np.nan, np.nan, notes["no_interval"]
+    if min((table.sum(axis=1) > 0).sum(), (table.sum(axis=0) > 0).sum()) < 2:
+        # statsmodels' variance collapses to 0 when one coder used one code: "-0.00 to 0.00"
+        # would claim a certainty the table does not have
+        return kappa, np.nan, np.nan, notes["one_coder_one_code"]
     return kappa, max(-1.0, low), min(1.0, high), ""
 
 

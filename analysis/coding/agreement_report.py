@@ -40,6 +40,7 @@ def preamble(result: Agreement) -> list[str]:
     for which, ids in (("A", pair.only_a), ("B", pair.only_b)):
         lines.append(words["only"].format(which=which, n=len(ids), ids=_ids(ids)))
     lines += textwrap.wrap(words["final_report"].format(n=result.final_report_count), _WIDTH)
+    lines += textwrap.wrap(words["only_where"], _WIDTH)
     lines += textwrap.wrap(words["review_level"], _WIDTH)
     if result.not_compared:
         items = "; ".join(f"{name} ({why})" for name, why in result.not_compared.items())

@@ -114,6 +114,9 @@ def add_agreement_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sheet", metavar="NAME", help="Excel workbooks: the sheet of cases to read in both"
     )
+    parser.add_argument(
+        "--force", action="store_true", help="replace --out if it exists (never a coder's file)"
+    )
 
 
 def run_agreement(args: argparse.Namespace) -> int:
@@ -129,6 +132,16 @@ def run_agreement(args: argparse.Namespace) -> int:
     out = user_path(args.out) if args.out else None
     if out is not None and out.is_dir():
         return _refuse(f"{out}: this is a folder; give --out a file name")
+    if out is not None and out.suffix.lower() != ".csv":
+        return _refuse(f"{out}: the table is written as CSV; give --out a name ending .csv")
+    inputs = {user_path(args.coder_a).resolve(), user_path(args.coder_b).resolve()}
+    if out is not None and out.resolve() in inputs:
+        return _refuse(f"{out}: this is a coder's file; give --out another name")
+    if out is not None and out.exists() and not args.force:
+        return _refuse(
+            f"{out}: exists already; give another --out, or add --force (make: FORCE=1) to "
+            "replace it"
+        )
     result = agreement(user_path(args.coder_a), user_path(args.coder_b), sheet=args.sheet)
     print(to_text(result), end="")
     if out is not None:

@@ -83,22 +83,21 @@ def spss_syntax(period: str, file: str = "") -> str:
     variables = list(codebook.variables.values())
     coded = [v for v in variables if v.is_category]
     lines = _header(_text()["spss"], codebook, file, "*")
-    lines += ["", "VARIABLE LABELS"]
-    lines += [
-        f"  {'/' if i else ''}{v.name} {_spss_quote(v.label)}" for i, v in enumerate(variables)
-    ]
-    lines += [".", "", "VALUE LABELS"]
-    for i, var in enumerate(coded):
-        pairs = " ".join(f"{n} {_spss_quote(label)}" for n, label in numbered(var, codebook))
-        lines.append(f"  {'/' if i else ''}{var.name} {pairs}")
-    lines += [".", ""]
+    # one command per variable: a file that lacks an optional column fails that command
+    # alone, not the labels of every other column; one pair per line keeps every line far
+    # under the 256 characters that SPSS's INSERT and INCLUDE read
+    lines.append("")
+    lines += [f"VARIABLE LABELS {v.name} {_spss_quote(v.label)}." for v in variables]
+    for var in coded:
+        pairs = [f"  {n} {_spss_quote(label)}" for n, label in numbered(var, codebook)]
+        pairs[-1] += "."
+        lines += ["", f"VALUE LABELS {var.name}", *pairs]
     with_missing = [v for v in coded if v.missing_codes]
     if with_missing:
-        lines.append("MISSING VALUES")
-        for i, var in enumerate(with_missing):
+        lines.append("")
+        for var in with_missing:
             numbers = ", ".join(str(n) for n in missing_numbers(var))
-            lines.append(f"  {'/' if i else ''}{var.name} ({numbers})")
-        lines += [".", ""]
+            lines.append(f"MISSING VALUES {var.name} ({numbers}).")
     return "\n".join(lines) + "\n"
 
 
@@ -111,22 +110,23 @@ def stata_do(period: str, file: str = "") -> str:
     """
     codebook = load_codebook(period)
     lines = _header(_text()["stata"], codebook, file, "*")
-    lines.append("")
     for var in codebook.variables.values():
-        label = var.label[:STATA_LABEL_LIMIT]
-        lines.append(f"label variable {var.name} {_stata_quote(label)}")
-    for var in codebook.variables.values():
-        if not var.is_category:
-            continue
-        pairs = [f"{n} {_stata_quote(label)}" for n, label in numbered(var, codebook)]
-        # each "unknown" number (99, then 98) becomes .a, then .b, labelled as the number is
-        recoded = list(zip(var.missing_codes, STATA_MISSING, strict=False))
-        pairs += [f"{letter} {_stata_quote(var.codes[code])}" for code, letter in recoded]
-        lines += ["", f"label define {var.name} {' '.join(pairs)}, replace"]
-        lines.append(f"label values {var.name} {var.name}")
-        if recoded:
-            rules = " ".join(f"{var.numeric[code]}={letter}" for code, letter in recoded)
-            lines.append(f"mvdecode {var.name}, mv({rules})")
+        inside = [f"label variable {var.name} {_stata_quote(var.label[:STATA_LABEL_LIMIT])}"]
+        if var.is_category:
+            pairs = [f"{n} {_stata_quote(label)}" for n, label in numbered(var, codebook)]
+            # each "unknown" number (99, then 98) becomes .a, then .b, labelled as it was
+            recoded = list(zip(var.missing_codes, STATA_MISSING, strict=False))
+            pairs += [f"{letter} {_stata_quote(var.codes[code])}" for code, letter in recoded]
+            lines += ["", f"label define {var.name} {' '.join(pairs)}, replace"]
+            inside.append(f"label values {var.name} {var.name}")
+            if recoded:
+                rules = " ".join(f"{var.numeric[code]}={letter}" for code, letter in recoded)
+                inside.append(f"mvdecode {var.name}, mv({rules})")
+        else:
+            lines.append("")
+        # a column the file does not have (an optional one) is passed over, not an error
+        lines += [f"capture confirm variable {var.name}", "if !_rc {"]
+        lines += [f"    {line}" for line in inside] + ["}"]
     return "\n".join(lines) + "\n"
 
 
