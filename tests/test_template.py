@@ -146,3 +146,14 @@ def test_the_blank_workbook_is_refused_as_having_no_cases(template):
 def test_the_workbook_is_written_byte_for_byte_the_same(tmp_path):
     first = write_template("2014-17", tmp_path / "a.xlsx").read_bytes()
     assert write_template("2014-17", tmp_path / "b.xlsx").read_bytes() == first
+
+
+def test_a_column_blank_by_rule_for_one_outcome_is_not_called_plainly_required():
+    from analysis.casedata.codebook import load_codebook
+    from analysis.coding.template import input_message
+
+    codebook = load_codebook("2011-14")
+    assert input_message(codebook["outcome"]).startswith("Required.")
+    death = input_message(codebook["death_category"])
+    assert death.startswith("Required column, blank where it does not apply")
+    assert len(death) <= 255  # Excel's limit for an input message

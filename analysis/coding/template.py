@@ -70,7 +70,11 @@ def input_message(var: Variable) -> str:
     """What a coder sees on clicking a cell: the flags that change how to code, then meaning."""
     said = text()["messages"]
     flags = [
-        said["required"] if var.required else "",
+        # a required column that is blank where it does not apply (death category for a
+        # serious harm): "Required." alone would have coders fill every row
+        (said["required_blank_allowed"] if var.blank_allowed else said["required"])
+        if var.required
+        else "",
         said["final_report_only"] if var.final_report_only else "",
         said["review_level"] if var.level == "review" else "",
         said["choose"] if var.is_category else "",
