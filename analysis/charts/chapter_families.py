@@ -9,7 +9,14 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.charts.alt import percent_list, range_text, withheld_text
-from analysis.charts.gaps import is_missing, number_words, row_markers, shares_by
+from analysis.charts.gaps import (
+    is_missing,
+    lower_first,
+    number_words,
+    row_markers,
+    shares_by,
+    word_list,
+)
 
 
 def parental_factors_alt_text(comparison: pd.DataFrame) -> str:
@@ -229,15 +236,14 @@ def parental_factors_title(comparison: pd.DataFrame, period: str = "2011-14") ->
     published = comparison[
         comparison["figure_id"].notna() & (comparison["review_period"].astype(str) == period)
     ]
-    names = [label[:1].lower() + label[1:] for label in dict.fromkeys(published["label"])]
+    names = [lower_first(label) for label in dict.fromkeys(published["label"])]
     factors = comparison["label"].nunique()
     if not names:
         return f"No parental factor has a published {period} figure to check"
     if len(names) == factors:
         return f"Every parental factor has a published {period} figure to check"
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     verb = "has" if len(names) == 1 else "have"
-    return f"Only {listed} {verb} a published {period} figure to check"
+    return f"Only {word_list(names)} {verb} a published {period} figure to check"
 
 
 def neglect_title(series: pd.DataFrame) -> str:

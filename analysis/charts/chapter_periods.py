@@ -16,6 +16,7 @@ from analysis.charts.gaps import (
     as_float,
     gap_text,
     is_missing,
+    lower_first,
     number_words,
     row_markers,
 )
@@ -148,7 +149,7 @@ def period_shares_alt_text(shares: pd.DataFrame) -> str:
         if not gaps.empty:
             label = gaps.abs().idxmax()
             text += (
-                f" The largest difference is in {label[0].lower() + label[1:]}: "
+                f" The largest difference is in {lower_first(label)}: "
                 f"{wide.loc[label, periods[0]]:.0f}% in {periods[0]}, "
                 f"{wide.loc[label, periods[1]]:.0f}% in {periods[1]}."
             )

@@ -14,7 +14,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.charts.annotate import direct_label, note_label
-from analysis.charts.gaps import as_float, count_text, gap_text, row_markers, value_text
+from analysis.charts.gaps import (
+    as_float,
+    count_text,
+    gap_text,
+    lower_first,
+    row_markers,
+    value_text,
+    word_list,
+)
 from analysis.charts.inputs import check_colours
 from analysis.charts.layout import new_figure, spread_labels, y_guides
 from analysis.charts.style import (
@@ -426,14 +434,10 @@ def backdrop_title(against: pd.DataFrame) -> str:
 
 def _activity_names(rows: pd.DataFrame) -> str:
     names = [
-        f"{_lower_first(label.replace('Child protection plans', 'plans'))} ({value:.0f})"
+        f"{lower_first(label.replace('Child protection plans', 'plans'))} ({value:.0f})"
         for label, value in zip(rows["label"], rows["index_value"], strict=True)
     ]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
+    return word_list(names)
 
 
 def ofsted_title(table: pd.DataFrame) -> str:

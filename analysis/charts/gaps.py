@@ -165,6 +165,26 @@ _WORDS = (
 ).split()
 
 
+def lower_first(text: str) -> str:
+    """A label inside a sentence: its first letter in lower case ("Domestic abuse" -> "domestic
+    abuse"), the rest as written ("31 March" stays).
+
+    >>> lower_first("Plans at 31 March")
+    'plans at 31 March'
+    """
+    return text[:1].lower() + text[1:]
+
+
+def word_list(items: Sequence[str]) -> str:
+    """Items as a sentence lists them: "a", "a and b", "a, b and c".
+
+    >>> word_list(["a"]), word_list(["a", "b", "c"])
+    ('a', 'a, b and c')
+    """
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def number_words(n: int) -> str:
     """A small whole number in words, a larger one in digits.
 

@@ -28,6 +28,16 @@ START_TIMEOUT_S = 60
 POLL_S = 0.2  # how often a silent reset checks that its kernel still runs
 
 
+def kill_kernel(manager) -> None:
+    """Kill a kernel manager's process outright, from any thread (no event loop involved)."""
+    process = getattr(getattr(manager, "provisioner", None), "process", None)
+    if process is not None:
+        with contextlib.suppress(OSError):
+            process.kill()
+        with contextlib.suppress(Exception):
+            process.wait(timeout=10)
+
+
 class WorkerKernel:
     """One worker's kernel: :meth:`ready` before each notebook, :meth:`stop` after a failure,
     :meth:`close` when the run ends or is interrupted (no kernel is started after that)."""
@@ -98,16 +108,10 @@ class WorkerKernel:
         while the worker waits on the same kernel) it can wait for ever.
         """
         manager, self.manager = self.manager, None
-        if manager is None:
-            return
-        process = getattr(getattr(manager, "provisioner", None), "process", None)
-        if process is not None:
+        if manager is not None:
+            kill_kernel(manager)
             with contextlib.suppress(OSError):
-                process.kill()
-            with contextlib.suppress(Exception):
-                process.wait(timeout=10)
-        with contextlib.suppress(OSError):
-            manager.cleanup_connection_file()
+                manager.cleanup_connection_file()
 
     def close(self) -> None:
         """Stop the kernel and start no other: the run is over (or was interrupted)."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from analysis.files import replacing, write_text
 from analysis.paths import CONTEXT_DIR, NOTEBOOKS_DIR, PACKAGE_DIR, PUBLISHED_DIR
-from analysis.pipeline.kernels import KERNEL_ARGUMENTS, WorkerKernel
+from analysis.pipeline.kernels import KERNEL_ARGUMENTS, WorkerKernel, kill_kernel
 
 NOTEBOOK_TIMEOUT_S = 600
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -236,12 +236,8 @@ def _stop(running: dict) -> None:
     """Stop the kernels still running (an interrupt must not leave them writing)."""
     for client in list(running.values()):
         # the kernel's own process, killed outright: a polite shutdown would wait for the cell
-        process = getattr(
-            getattr(getattr(client, "km", None), "provisioner", None), "process", None
-        )
-        if process is not None:
-            with contextlib.suppress(OSError):
-                process.kill()
+        if getattr(client, "km", None) is not None:
+            kill_kernel(client.km)
 
 
 def run_all(

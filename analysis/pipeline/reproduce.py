@@ -72,10 +72,7 @@ def _handoff_folder() -> Path | None:
 
     runs = runs_dir()
     if runs.is_dir():
-        for folder in runs.glob(".*.validated-*"):
-            pid = folder.name.rpartition("-")[2]
-            if pid.isdigit() and not _alive(int(pid)):
-                shutil.rmtree(folder, ignore_errors=True)
+        clear_stale(runs, kinds={"validated"})
     data = data_override()
     paths = [data] if data is not None else default_paths()
     if all(p.is_file() and is_shipped_synthetic(p) for p in paths):
@@ -282,8 +279,13 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2, fresh_kernels: bool =
         shutil.rmtree(work, ignore_errors=True)
 
 
-def clear_stale(runs: Path, name: str) -> list[Path]:
-    """Delete what a killed run on ``name`` left in ``runs`` (``kill -9`` runs no clean-up).
+#: The working folders a run keeps beside ``runs/<name>/`` (``.<name>.<kind>-<pid>``).
+WORKING_KINDS = frozenset({"partial", "staging", "old", "validated"})
+
+
+def clear_stale(runs: Path, name: str = "*", kinds=WORKING_KINDS) -> list[Path]:
+    """Delete what a killed run on ``name`` (any name: ``"*"``) left in ``runs``: ``kill -9``
+    runs no clean-up.
 
     Its staging folder holds unprotected tables, and its validated folder the case data
     itself (:mod:`analysis.casedata.handoff`), so neither may outlive the run. A folder
@@ -291,9 +293,9 @@ def clear_stale(runs: Path, name: str) -> list[Path]:
     """
     gone = []
     for folder in sorted(runs.glob(f".{name}.*-*")):
-        kind, _, pid = folder.name[len(name) + 2 :].rpartition("-")
-        working = kind in {"partial", "staging", "old", "validated"}
-        if working and pid.isdigit() and not _alive(int(pid)):
+        stem, _, pid = folder.name.rpartition("-")
+        kind = stem.rpartition(".")[2]  # run names hold no dot (provenance.run_name)
+        if kind in kinds and pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
             gone.append(folder)
     return gone

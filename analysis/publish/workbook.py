@@ -116,13 +116,9 @@ _YES_NO = {True: "Yes", False: "No"}
 _WITHHELD = ("c", "x", "z")
 
 
-def _missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
-
-
 def _text(value) -> str:
     """A marker cell as text: "" where the cell is empty."""
-    return "" if _missing(value) else str(value).strip()
+    return "" if pd.isna(value) else str(value).strip()
 
 
 def _numbers(column: str, values: pd.Series, marker: list[str] | None, row_marked) -> list:
@@ -135,7 +131,7 @@ def _numbers(column: str, values: pd.Series, marker: list[str] | None, row_marke
     rounded = values.round(decimals).tolist()
     cells = []
     for i, (value, number) in enumerate(zip(values.tolist(), rounded, strict=True)):
-        if not _missing(value):
+        if not pd.isna(value):
             cells.append(int(number) if decimals == 0 else number)
         elif marker is not None and marker[i]:
             cells.append(f"[{marker[i]}]")
@@ -146,7 +142,7 @@ def _numbers(column: str, values: pd.Series, marker: list[str] | None, row_marke
 
 
 def _word(value, marked: bool):
-    if _missing(value) or str(value) == "":
+    if pd.isna(value) or str(value) == "":
         return "[z]"
     # a yes/no column with a withheld cell is read as text: True/False stay words
     if value is True or value == "True":
