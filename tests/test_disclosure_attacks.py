@@ -10,6 +10,7 @@ independent brute-force attacker on a case small enough to enumerate.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -149,7 +150,31 @@ def test_audit_fails_a_lone_suppression_and_passes_a_protected_pair():
     (lone,) = audit(cells, {("t", 0, "count")})
     assert (lone.lower, lone.upper, lone.ok) == (3, 3, False)
     pair = audit(cells, {("t", 0, "count"), ("t", 1, "count")})
-    assert all(b.ok and b.lower == 0 and b.upper == 43 for b in pair)
+    # a [c] is never 0 (zeros are shown), so 43 shared by two is 1 to 42 each
+    assert all(b.ok and (b.lower, b.upper, b.values) == (1, 42, 42) for b in pair)
+
+
+def test_a_reader_who_knows_a_c_is_never_0_pins_cells_the_old_audit_passed():
+    """The attack of issue 20: a shown total of 5 shared by two [c] cells puts both in 1 to
+    4. With a lower bound of 0 the audit saw 0 to 5 and passed; it now sees 1 to 4 and fails,
+    and protection hides more until each [c] takes at least 5 whole values."""
+    a, b, c = _units("a", 3), _units("b", 2), _units("c", 40)
+    cells = [
+        Cell(("t", 0, "count"), a, total=("t", 0, "denominator_count")),
+        Cell(("t", 1, "count"), b, total=("t", 0, "denominator_count")),
+        Cell(("t", 2, "count"), c, total=("t", 0, "denominator_count")),
+        Cell(("t", 0, "denominator_count"), a + b + c),
+    ]
+    pair = audit(cells, {("t", 0, "count"), ("t", 1, "count")})
+    assert [(x.lower, x.upper, x.ok) for x in pair] == [(1, 4, False), (1, 4, False)]
+    # a hidden zero may be 0 where its group is hidden: the reader loses the lower bound
+    wide = audit(
+        cells,
+        {("t", 0, "count"), ("t", 1, "count")},
+        minimum_values=1,
+        may_be_zero={("t", 0, "count")},
+    )
+    assert (wide[0].lower, wide[0].upper) == (0, 4)
 
 
 def _units(name: str, n: int) -> tuple[str, ...]:
@@ -158,17 +183,23 @@ def _units(name: str, n: int) -> tuple[str, ...]:
 
 def _integer_ranges(cells, suppressed, most):
     """The attacker's exact answer: try every whole number of units in each class (units
-    named by letter then number: ``a0``, ``a1``... are class ``a``) and keep what fits."""
-    classes = sorted({u.rstrip("0123456789") for c in cells for u in c.members})
+    named by letter then number: ``a0``, ``a1``... are class ``a``) and keep what fits what
+    they read and what they know: every [c] is at least 1, since zeros are shown."""
+
+    def kind(unit: str) -> str:
+        return unit.rstrip("0123456789")
+
+    classes = sorted({kind(u) for c in cells for u in c.members})
+    distinct = Counter(kind(u) for u in {u for c in cells for u in c.members})
+    # a review counted once per child counts its class as many times in that cell
     coefficients = np.array(
-        [[any(u.rstrip("0123456789") == k for u in c.members) for k in classes] for c in cells]
+        [[sum(kind(u) == k for u in c.members) / distinct[k] for k in classes] for c in cells]
     )
     sizes = np.array(list(itertools.product(range(most + 1), repeat=len(classes))))
     values = sizes @ coefficients.T  # every assignment's value of every cell
     fits = np.ones(len(sizes), dtype=bool)
     for i, cell in enumerate(cells):
-        if cell.key not in suppressed:
-            fits &= values[:, i] == cell.value
+        fits &= values[:, i] >= 1 if cell.key in suppressed else values[:, i] == cell.value
     return {
         c.key: (values[fits, i].min(), values[fits, i].max())
         for i, c in enumerate(cells)
@@ -176,26 +207,49 @@ def _integer_ranges(cells, suppressed, most):
     }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.integers(0, 5), min_size=4, max_size=4))
-def test_audit_range_matches_a_brute_force_attacker(sizes):
-    """A breakdown, its total, and a second table sharing one cell: the linear programme's
-    range equals what an attacker finds by trying every whole-number assignment."""
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 5), min_size=4, max_size=4), st.integers(1, 2))
+def test_audit_range_matches_a_brute_force_attacker(sizes, twice):
+    """A breakdown, its total, and a second table sharing one cell (class ``d`` counted twice
+    in one of them, as siblings are when a review is counted once per child): the audit's whole-
+    number range equals what an attacker finds by trying every whole-number assignment that
+    fits the shown counts and that every [c] is at least 1."""
     a, b, c, d = (_units(k, n) for k, n in zip("abcd", sizes, strict=True))
     cells = [
         Cell(("t", 0, "count"), a),
         Cell(("t", 1, "count"), b),
         Cell(("t", 2, "count"), c),
         Cell(("t", 0, "denominator_count"), a + b + c),
-        Cell(("u", 0, "count"), a + d),
-        Cell(("u", 1, "count"), d),
+        Cell(("u", 0, "count"), a + d * twice),
+        Cell(("u", 1, "count"), d * twice),
     ]
     suppressed = {("t", 0, "count"), ("t", 1, "count"), ("u", 0, "count")}
+    truth = {c.key: c.value for c in cells}
+    if any(truth[k] == 0 for k in suppressed):
+        return  # zeros are shown: a run never suppresses one outside a hidden group
     exact = _integer_ranges(cells, suppressed, most=sum(sizes))
-    for bound in audit(cells, suppressed, minimum_range=1):
+    for bound in audit(cells, suppressed, minimum_values=1):
         low, high = exact[bound.key]
         assert bound.lower <= bound.value <= bound.upper
-        assert (bound.lower, bound.upper) == pytest.approx((low, high))
+        assert (bound.lower, bound.upper) == (low, high)
+
+
+def test_integer_ranges_where_the_linear_relaxation_is_fractional():
+    """A unit counted twice in one cell (two siblings of one review): the relaxation lets half
+    a review make up an odd count, a reader in whole numbers does not."""
+    a, b = _units("a", 3), _units("b", 1)
+    cells = [
+        Cell(("t", 0, "count"), a + a),  # 6: three reviews of two children each
+        Cell(("t", 1, "count"), b),  # 1
+        Cell(("t", 0, "denominator_count"), a + a + b),  # 7
+    ]
+    suppressed = {("t", 0, "count"), ("t", 1, "count")}
+    bounds = {x.key: x for x in audit(cells, suppressed, minimum_values=1)}
+    exact = _integer_ranges(cells, suppressed, most=8)
+    for key, bound in bounds.items():
+        assert (bound.lower, bound.upper) == exact[key]
+    # the relaxation would say 1 to 6 for both; in whole reviews it is 2 to 6 and 1 to 5
+    assert [(x.lower, x.upper) for x in bounds.values()] == [(2, 6), (1, 5)]
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -324,18 +378,47 @@ def test_the_worked_example_in_docs_disclosure_md():
         "not_recorded": 0,
     }
     assert headline["count"].tolist() == [14, 22, 8]
+    # primary alone: plan and looked after share 14 - 9 = 5 and, never 0, are each 1 to 4
+    first = plan_protection({"status": status, "headline": headline}, secondary=False)
+    ranges = _ranges(first, status)
+    assert ranges["open_child_protection_plan"] == ranges["open_looked_after"] == (1, 4)
+    assert not first.passed
     plan = plan_protection({"status": status, "headline": headline})
     hidden = {status["csc_status_at_incident"][row] for table, row, _ in plan.suppressed}
     assert hidden == {
         "open_early_help",
         "open_child_protection_plan",
         "open_looked_after",
+        "open_child_in_need",
         "referral_not_accepted",
     }
-    ranges = {status["csc_status_at_incident"][b.key[1]]: (b.lower, b.upper) for b in plan.bounds}
-    assert ranges["open_early_help"] == (0, 7) and ranges["referral_not_accepted"] == (0, 7)
-    assert ranges["open_child_protection_plan"] == (0, 5) and ranges["open_looked_after"] == (0, 5)
-    assert plan.passed and "narrowest 5" in plan.summary()
+    assert _ranges(plan, status) == {
+        "open_early_help": (1, 6),
+        "referral_not_accepted": (1, 6),
+        "open_child_in_need": (1, 12),
+        "open_child_protection_plan": (1, 12),
+        "open_looked_after": (1, 12),
+    }
+    assert plan.passed and "(fewest: 6)" in plan.summary()
+    # a reader's own arithmetic, as docs/disclosure.md gives it: "now" (14) is in need + plan +
+    # looked after, and the total (40) minus the shown statuses leaves early help + referral
+    shown = published_counts(plan, status, "status")
+    now = int(headline["count"][0])
+    rest = int(status["denominator_count"][0]) - sum(shown.values()) - now
+    assert (now, rest) == (14, 7)
+    assert (1, now - 2) == (1, 12) and (1, rest - 1) == (1, 6)
+
+
+def published_counts(plan, table: pd.DataFrame, name: str) -> dict[str, int]:
+    """The counts of ``table`` a reader sees (every row not suppressed)."""
+    hidden = {row for t, row, column in plan.suppressed if t == name and column == "count"}
+    return {
+        table.iloc[i, 0]: int(table["count"].iloc[i]) for i in range(len(table)) if i not in hidden
+    }
+
+
+def _ranges(plan, status) -> dict[str, tuple[float, float]]:
+    return {status["csc_status_at_incident"][b.key[1]]: (b.lower, b.upper) for b in plan.bounds}
 
 
 def _splits(pairs: int, total: int, n: int, shown: float, decimals: int) -> set[tuple]:
@@ -411,3 +494,137 @@ def test_children_minus_scrs_cannot_count_the_siblings_on_a_plan():
             assert not 0 < children["denominator_count"] - scrs["denominator_count"] < 5
     plan_row = shown[(shown["measure"] == "cp_plan_current_percent") & (shown["unit"] == SCRS)]
     assert plan_row["count"].isna().all()  # 37 - 36 = 1 extra sibling: withheld
+
+
+def _group_table(sizes: dict[str, tuple[int, int]]) -> pd.DataFrame:
+    """Per group: a count of its children and the group's size, with their reviews."""
+    rows = []
+    for group, (size, count) in sizes.items():
+        units = _units(group, size)
+        rows.append(
+            {
+                "group": group,
+                "count": count,
+                "members__count": units[:count],
+                "denominator_count": size,
+                "members__denominator_count": units,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_a_zero_beside_a_hidden_group_size_is_suppressed():
+    """Issue 20: "aged 11-15: involved now 0" with the group's size hidden tells a reader that
+    no child of that age was involved. The rule hide_zeros_of_hidden_groups (disclosure.yaml)
+    hides the 0 with its group; a zero beside a shown group size stays shown."""
+    from analysis.publish.disclosure import rules
+
+    assert rules().hide_zeros_of_hidden_groups
+    table = _group_table({"a": (20, 6), "b": (3, 0), "c": (30, 0), "d": (25, 9)})
+    published, plan = _publish({"by_group": table})
+    t = published["by_group"].set_index("group")
+    assert t.loc["b", "denominator_count_marker"] == "c"
+    assert t.loc["b", "count_marker"] == "c" and pd.isna(t.loc["b", "count"])
+    assert t.loc["c", "count"] == 0 and t.loc["c", "count_marker"] == ""  # 0 of 30: shown
+    assert plan.passed
+    # the rule switched off shows the 0, as the kit did before
+    import dataclasses
+
+    off = dataclasses.replace(rules(), hide_zeros_of_hidden_groups=False)
+    shown = apply_plan("by_group", table, plan_protection({"by_group": table}, off))
+    assert shown.set_index("group").loc["b", "count"] == 0
+
+
+def test_an_all_beside_a_hidden_group_size_is_suppressed():
+    """ "All 3 of them" counts the same children as the hidden size: hidden with it."""
+    table = _group_table({"a": (20, 6), "b": (3, 3), "d": (25, 9)})
+    published, plan = _publish({"by_group": table})
+    row = published["by_group"].set_index("group").loc["b"]
+    assert row["count_marker"] == "c" and row["denominator_count_marker"] == "c"
+    assert plan.passed
+
+
+def test_a_c_is_never_0_outside_a_hidden_group_on_a_small_own_file(small_cases):
+    """The reader's fact the documentation gives: every [c] whose group size is shown is at
+    least 1. Checked on every suppressed count of a run's tables on a 60-child file."""
+    tables = {
+        "status": proportion_table(small_cases, "csc_status_at_incident"),
+        "by_age": involvement_now_vs_ever(small_cases, by="age_band"),
+        "sex_by_age": proportion_table(small_cases, "sex", by="age_band"),
+    }
+    _, plan = _publish(tables)
+    by_key = {c.key: c for c in plan.cells}
+    for key in plan.suppressed:
+        cell = by_key[key]
+        if cell.total is None or cell.total not in plan.suppressed:
+            assert cell.value >= 1, key
+    assert plan.passed
+    assert all(b.values >= THRESHOLD for b in plan.bounds)
+
+
+def _reader_ranges(unknowns: list[frozenset], equalities, hidden) -> dict:
+    """A reader's own attack, written apart from the audit: whole numbers of reviews in each
+    combination (``unknowns``), every shown count an equality over the combinations it
+    covers, every [c] at least 1; the least and greatest value of each hidden count by
+    integer programming (scipy's milp)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    def row(selected) -> np.ndarray:
+        return np.array([1.0 if s in selected else 0.0 for s in unknowns])
+
+    constraints = [LinearConstraint(row(sel), value, value) for sel, value in equalities]
+    constraints += [LinearConstraint(row(sel), 1, np.inf) for sel in hidden.values()]
+    out = {}
+    for name, selected in hidden.items():
+        ends = []
+        for sign in (1, -1):
+            result = milp(
+                sign * row(selected),
+                constraints=constraints,
+                integrality=np.ones(len(unknowns)),
+                bounds=Bounds(0, np.inf),
+            )
+            assert result.status == 0, result.message
+            ends.append(sign * round(result.fun))
+        out[name] = tuple(ends)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_reader_of_the_toxic_trio_tables_pins_no_c_below_the_threshold(seed):
+    """Issue 20's attack: from the published toxic-trio combinations and summary of a
+    75-child file alone, a reader pinned the three single-factor combinations to 1 to 4 each.
+    Now every hidden count of both tables takes at least 5 whole values for that reader."""
+    from analysis.chapters.families import TRIO, trio_combinations, trio_summary
+
+    shipped = pd.read_csv(SHIPPED, dtype=str, keep_default_na=False)
+    rows = shipped.sample(75, random_state=seed)
+    cases = to_typed(rows.drop(columns="record_origin").replace("", pd.NA).reset_index(drop=True))
+    combos = trio_combinations(cases)
+    summary = trio_summary(combos)
+    published, plan = _publish({"combos": combos, "summary": summary})
+    assert plan.passed
+    names = list(TRIO)
+    unknowns = [frozenset(n for n in names if r[n]) for _, r in combos.iterrows()]
+    size = {s: len(s) for s in unknowns}
+    covers = {
+        "none": [s for s in unknowns if size[s] == 0],
+        "any": [s for s in unknowns if size[s] >= 1],
+        "two_or_more": [s for s in unknowns if size[s] >= 2],
+        "all": [s for s in unknowns if size[s] == len(names)],
+    }
+    equalities, hidden = [], {}
+    for s, (_, r) in zip(unknowns, published["combos"].iterrows(), strict=True):
+        if r["count_marker"] == "c":
+            hidden[("combo", s)] = [s]
+        else:
+            equalities.append(([s], int(r["count"])))
+        if r["denominator_count_marker"] != "c":
+            equalities.append((unknowns, int(r["denominator_count"])))
+    for _, r in published["summary"].iterrows():
+        if r["count_marker"] == "c":
+            hidden[("summary", r["measure"])] = covers[r["measure"]]
+        else:
+            equalities.append((covers[r["measure"]], int(r["count"])))
+    for key, (low, high) in _reader_ranges(unknowns, equalities, hidden).items():
+        assert high - low + 1 >= THRESHOLD, (key, low, high)

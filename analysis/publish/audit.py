@@ -1,16 +1,26 @@
 """The recovery audit: how narrowly could a reader pin each suppressed count?
 
-Everything a run publishes is a linear constraint on the units behind it: a shown count says
-how many units fall in its cell, wherever that cell appears (a total in one table, a breakdown
-in another, a denominator printed beside a percentage). For each suppressed count the audit
-solves two linear programmes (:func:`scipy.optimize.linprog`, HiGHS): the smallest and the
-largest value the count can take given every published count, as statistical offices audit
-linked tables. A suppressed count is safe when that range is at least ``minimum_range`` wide.
+Everything a run publishes is a constraint on the units behind it: a shown count says how many
+units fall in its cell, wherever that cell appears (a total in one table, a breakdown in
+another, a denominator printed beside a percentage). A reader knows more than the shown counts,
+and the audit gives them all of it:
+
+- counts are whole numbers, so the audit finds **integer** ranges;
+- zeros are shown, so a suppressed count is at least 1, unless the documentation says a zero
+  may be hidden there (a zero in a group whose size is hidden: ``may_be_zero``);
+- which rows exist (every category has a row, so a missing row tells nothing; see
+  ``docs/disclosure.md``).
+
+For each suppressed count the audit finds the smallest and the largest whole value it can take
+given all of that. It solves the linear relaxation first (:func:`scipy.optimize.linprog`,
+HiGHS), as statistical offices audit linked tables; where the relaxation's optimum is not a
+whole number it solves the integer programme (:func:`scipy.optimize.milp`), since rounding a
+fractional bound can leave a wider range than a reader who reasons in whole numbers finds. A
+suppressed count is safe when it ranges over at least ``minimum_values`` whole values.
 
 The unknowns are the sizes of *classes* of units (units counted by exactly the same cells). The
 audit lets only the classes present in the data be non-empty: a reader who does not know which
 combinations occur has a wider range, never a narrower one, so passing here is conservative.
-The linear relaxation (fractions of a unit allowed) is what statistical offices audit too.
 
 Examples
 --------
@@ -22,10 +32,13 @@ Three cells of one breakdown and their total, the 3 suppressed alone: the total 
 ...     Cell(("t", 2, "count"), ("c",) * 50),
 ...     Cell(("t", 0, "denominator_count"), ("a",) * 3 + ("b",) * 40 + ("c",) * 50),
 ... ]
->>> [b.width for b in audit(cells, {("t", 0, "count")})]
-[0.0]
->>> [b.width for b in audit(cells, {("t", 0, "count"), ("t", 1, "count")})]
-[43.0, 43.0]
+>>> [(b.lower, b.upper) for b in audit(cells, {("t", 0, "count")})]
+[(3, 3)]
+
+Two suppressed, each is at least 1 (zeros are shown), so each ranges from 1 to 42:
+
+>>> [(b.lower, b.upper, b.values) for b in audit(cells, {("t", 0, "count"), ("t", 1, "count")})]
+[(1, 42, 42), (1, 42, 42)]
 """
 
 from __future__ import annotations
@@ -38,6 +51,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 CellKey = tuple[str, int, str]  # (table name, row position, column)
+#: How far from a whole number a solver's value may be and still be that whole number.
+TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -56,17 +71,22 @@ class Cell:
 
 @dataclass(frozen=True)
 class Bound:
-    """The range a reader can narrow a suppressed count to."""
+    """The whole values a reader can narrow a suppressed count to: ``lower`` to ``upper``."""
 
     key: CellKey
     value: int
     lower: float
-    upper: float
+    upper: float  # ``inf`` when nothing published limits it
     ok: bool
 
     @property
     def width(self) -> float:
         return self.upper - self.lower
+
+    @property
+    def values(self) -> float:
+        """How many whole values the count may take (``inf`` when unbounded)."""
+        return self.upper - self.lower + 1
 
 
 @dataclass
@@ -88,44 +108,100 @@ class System:
                 self.matrix[i, j] = times
         self.index = {cell.key: i for i, cell in enumerate(self.cells)}
 
-    def bound(self, key: CellKey, published: Sequence[int], minimum_range: float) -> Bound:
-        """The smallest and largest value of cell ``key`` given the ``published`` cells."""
+    def bound(
+        self,
+        key: CellKey,
+        published: Sequence[int],
+        minimum_values: float,
+        at_least_one: Sequence[int] = (),
+    ) -> Bound:
+        """The smallest and largest whole value of cell ``key`` a reader can infer.
+
+        Parameters
+        ----------
+        key : CellKey
+            The suppressed cell.
+        published : sequence of int
+            Positions (in ``cells``) of the cells whose values are shown.
+        minimum_values : float
+            The cell passes when it ranges over at least this many whole values.
+        at_least_one : sequence of int
+            Positions of suppressed cells a reader knows are not zero.
+        """
         target = self.matrix[self.index[key]]
         rows = self.matrix[list(published)]
         values = np.array([self.cells[i].value for i in published], dtype=float)
         if len(rows):
             unique = np.unique(np.column_stack([rows, values]), axis=0)  # drop repeated cells
             rows, values = unique[:, :-1], unique[:, -1]
-        lower = _optimise(target, rows, values)
-        upper = -_optimise(-target, rows, values)
+        floor = np.unique(self.matrix[list(at_least_one)], axis=0) if len(at_least_one) else None
+        problem = _Problem(rows, values, floor)
+        lower = problem.smallest(target)
+        upper = -problem.smallest(-target)
         value = self.cells[self.index[key]].value
-        return Bound(key, value, lower, upper, bool(upper - lower >= minimum_range - 1e-9))
+        ok = bool(upper - lower + 1 >= minimum_values - TOLERANCE)
+        return Bound(key, value, lower, upper, ok)
 
 
-def _optimise(objective: np.ndarray, rows: np.ndarray, values: np.ndarray) -> float:
-    if not objective.any():
-        return 0.0
-    from scipy.optimize import linprog  # only a run on own data audits: no import cost elsewhere
+@dataclass
+class _Problem:
+    """Equalities ``rows @ x == values``, ``floor @ x >= 1``, ``x >= 0`` whole."""
 
-    result = linprog(
-        objective,
-        A_eq=rows if len(rows) else None,
-        b_eq=values if len(rows) else None,
-        bounds=(0, None),
-        method="highs",
-    )
-    if result.status == 3:  # unbounded: nothing published limits it
-        return -math.inf
-    if result.status != 0:  # the true data is always feasible, so this is a solver fault
-        raise RuntimeError(f"recovery audit: linear programme failed ({result.message})")
-    return float(result.fun)
+    rows: np.ndarray
+    values: np.ndarray
+    floor: np.ndarray | None
+
+    def smallest(self, objective: np.ndarray) -> float:
+        """The least whole value of ``objective @ x`` (``-inf`` when unbounded below)."""
+        if not objective.any():
+            return 0.0
+        # only a run on own data audits: no import cost elsewhere
+        from scipy.optimize import linprog
+
+        has_rows, has_floor = len(self.rows) > 0, self.floor is not None
+        result = linprog(
+            objective,
+            A_ub=-self.floor if has_floor else None,
+            b_ub=-np.ones(len(self.floor)) if has_floor else None,
+            A_eq=self.rows if has_rows else None,
+            b_eq=self.values if has_rows else None,
+            bounds=(0, None),
+            method="highs",
+        )
+        if result.status == 3:  # unbounded: nothing published limits it
+            return -math.inf
+        if result.status != 0:  # the true data is always feasible, so this is a solver fault
+            raise RuntimeError(f"recovery audit: linear programme failed ({result.message})")
+        if np.allclose(result.x, np.round(result.x), atol=TOLERANCE):
+            # a whole-number optimum of the relaxation is the whole-number optimum
+            return float(round(result.fun))
+        return self._integer(objective)
+
+    def _integer(self, objective: np.ndarray) -> float:
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        constraints = []
+        if len(self.rows):
+            constraints.append(LinearConstraint(self.rows, self.values, self.values))
+        if self.floor is not None:
+            constraints.append(LinearConstraint(self.floor, 1, np.inf))
+        result = milp(
+            objective,
+            constraints=constraints,
+            integrality=np.ones(len(objective)),
+            bounds=Bounds(0, np.inf),
+        )
+        if result.status != 0:
+            raise RuntimeError(f"recovery audit: integer programme failed ({result.message})")
+        return float(round(result.fun))
 
 
 def audit(
     cells: Sequence[Cell],
     suppressed: Collection[CellKey],
-    minimum_range: float = 5,
+    minimum_values: float = 5,
     only: Iterable[CellKey] | None = None,
+    may_be_zero: Collection[CellKey] = (),
 ) -> list[Bound]:
     """Bound every suppressed cell (or those in ``only``) given all the other cells.
 
@@ -135,10 +211,13 @@ def audit(
         Every count the run would publish, suppressed or not, with its members.
     suppressed : collection of keys
         The cells withheld; all the others are published.
-    minimum_range : float
-        A suppressed cell is safe when ``upper - lower`` is at least this.
+    minimum_values : float
+        A suppressed cell is safe when it ranges over at least this many whole values.
     only : iterable of keys, optional
         Audit just these suppressed cells.
+    may_be_zero : collection of keys
+        Suppressed cells a reader cannot rule out being 0; every other suppressed cell is at
+        least 1, since zeros are shown.
 
     Returns
     -------
@@ -148,5 +227,8 @@ def audit(
     system = System(cells)
     suppressed = set(suppressed)
     published = [i for i, c in enumerate(cells) if c.key not in suppressed]
+    nonzero = [i for i, c in enumerate(cells) if c.key in suppressed and c.key not in may_be_zero]
     wanted = suppressed if only is None else set(only) & suppressed
-    return [system.bound(c.key, published, minimum_range) for c in cells if c.key in wanted]
+    return [
+        system.bound(c.key, published, minimum_values, nonzero) for c in cells if c.key in wanted
+    ]

@@ -179,7 +179,8 @@ def write_record(
         "data_file_sha256": data_sha256,
         "rules": {
             "threshold": r.threshold,
-            "minimum_range": r.minimum_range,
+            "minimum_values": r.minimum_values,
+            "hide_zeros_of_hidden_groups": r.hide_zeros_of_hidden_groups,
             "markers": dict(r.markers),
             "own_data_figure_formats": list(r.own_data_figure_formats),
             "config": "analysis/publish/disclosure.yaml",

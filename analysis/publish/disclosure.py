@@ -5,15 +5,19 @@ number from which one can be worked out, can identify a child. Protection is a p
 everything a run writes together, not of one table:
 
 1. **Primary suppression.** A count from 1 to ``threshold - 1`` is suppressed, and so is a count
-   within that distance of its total (290 of 293 reveals 3); zeros are shown. A hidden count a
-   statistic depends on (a test's or a model's cross-tabulation) is judged the same way.
+   within that distance of its total (290 of 293 reveals 3); zeros are shown, except in a group
+   whose size is hidden ("aged 11-15: none ever involved" would say it of every child in a
+   group too small to show). A hidden count a statistic depends on (a test's or a model's
+   cross-tabulation) is judged the same way.
 2. **The same count everywhere.** A count suppressed in one table is suppressed wherever the same
    units are counted again.
 3. **Secondary suppression, audited.** The recovery audit (:mod:`analysis.publish.audit`) bounds
-   each suppressed count by linear programming over every count the run publishes. Where a
-   count can be narrowed to less than ``minimum_range``, the smallest published count that
-   shares units with it is suppressed too, and the audit runs again, until every suppressed
-   count passes. Suppressing more only widens ranges, so a count that passed stays passed.
+   each suppressed count in whole numbers, given every count the run publishes and what a
+   reader knows besides (a suppressed count is never 0 unless its group is hidden). Where a
+   count ranges over fewer than ``minimum_values`` whole values, the smallest published count
+   that shares units with it is suppressed too, and the audit runs again, until every
+   suppressed count passes. Suppressing more only widens ranges; a last audit of the final
+   plan gives every range as published.
 4. **Statistics withheld with their counts.** In a row with a suppressed count, every value
    computed from the row's counts (percentages, intervals, rates, differences, p-values, odds
    ratios, verdicts) is withheld as well; a test or model whose hidden cross-tabulation has a
@@ -49,7 +53,8 @@ class Rules:
     """The disclosure rules of ``disclosure.yaml``."""
 
     threshold: int
-    minimum_range: float
+    minimum_values: float
+    hide_zeros_of_hidden_groups: bool
     markers: Mapping[str, str]
     descriptive_columns: frozenset[str]
     derived_text_columns: frozenset[str]
@@ -62,7 +67,8 @@ def rules() -> Rules:
     raw = read_yaml(CONFIG_PATH)
     return Rules(
         threshold=int(raw["threshold"]),
-        minimum_range=float(raw.get("minimum_range", raw["threshold"])),
+        minimum_values=float(raw.get("minimum_values", raw["threshold"])),
+        hide_zeros_of_hidden_groups=bool(raw.get("hide_zeros_of_hidden_groups", True)),
         markers=dict(raw["markers"]),
         descriptive_columns=frozenset(raw["descriptive_columns"]),
         derived_text_columns=frozenset(raw["derived_text_columns"]),
@@ -156,18 +162,28 @@ class Plan:
         out[[r for r in rows if r < n_rows]] = True
         return out
 
+    @property
+    def shown_suppressed(self) -> int:
+        """Suppressed counts a reader sees as [c] (hidden counts behind statistics excluded)."""
+        return sum(1 for k in self.suppressed if not k[2].startswith("implied"))
+
+    @property
+    def narrowest(self) -> float | None:
+        """The fewest whole values any suppressed count can take (None: nothing audited)."""
+        return min((b.values for b in self.bounds), default=None)
+
     def summary(self) -> str:
         """One paragraph for a person: what was suppressed and what the audit found."""
-        narrowest = min((b.width for b in self.bounds), default=float("inf"))
-        shown = sum(1 for k in self.suppressed if not k[2].startswith("implied"))
+        r = self.rules
         return (
-            f"Disclosure control: {len(self.cells)} counts checked; {shown} suppressed "
-            f"(counts from 1 to {self.rules.threshold - 1}, counts within "
-            f"{self.rules.threshold - 1} of their total, and those needed to protect them). "
-            f"Recovery audit: {'passed' if self.passed else 'FAILED'}; "
+            f"Disclosure control: {len(self.cells)} counts checked; {self.shown_suppressed} "
+            f"suppressed (counts from 1 to {r.threshold - 1}, counts within {r.threshold - 1} "
+            "of their total, zeros of groups whose size is hidden, and those needed to protect "
+            f"them). Recovery audit: {'passed' if self.passed else 'FAILED'}; "
             + (
-                f"no suppressed count can be narrowed to a range under "
-                f"{self.rules.minimum_range:g} (narrowest {narrowest:g})."
+                f"every suppressed count can take at least {r.minimum_values:g} whole values "
+                "given everything the run publishes and that a suppressed count is never 0 "
+                f"outside a hidden group (fewest: {self.narrowest:g})."
                 if self.bounds
                 else "nothing was suppressed, so nothing can be recovered."
             )
@@ -221,27 +237,89 @@ def plan_protection(
     """
     r = rules_ or rules()
     cells = [cell for name, table in tables.items() for cell in table_cells(name, table)]
-    hidden = primary(cells, r.threshold)
-    hidden = _same_units(cells, hidden)
-    system = System(cells)
     by_key = {c.key: c for c in cells}
-    queue = sorted(hidden)
-    bounds: dict[CellKey, Bound] = {}
-    while queue:
+    hidden = _closed(cells, primary(cells, r.threshold), r)
+    system = System(cells)
+    queue = sorted(k for k in hidden if by_key[k].value)  # hidden zeros: see _audited
+    while queue and secondary:
         key = queue.pop(0)
-        published = [i for i, c in enumerate(cells) if c.key not in hidden]
-        bound = system.bound(key, published, r.minimum_range)
-        if bound.ok or not secondary:
-            bounds[key] = bound
+        if _bound(system, cells, hidden, key, r).ok:
             continue
-        options = _candidates(cells, by_key[key], hidden)
-        if not options:
-            bounds[key] = bound  # nothing left to suppress: the plan fails, and says so
-            continue
-        extra = _same_units(cells, hidden | {options[0].key}) - hidden
+        extra = _secondary(system, cells, key, hidden, r)
+        if not extra:
+            continue  # nothing left to suppress: the final audit fails, and says so
         hidden |= extra
-        queue = [key] + sorted(set(queue) | extra)
-    return Plan(cells, hidden, [bounds[k] for k in sorted(bounds)], r)
+        queue = [key] + sorted(set(queue) | {k for k in extra if by_key[k].value})
+    # The plan's audit is done again on the final plan, so every range it states is the one a
+    # reader of the published run has (suppressing more only widens ranges)
+    bounds = [_bound(system, cells, hidden, key, r) for key in _audited(by_key, hidden)]
+    return Plan(cells, hidden, bounds, r)
+
+
+#: How many candidates secondary suppression tries for one failing count before it takes the
+#: one that widened it most (each try is one audit of that count).
+CANDIDATES_TRIED = 8
+
+
+def _secondary(
+    system: System, cells: Sequence[Cell], key: CellKey, hidden: set[CellKey], r: Rules
+) -> set[CellKey]:
+    """The counts to hide next so that ``key`` can take more values: the first candidate
+    (best first, :func:`_candidates`) that lets it pass, else the one that widens it most."""
+    by_key = {c.key: c for c in cells}
+    best: tuple[float, set[CellKey]] = (-1.0, set())
+    for option in _candidates(cells, by_key[key], hidden)[:CANDIDATES_TRIED]:
+        extra = _closed(cells, hidden | {option.key}, r) - hidden
+        bound = _bound(system, cells, hidden | extra, key, r)
+        if bound.ok:
+            return extra
+        if bound.values > best[0]:
+            best = (bound.values, extra)
+    return best[1]
+
+
+def _closed(cells: Sequence[Cell], hidden: set[CellKey], r: Rules) -> set[CellKey]:
+    """``hidden``, with the same count hidden everywhere and the zeros of hidden groups."""
+    out = _same_units(cells, hidden)
+    if r.hide_zeros_of_hidden_groups:
+        out |= zeros_of_hidden_groups(cells, out)
+    return out
+
+
+def zeros_of_hidden_groups(cells: Sequence[Cell], hidden: set[CellKey]) -> set[CellKey]:
+    """Zero counts whose total is hidden: "none of them" said of a group too small to show.
+
+    A shown 0 beside a hidden group size tells a reader something true of every child in
+    that group (``hide_zeros_of_hidden_groups`` in ``disclosure.yaml``). "All of them" needs
+    no rule of its own: a count equal to its hidden total counts the same units, so the
+    same-count rule hides it.
+    """
+    return {c.key for c in cells if c.value == 0 and c.total is not None and c.total in hidden}
+
+
+def _audited(by_key: Mapping[CellKey, Cell], hidden: set[CellKey]) -> list[CellKey]:
+    """The suppressed counts the audit bounds: all but hidden zeros.
+
+    A hidden zero counts no unit, and the audit lets only the kinds of unit in the data
+    exist, so it would put every hidden zero at 0 whatever is published: its protection is its
+    group's hidden size, which is audited (docs/disclosure.md says so).
+    """
+    return sorted(k for k in hidden if by_key[k].value)
+
+
+def _bound(system: System, cells: Sequence[Cell], hidden: set[CellKey], key: CellKey, r: Rules):
+    """The audit bound of one suppressed count given the plan ``hidden``.
+
+    A reader knows every [c] is at least 1 (zeros are shown), except where a zero may be
+    hidden: in a group whose size is hidden.
+    """
+    published, nonzero = [], []
+    for i, cell in enumerate(cells):
+        if cell.key not in hidden:
+            published.append(i)
+        elif cell.total is None or cell.total not in hidden:
+            nonzero.append(i)
+    return system.bound(key, published, r.minimum_values, nonzero)
 
 
 def withheld_columns(table: pd.DataFrame, r: Rules | None = None) -> list[str]:
@@ -330,7 +408,7 @@ def protect(
         return table.copy()
     r = rules()
     if threshold is not None:
-        r = dataclasses.replace(r, threshold=threshold, minimum_range=threshold)
+        r = dataclasses.replace(r, threshold=threshold, minimum_values=threshold)
     source = (
         table
         if any(c.startswith(PREFIX) for c in table.columns)
