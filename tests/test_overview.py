@@ -79,6 +79,14 @@ def test_reviews_by_year_counts_each_review_once(both):
     assert "death_not_recorded" not in set(yearly_lines(table)["outcome_group"])
 
 
+def test_the_chart_keeps_a_withheld_not_recorded_line(both):
+    table = reviews_by_year_and_group(both)
+    not_recorded = table["outcome_group"] == "death_not_recorded"
+    withheld = table.assign(reviews_count=table["reviews_count"].astype("float64"))
+    withheld.loc[not_recorded.idxmax(), "reviews_count"] = np.nan  # suppressed, not a zero
+    assert "death_not_recorded" in set(yearly_lines(withheld)["outcome_group"])
+
+
 def test_yearly_death_groups_average_to_the_measures(both, by_period):
     table = reviews_by_year_and_group(both)
     compared = recomputed_vs_published(by_period, OVERVIEW_COMPARISONS)
