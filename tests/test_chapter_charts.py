@@ -23,6 +23,7 @@ from analysis.chapters.overview import (
     published_averages,
     recomputed_vs_published,
     reviews_by_year_and_group,
+    yearly_lines,
 )
 from analysis.chapters.periods import compare_periods
 from analysis.chapters.trends import (
@@ -76,7 +77,7 @@ def test_age_figure_never_joins_the_recomputed_value_to_a_line(by_period):
 
 
 def test_period_averages_are_marked_over_their_own_years(both, by_period):
-    yearly = reviews_by_year_and_group(both)
+    yearly = yearly_lines(reviews_by_year_and_group(both))  # as the notebook draws it
     compared = recomputed_vs_published(by_period, OVERVIEW_COMPARISONS)
     averages = published_averages(compared)
     fig = line_series(yearly, "incident_year", "reviews_count", "outcome_group_label", title="t")

@@ -22,9 +22,11 @@ from analysis.chapters.overview import (
     published_rows,
     recomputed_vs_published,
     reviews_by_year_and_group,
+    yearly_lines,
 )
 from analysis.reference.published import figure
 from analysis.stats.measures import reviews
+from analysis.stats.members import PREFIX
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +65,26 @@ def test_reviews_by_year_counts_each_review_once(both):
     per_period = table.groupby("review_period")["reviews_count"].sum()
     expected = reviews(both).groupby("review_period", observed=True).size()
     assert per_period.to_dict() == {str(k): v for k, v in expected.items()}
-    # every year of each period, for every group present, even at zero
+    # every year of each period, for every group, even at zero
     for period, rows in table.groupby("review_period"):
         assert list(dict.fromkeys(rows["incident_year"])) == list(
             load_codebook(period).incident_years
         )
         assert rows.groupby("incident_year").size().nunique() == 1
-    assert "death_not_recorded" not in set(table["outcome_group"])
+    # no shipped death lacks its category: the group is a row of zeros, not a missing row,
+    # and only the chart leaves out its flat line
+    not_recorded = table["outcome_group"] == "death_not_recorded"
+    assert not_recorded.any() and (table.loc[not_recorded, "reviews_count"] == 0).all()
+    assert table.loc[not_recorded, PREFIX + "reviews_count"].map(len).eq(0).all()
+    assert "death_not_recorded" not in set(yearly_lines(table)["outcome_group"])
+
+
+def test_the_chart_keeps_a_withheld_not_recorded_line(both):
+    table = reviews_by_year_and_group(both)
+    not_recorded = table["outcome_group"] == "death_not_recorded"
+    withheld = table.assign(reviews_count=table["reviews_count"].astype("float64"))
+    withheld.loc[not_recorded.idxmax(), "reviews_count"] = np.nan  # suppressed, not a zero
+    assert "death_not_recorded" in set(yearly_lines(withheld)["outcome_group"])
 
 
 def test_yearly_death_groups_average_to_the_measures(both, by_period):

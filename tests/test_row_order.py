@@ -90,8 +90,9 @@ def test_shares_by_unit_are_the_same_whatever_the_row_order(both):
 
 
 #: Helpers of the tables module that take no case data, or are checked through the table
-#: function that calls them (all_reviews_bounds, through yes_share_table).
-NOT_TABLES = {"label_of", "with_interval", "all_reviews_bounds"}
+#: function that calls them (all_reviews_bounds, through yes_share_table; dimension_codes,
+#: through every breakdown).
+NOT_TABLES = {"label_of", "with_interval", "all_reviews_bounds", "dimension_codes"}
 
 
 def test_every_table_function_is_checked(both):

@@ -104,16 +104,30 @@ def outcome_group(cases: pd.DataFrame) -> pd.Series:
     return groups.astype("object")
 
 
-def _present_groups(groups: pd.Series) -> list[str]:
-    # A "not recorded" group with no rows would only add an empty line to every chart.
-    return [g for g in OUTCOME_GROUPS if g != "death_not_recorded" or (groups == g).any()]
+#: The groups of death: the rows of a table of deaths, whatever the data holds.
+DEATH_GROUPS = [g for g in OUTCOME_GROUPS if g != "serious_harm"]
+
+
+def yearly_lines(yearly: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`reviews_by_year_and_group` a chart draws: every group but the deaths
+    whose category was not recorded when none is counted (a flat line at zero would only add an
+    empty line to the chart; the table keeps the group, as a zero).
+
+    A withheld count (NaN in a protected table) is not a zero: the group is drawn.
+    """
+    group = yearly["outcome_group"] == "death_not_recorded"
+    if yearly.loc[group, "reviews_count"].eq(0).all():
+        return yearly[~group].reset_index(drop=True)
+    return yearly
 
 
 def reviews_by_year_and_group(cases: pd.DataFrame) -> pd.DataFrame:
     """Reviews by review period, incident year and outcome group, each review counted once.
 
-    Every incident year of each period in ``cases`` appears for every group (zero if none), so
-    a year without reviews of a kind is a visible zero, not a missing row.
+    Every incident year of each period in ``cases`` appears for every group of
+    :data:`OUTCOME_GROUPS` (zero if none; deaths whose category was not recorded too), so a
+    year without reviews of a kind is a visible zero, not a missing row. Draw
+    :func:`yearly_lines`.
 
     Parameters
     ----------
@@ -136,10 +150,14 @@ def reviews_by_year_and_group(cases: pd.DataFrame) -> pd.DataFrame:
         },
         index=r.index,
     )
-    groups = _present_groups(frame["outcome_group"])
-    periods = sorted(frame["review_period"].unique())
+    periods = sorted(frame["review_period"].unique())  # the file's scope
     full = pd.DataFrame(
-        [(p, y, g) for p in periods for y in load_codebook(p).incident_years for g in groups],
+        [
+            (p, y, g)
+            for p in periods
+            for y in load_codebook(p).incident_years
+            for g in OUTCOME_GROUPS
+        ],
         columns=["review_period", "incident_year", "outcome_group"],
     )
     counts = frame.value_counts().rename("reviews_count").reset_index()
@@ -180,21 +198,14 @@ def death_group_table(
     -------
     DataFrame
         ``by``, ``outcome_group``, ``label``, ``count``, ``denominator_count`` (deaths),
-        ``percent``, ``ci_low_percent``, ``ci_high_percent``. A "not recorded" group appears
-        only when some death has no category.
+        ``percent``, ``ci_low_percent``, ``ci_high_percent``. Every group of
+        :data:`DEATH_GROUPS` is a row, "not recorded" too (0 when every death has a category).
     """
     deaths = _deaths(cases, level)
-    deaths = deaths.assign(outcome_group=outcome_group(deaths))
-    table = proportion_table(deaths, "outcome_group", by=by)
-    keep = _present_groups(deaths["outcome_group"])
-    table = table[table["outcome_group"].isin(keep)].copy()
+    groups = pd.Categorical(outcome_group(deaths), categories=DEATH_GROUPS)
+    table = proportion_table(deaths.assign(outcome_group=groups), "outcome_group", by=by)
     table["label"] = table["outcome_group"].map(OUTCOME_GROUPS)
-    order = {g: i for i, g in enumerate(OUTCOME_GROUPS)}
-    keys = [by] if by else []
-    table = table.sort_values(
-        keys + ["outcome_group"], key=lambda s: s.map(order) if s.name == "outcome_group" else s
-    )
-    return table.reset_index(drop=True)
+    return table
 
 
 def death_category_table(

@@ -112,20 +112,24 @@ def logistic_model(
     outcome : Series of bool
         E.g. involved with social care at the time of the incident.
     predictors : list of str
-        Category columns; the first code present in each is the reference level.
+        Category columns; the first category of each (the codebook's first code) is the
+        reference level.
 
     Returns
     -------
     DataFrame
         ``term``, ``odds_ratio``, ``ci_low``, ``ci_high``, ``p_value``, plus ``n`` and the
-        model's pseudo R-squared in ``attrs``.
+        model's pseudo R-squared in ``attrs``. One row per level of the categories, not of the
+        data: a level no row has is a blank row (it cannot be estimated); a model whose
+        reference level no row has is blank throughout.
     """
+    levels = {column: _levels(cases[column]) for column in predictors}
     frame = cases[list(predictors)].copy()
     for column in predictors:
-        frame[column] = frame[column].cat.remove_unused_categories().astype(str)
+        text = frame[column].astype("object").map(str, na_action="ignore")
+        # a level no row has cannot be estimated: fitted without it, shown as a blank row
         frame[column] = pd.Categorical(
-            frame[column],
-            categories=[c for c in cases[column].cat.categories if c in set(frame[column])],
+            text, categories=[c for c in levels[column] if c in set(text.dropna())]
         )
     frame["y"] = outcome.astype(int).to_numpy()
     formula = "y ~ " + " + ".join(f"C({p})" for p in predictors)
@@ -145,6 +149,7 @@ def logistic_model(
         }
     )
     table["term"] = table["term"].str.replace(r"C\((\w+)\)\[T\.(.+)\]", r"\1 = \2", regex=True)
+    table = _every_term(table, frame, levels)
     # every coefficient rests on the cross-tabulation of predictors and outcome
     table["members__implied"] = [
         _cells(cases.assign(_y=outcome.to_numpy()), [*predictors, "_y"])
@@ -155,6 +160,27 @@ def logistic_model(
         converged=bool(fit.mle_retvals["converged"]),
     )
     return table
+
+
+def _levels(values: pd.Series) -> list[str]:
+    """A predictor's levels, as text: every category of a categorical (the codebook's codes,
+    from ``load_cases``), else the values present."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return [str(c) for c in values.cat.categories]
+    return sorted(set(values.dropna().astype(str)))
+
+
+def _every_term(table: pd.DataFrame, frame: pd.DataFrame, levels: dict) -> pd.DataFrame:
+    """One row per term of the codes, not of the data: the intercept, then every level of each
+    predictor but its first (the reference), blank where no row has the level, so a missing row
+    never tells a reader that a group is empty. Where the reference itself has no row, every
+    coefficient would be against another level: the whole model is left blank."""
+    terms = ["Intercept"] + [f"{p} = {c}" for p, codes in levels.items() for c in codes[1:]]
+    out = table.set_index("term").reindex(terms).rename_axis("term").reset_index()
+    references = [frame[p].cat.categories[:1].tolist() == codes[:1] for p, codes in levels.items()]
+    if not all(references):
+        out.loc[:, out.columns != "term"] = np.nan
+    return out
 
 
 def design_effect(counted: Sequence[str], denominator: Sequence[str]) -> float:

@@ -88,13 +88,74 @@ def _as_list(by) -> list[str]:
     return [by] if isinstance(by, str) else list(by)
 
 
+#: The dimension that is a run's scope: a review period the file does not cover was not coded,
+#: so it has no rows (rather than rows of zero); every other dimension has every code.
+SCOPE = "review_period"
+
+
+def dimension_codes(values: pd.Series, column: str | None = None) -> list[str]:
+    """The rows a dimension has in a table: fixed by the codebook, never by the data.
+
+    A table listing only the codes present would tell a reader, by a missing row, that a count
+    is zero (and a zero of a small group an attribute of the whole group). So a codebook
+    category has every code, in codebook order; a column outside the codebook keeps its
+    categorical's categories (a chapter's own groups, e.g. the groups of death); only the
+    review period is taken from the data (:data:`SCOPE`). A value the codebook does not know
+    stays visible, after the codes.
+
+    Parameters
+    ----------
+    values : Series
+        The column's values (blanks are not a code: tables count them apart).
+    column : str, optional
+        The codebook variable the values are of; default ``values.name``.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> dimension_codes(pd.Series(["death"], name="outcome"))
+    ['death', 'serious_harm']
+    >>> dimension_codes(pd.Series(["2014-17"], name="review_period"))
+    ['2014-17']
+    """
+    name = column or values.name
+    present = set(values.dropna().astype(str))
+    variable = all_variables().get(name)
+    if variable is not None and variable.is_category:
+        codes = list(variable.codes)
+    elif isinstance(values.dtype, pd.CategoricalDtype):
+        codes = [str(c) for c in values.cat.categories]
+    else:
+        codes = []
+    if name == SCOPE:
+        codes = [c for c in codes if c in present]
+    return codes + sorted(present - set(codes))
+
+
+def _as_dimension(values: pd.Series, column: str | None = None) -> pd.Categorical:
+    """The values as text in a categorical of :func:`dimension_codes`, so that a
+    ``groupby(..., observed=False)`` gives every code a row (blanks stay blank)."""
+    text = values.astype("object").where(values.notna(), None).map(str, na_action="ignore")
+    return pd.Categorical(text, categories=dimension_codes(values, column))
+
+
+def _dimension_frame(cases: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """The ``keys`` columns of ``cases`` as dimensions (:func:`as_dimension`)."""
+    return pd.DataFrame({k: _as_dimension(cases[k], k) for k in keys}, index=cases.index)
+
+
 def proportion_table(
     cases: pd.DataFrame, column: str, by: str | Sequence[str] | None = None
 ) -> pd.DataFrame:
     """Share of each code of ``column`` (within each group of ``by``), with Wilson intervals.
 
-    Every code of the codebook appears, with a zero count if unused, so tables keep their shape
-    across datasets. Rows with a blank value are counted under ``(blank)``.
+    Every code of the codebook appears, with a zero count if unused, and so does every group of
+    ``by`` (:func:`dimension_codes`; a group with no child has a count and a denominator of 0),
+    so the rows are fixed by the codebook and a missing row never tells a reader a zero. Rows
+    with a blank value are counted under ``(blank)``.
 
     Parameters
     ----------
@@ -113,12 +174,12 @@ def proportion_table(
     """
     keys = _as_list(by)
     values = cases[column].astype("object").where(cases[column].notna(), "(blank)")
-    variable = all_variables().get(column)
-    order = list(variable.codes) if variable else sorted(set(values) - {"(blank)"})
-    order += sorted(set(values) - set(order) - {"(blank)"})  # anything unexpected stays visible
+    order = dimension_codes(cases[column], column)
     if (values == "(blank)").any():
         order.append("(blank)")
-    frame = cases[keys].assign(**{column: pd.Categorical(values, categories=order)})
+    frame = _dimension_frame(cases, keys).assign(
+        **{column: pd.Categorical(values.map(str), categories=order)}
+    )
     frame["_unit"] = unit_keys(cases).to_numpy()
     grouped = frame.groupby(keys + [column], observed=False, dropna=False)["_unit"]
     counts = grouped.agg(count="size", members__count=lambda s: tuple(sorted(s))).reset_index()
@@ -131,7 +192,7 @@ def proportion_table(
     else:
         counts["denominator_count"] = len(cases)
         counts["members__denominator_count"] = [members_of(cases)] * len(counts)
-    counts = counts[counts["denominator_count"] > 0]
+    # a group with no child stays, its counts 0 of 0: its missing row would say so
     counts.insert(len(keys) + 1, "label", [label_of(column, c) for c in counts[column]])
     counts[column] = counts[column].astype(str)
     table = with_interval(_add_key_labels(counts.reset_index(drop=True), keys))
@@ -173,7 +234,8 @@ def involvement_now_vs_ever(
     """The headline: share involved with social care at the time, ever, and ever-but-not-now.
 
     Needs ``csc_status_at_incident`` and ``csc_ever_involved``. Denominator: all children in
-    each group (those coded ``not_recorded`` included, as "of the children").
+    each group (those coded ``not_recorded`` included, as "of the children"). Every group of
+    ``by`` has its three rows (:func:`dimension_codes`), 0 of 0 where it has no child.
 
     Returns
     -------
@@ -183,23 +245,46 @@ def involvement_now_vs_ever(
     """
     keys = _as_list(by)
     flags = involvement_flags(cases)
-    frame = pd.concat([cases[keys], flags], axis=1).assign(_unit=unit_keys(cases).to_numpy())
-    long = frame.melt(id_vars=keys + ["_unit"], var_name="measure", value_name="flag")
-    grouped = long.groupby(keys + ["measure"], observed=False, sort=False)
-    table = grouped["flag"].agg(count="sum", denominator_count="size").reset_index()
-    table["members__count"] = grouped.apply(
-        lambda g: tuple(sorted(g.loc[g["flag"], "_unit"])), include_groups=False
-    ).to_numpy()
-    table["members__denominator_count"] = (
-        grouped["_unit"].agg(lambda s: tuple(sorted(s))).to_numpy()
-    )
-    table = table[table["denominator_count"] > 0]
-    table["count"] = table["count"].astype(int)
-    table["measure"] = pd.Categorical(table["measure"], categories=list(INVOLVEMENT_MEASURES))
-    table = table.sort_values(keys + ["measure"], kind="stable").reset_index(drop=True)
+    frame = _dimension_frame(cases, keys).assign(_unit=unit_keys(cases).to_numpy())
+    parts = []
+    for position, measure in enumerate(INVOLVEMENT_MEASURES):
+        hits = frame["_unit"].where(flags[measure].to_numpy(), None)
+        part = _count_units(frame.assign(_hit=hits), keys)
+        parts.append(part.assign(measure=measure, _order=position))
+    table = pd.concat(parts, ignore_index=True)
+    # every group of `by` keeps its three rows, even with no child (0 of 0)
+    table = table.sort_values([*keys, "_order"], kind="stable").reset_index(drop=True)
+    table = table[[*keys, "measure", "count", "denominator_count", *_MEMBER_COLUMNS]]
     table.insert(len(keys) + 1, "label", table["measure"].map(INVOLVEMENT_MEASURES).astype(str))
-    table["measure"] = table["measure"].astype(str)
     return with_interval(_add_key_labels(table, keys))
+
+
+_MEMBER_COLUMNS = [PREFIX + "count", PREFIX + "denominator_count"]
+
+
+def _count_units(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per group of ``keys`` (every category, observed or not): the units with a ``_hit``
+    (count) and all the units (denominator), with their members."""
+    aggregations = {
+        "count": ("_hit", "count"),
+        "denominator_count": ("_unit", "size"),
+        PREFIX + "count": ("_hit", lambda s: tuple(sorted(s.dropna()))),
+        PREFIX + "denominator_count": ("_unit", lambda s: tuple(sorted(s))),
+    }
+    if not keys:  # one group, all the rows (none at all still gives its row)
+        hits = frame["_hit"].dropna()
+        return pd.DataFrame(
+            [
+                {
+                    "count": len(hits),
+                    "denominator_count": len(frame),
+                    PREFIX + "count": tuple(sorted(hits)),
+                    PREFIX + "denominator_count": tuple(sorted(frame["_unit"])),
+                }
+            ]
+        )
+    grouped = frame.groupby(keys, observed=False, dropna=False)
+    return grouped.agg(**aggregations).reset_index()
 
 
 def yes_share_table(
@@ -326,16 +411,33 @@ def combinations_table(
 
 
 def reviews_by_year(cases: pd.DataFrame) -> pd.DataFrame:
-    """Reviews by review period, incident year and outcome (each review counted once)."""
-    r = reviews(cases).assign(_unit=lambda f: unit_keys(f).to_numpy())
-    grouped = r.groupby(["review_period", "incident_year", "outcome"], observed=True)["_unit"]
+    """Reviews by review period, incident year and outcome (each review counted once).
+
+    Every incident year of each period (the codebook's, not the data's) has a row for every
+    outcome, 0 where no review falls.
+    """
+    r = reviews(cases)
+    keys = ["review_period", "incident_year", "outcome"]
+    frame = _dimension_frame(r, keys).assign(_unit=unit_keys(r).to_numpy())
+    grouped = frame.groupby(keys, observed=False)["_unit"]
     table = grouped.agg(
         reviews_count="size", members__reviews_count=lambda s: tuple(sorted(s))
     ).reset_index()
-    for column in ("review_period", "incident_year", "outcome"):
+    for column in keys:
         table[column] = table[column].astype(str)
+    table = table[
+        [
+            _in_period(p, y)
+            for p, y in zip(table["review_period"], table["incident_year"], strict=True)
+        ]
+    ]
     table["outcome_label"] = [label_of("outcome", o) for o in table["outcome"]]
-    return table
+    return table.reset_index(drop=True)
+
+
+def _in_period(period: str, year: str) -> bool:
+    """Whether an incident year is one of a review period's (its codebook's)."""
+    return year in load_codebook(period).incident_years
 
 
 def death_groups(cases: pd.DataFrame) -> pd.Series:
