@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,6 +47,16 @@ def write_text(path: Path | str, text: str) -> Path:
     return Path(path)
 
 
+def copy_file(source: Path | str, path: Path | str) -> Path:
+    """Copy ``source``'s bytes to ``path`` atomically, as every output is written.
+
+    The copy gets the permissions :func:`replacing` gives every output, not the source's.
+    """
+    with replacing(path) as tmp:
+        shutil.copyfile(source, tmp)  # bytes only: tmp keeps the mode mkstemp gave it
+    return Path(path)
+
+
 def file_sha256(path: Path | str) -> str:
     """The SHA-256 of a file's bytes, read in blocks."""
     digest = hashlib.sha256()
@@ -66,3 +77,44 @@ def replace_folder(new: Path, target: Path) -> None:
         os.replace(target, old)
     os.replace(new, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def private_folder(path: Path | str) -> Path:
+    """Make ``path`` a folder only this user can reach, from the moment it exists.
+
+    ``mkdir`` with mode 0o700 is private at creation (the umask can only take permissions
+    away), so no other user can open it, or a file in it, at any moment; the mode is then set
+    exactly, in case the umask took the user's own permissions too. The parent must exist.
+    An existing folder is used only if it is already private to this user (:func:`is_private`):
+    one made by someone else, or open to others, might be read or written by them.
+
+    Raises
+    ------
+    PermissionError
+        ``path`` exists but is not a folder private to this user.
+    """
+    path = Path(path)
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        if not is_private(path):
+            raise PermissionError(
+                f"{path} already exists and others can reach it (or it is not this user's): "
+                "remove it and run again"
+            ) from None
+        return path
+    path.chmod(0o700)
+    return path
+
+
+def is_private(folder: Path | str) -> bool:
+    """A real folder (not a link to one) of this user's that no one else can read or enter.
+
+    The one place that asks who owns a file: POSIX only (``os.getuid``); issue 24 gives it a
+    Windows counterpart.
+    """
+    try:
+        info = Path(folder).lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -71,3 +72,82 @@ def pytest_sessionfinish(session, exitstatus):
             red=True,
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# --- a run on own data without the notebooks ---------------------------------------------------
+@pytest.fixture
+def own_run(valid_frame, write_csv, tmp_path, monkeypatch):
+    """``own_run(watch=None, fail=None)``: ``reproduce --data`` on a small own file, with each
+    pass's notebooks replaced by one cheap stand-in (a table of children, a scorecard and a
+    chapter 6 figure, written through ``Run`` as a notebook would). ``watch(stage)`` is called
+    inside each pass; ``fail`` names a pass that then fails. Returns (exit code, runs folder);
+    the run is ``runs/my_cases/``."""
+    from matplotlib.figure import Figure
+
+    from analysis.chapters.scorecard import SCORECARD_COLUMNS
+    from analysis.paths import DATA_ENV_VAR, RUNS_ENV_VAR
+    from analysis.pipeline import reproduce as reproduce_module
+    from analysis.pipeline.notebooks import NotebookResult
+    from analysis.publish.run import Run, public_statistics_run
+
+    path = write_csv(
+        valid_frame.drop(columns=["record_origin"], errors="ignore"), name="my_cases.csv"
+    )
+    runs = tmp_path / "runs"
+    monkeypatch.setenv(RUNS_ENV_VAR, str(runs))
+    monkeypatch.setenv(DATA_ENV_VAR, str(path))  # restored after (reproduce sets it)
+    for key in ("SCR_OUTPUT_DIR", "SCR_RUN_STAGE", "SCR_RUN_STAGING", "SCR_SHEET"):
+        monkeypatch.delenv(key, raising=False)
+
+    def notebooks(watch, fail):
+        def run_all(notebook_paths, out_dir, **kwargs):
+            from analysis import load_cases
+
+            stage = os.environ["SCR_RUN_STAGE"]
+            cases = load_cases(path)
+            run = Run(cases)
+            children = pd.DataFrame(
+                {
+                    "status": ["a", "b"],
+                    "count": [6, 7],
+                    "members__count": [("R1",) * 6, ("R2",) * 7],
+                }
+            )
+            run.table(children, "01_children")
+            card = pd.DataFrame(
+                [{c: "" for c in SCORECARD_COLUMNS} | _SCORECARD_ROW], columns=SCORECARD_COLUMNS
+            ).drop(columns="calibration_target")
+            card.attrs["public_counts"] = True
+            run.table(card, "scorecard")
+            fig = Figure()
+            fig.subplots().bar(["a", "b"], [10, 20])
+            data = pd.DataFrame({"label": ["a", "b"], "value": [10, 20]})
+            public_statistics_run(cases).figure(fig, "06_context", data=data, alt_text="Bars.")
+            if watch is not None:
+                watch(stage)
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+            return [NotebookResult("01_fake.ipynb", ok=stage != fail, seconds=0.0)]
+
+        return run_all
+
+    def make(watch=None, fail=None):
+        monkeypatch.setattr(reproduce_module, "run_all", notebooks(watch, fail))
+        return reproduce_module.reproduce(data=path, jobs=1), runs
+
+    return make
+
+
+_SCORECARD_ROW = {
+    "figure_id": "p_one",
+    "review_period": "2011-14",
+    "measure": "x_percent",
+    "statement": "fewer than half",
+    "published_value": "< 50%",
+    "recomputed_value": 45.0,
+    "numerator": 9,
+    "denominator": 20,
+    "status": "agrees",
+    "difference": -5.0,
+    "accepts": "0 to 9 of 20",
+    "source_url": "https://example.org/report",
+}

@@ -20,6 +20,7 @@ from analysis.paths import ROOT
 from analysis.pipeline.notebooks import chapter_notebooks
 from analysis.publish.disclosure import unprotected_small_counts
 from analysis.publish.run import PUBLIC_STATISTICS_OUTPUTS
+from analysis.site.build import build_report
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +142,10 @@ def test_own_file_claiming_to_be_synthetic_is_protected_audited_and_checked(own_
     written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert written - listed == {"checking/results.json", "checking/summary.md"}
     assert all(e["status"] != "fail" for e in record["outputs"])
+    # the report of a real run is built from its checked files, and listed in its record
+    build_report(out)
+    reported = json.loads((out / "checking" / "results.json").read_text())["outputs"]
+    assert "report/index.html" in {e["file"] for e in reported if e["kind"] == "report"}
     # executed notebooks: figures and narrative, no case ids, no printed numbers, no paths
     ids = set(frame["case_id"])
     executed = list((out / "outputs" / "notebooks").glob("*.ipynb"))

@@ -10,8 +10,9 @@ validated again, so the handoff can never serve data the file no longer holds.
 
 The frames are stored with :mod:`pickle` because it gives back exactly what was stored
 (ordered categoricals, string columns, ``attrs``); parquet would need pyarrow, which the kit
-does not otherwise use. Only this user's process writes the folder (``mkdtemp`` makes it
-private to the user), and it is deleted when the run ends. On the user's own data it is made
+does not otherwise use. Only this user's process writes the folder (``mkdtemp``, or
+:func:`analysis.files.private_folder` in the runs folder, makes it private to the user from its
+creation), and it is deleted when the run ends. On the user's own data it is made
 inside the runs folder, beside the run's other working folders, so a copy of real case data
 never lands in a shared temporary directory, and a run killed outright has it removed by the
 next run (:func:`analysis.pipeline.reproduce.clear_stale`).
@@ -24,14 +25,13 @@ import hashlib
 import os
 import pickle
 import shutil
-import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.files import file_sha256, replacing
+from analysis.files import file_sha256, is_private, private_folder, replacing
 
 VALIDATED_ENV_VAR = "SCR_VALIDATED_DIR"
 
@@ -50,7 +50,9 @@ def load_once(
     A file that fails to load raises as ``load`` does and stores nothing.
     """
     folder = os.environ.get(VALIDATED_ENV_VAR, "").strip()
-    if not folder or not _private(Path(folder)) or not Path(path).is_file():
+    # a folder others can reach (a shared one, a stale setting in a shell) is neither read
+    # nor written: only this user's process may put what it unpickles there
+    if not folder or not is_private(folder) or not Path(path).is_file():
         return load(path, sheet)
     entry = _entry(Path(folder), Path(path), sheet)
     if entry.exists():
@@ -61,16 +63,6 @@ def load_once(
         with replacing(entry) as tmp, open(tmp, "wb") as handle:
             pickle.dump(frame, handle, protocol=pickle.HIGHEST_PROTOCOL)
     return frame
-
-
-def _private(folder: Path) -> bool:
-    """A folder only this user can reach (``mkdtemp`` makes them so): anything else named by
-    the variable (a shared folder, a stale setting in a shell) is neither read nor written."""
-    try:
-        info = folder.stat()
-    except OSError:
-        return False
-    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077
 
 
 @contextlib.contextmanager
@@ -99,7 +91,7 @@ def handing_off(folder: Path | None = None) -> Iterator[Path | None]:
             if not folder.parent.exists():
                 made_parent = folder.parent
             folder.parent.mkdir(parents=True, exist_ok=True)
-            folder.mkdir(mode=0o700)
+            private_folder(folder)
     except OSError:
         # no handoff, only slower: each notebook validates the file itself, and a folder that
         # cannot be written is reported by the run in its own words when it gets there

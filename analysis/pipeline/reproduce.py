@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis.casedata.handoff import handing_off
 from analysis.casedata.load import is_synthetic
-from analysis.files import replace_folder, write_text
+from analysis.files import private_folder, replace_folder, write_text
 from analysis.paths import (
     DATA_ENV_VAR,
     ROOT,
@@ -64,15 +64,16 @@ def _handoff_folder() -> Path | None:
     """Where the validated data wait for the kernels: own data stay inside the runs folder.
 
     Own data is any file that is not byte for byte a shipped synthetic one, named or in the
-    shipped file's place. A folder left by a run killed outright, on any file, is removed
-    first (its process is gone), so a copy of case data never outlives its run for long.
+    shipped file's place. Every working folder left by a run killed outright, on any file
+    (validated copies, staging, partial runs), is removed first (its process is gone), so
+    neither case data nor unprotected tables outlive their run for long.
     """
     from analysis.casedata.load import default_paths
     from analysis.casedata.provenance import is_shipped_synthetic, run_name
 
     runs = runs_dir()
     if runs.is_dir():
-        clear_stale(runs, kinds={"validated"})
+        clear_stale(runs)  # every kind, every name: the first thing any reproduce does
     data = data_override()
     paths = [data] if data is not None else default_paths()
     if all(p.is_file() and is_shipped_synthetic(p) for p in paths):
@@ -178,12 +179,11 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2, fresh_kernels: bool =
     final = runs / name
     shown = f"runs/{name}"  # written into the outputs: no absolute path (it names the user)
     where = shown if runs == ROOT / "runs" else str(final)  # told on the terminal only
-    clear_stale(runs, name)
+    clear_stale(runs)  # any name: a killed run on another file left its staging here too
     work = runs / f".{name}.partial-{os.getpid()}"
     staging = runs / f".{name}.staging-{os.getpid()}"
     for folder in (work, staging):
-        shutil.rmtree(folder, ignore_errors=True)
-        _writable(folder)  # fail now, in one sentence, not in eight notebooks later
+        _private_writable(folder)  # fail now, in one sentence, not in eight notebooks later
     saved = {k: os.environ.get(k) for k in (OUTPUT_ENV_VAR, STAGE_ENV_VAR, STAGING_ENV_VAR)}
     os.environ.update(
         {
@@ -316,3 +316,15 @@ def _writable(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     write_text(folder / ".write-check", "")
     (folder / ".write-check").unlink()
+
+
+def _private_writable(folder: Path) -> None:
+    """Make ``folder`` afresh, private to the user from its creation, and check it is writable.
+
+    The staging folder holds unprotected tables and the review ids behind every cell; the
+    partial run becomes ``runs/<name>/`` when swapped in (private too, as its files are).
+    """
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
+    _writable(folder)

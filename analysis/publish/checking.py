@@ -52,6 +52,7 @@ KINDS = {
     "figure_vector": ["an SVG carries its data as text: a person checks it"],
     "notebook": ["text outputs withheld; figures kept", "no absolute paths"],
     "workbook": ["built from the protected tables (markers [c], [x], [z]); no other values"],
+    "report": ["built only from files this record lists, checksums matching"],
     "other": ["not made by the kit's rules: a person checks it"],
 }
 
@@ -264,3 +265,57 @@ def withhold_notebook_text(path: Path, root: Path) -> None:
         cell["outputs"] = kept
     text = nbformat.writes(nb).replace(str(root), ".")
     write_text(path, text)
+
+
+def add_report(run_dir: Path, report_dir: Path) -> Path:
+    """List a report built from the run in its checking record (the report leaves too).
+
+    One entry per file of the report (kind ``report``, status ``pass``: the report refuses any
+    file this record does not vouch for, :func:`analysis.site.contents.checked_files`),
+    replacing the entries of an earlier report in the same folder; the rest of the record is
+    unchanged. ``summary.md`` is written again.
+
+    Parameters
+    ----------
+    run_dir : Path
+        The run's folder, holding ``checking/results.json``.
+    report_dir : Path
+        The report's folder: listed relative to the run's folder, or by its name alone when
+        it is elsewhere (``--out``), so no path of the user's machine is written.
+
+    Returns
+    -------
+    Path
+        The JSON record.
+    """
+    path = run_dir / CHECKING_DIR / "results.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    prefix, inside = _report_prefix(run_dir, report_dir)
+    entries = [
+        e
+        for e in record["outputs"]
+        if not (e.get("kind") == "report" and e["file"].startswith(f"{prefix}/"))
+    ]
+    for file in sorted(p for p in report_dir.rglob("*") if p.is_file()):
+        entry = {
+            "file": f"{prefix}/{file.relative_to(report_dir).as_posix()}",
+            "kind": "report",
+            "status": "pass",
+            "rules": KINDS["report"],
+            "sha256": file_sha256(file),
+        }
+        if not inside:
+            entry["why"] = "written outside the run's folder (--out)"
+        entries.append(entry)
+    record["outputs"] = entries
+    write_text(path, json.dumps(record, indent=1, sort_keys=False) + "\n")
+    write_text(path.with_name("summary.md"), _summary(record))
+    return path
+
+
+def _report_prefix(run_dir: Path, report_dir: Path) -> tuple[str, bool]:
+    """How the record names a report's folder, and whether it is inside the run's folder."""
+    try:
+        return report_dir.resolve().relative_to(run_dir.resolve()).as_posix(), True
+    except ValueError:
+        return report_dir.name, False

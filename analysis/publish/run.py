@@ -19,7 +19,7 @@ import pandas as pd
 
 from analysis.casedata.load import dataset_label, is_synthetic
 from analysis.casedata.provenance import run_name
-from analysis.files import replacing, write_text
+from analysis.files import is_private, private_folder, replacing, write_text
 from analysis.paths import ROOT, runs_dir
 from analysis.publish.disclosure import (
     THRESHOLD,
@@ -315,9 +315,18 @@ def _check_auditable(table: pd.DataFrame, name: str) -> None:
 
 
 def _collect(name: str, table: pd.DataFrame) -> None:
-    """Keep a table, unprotected, in the pipeline's private staging folder (first pass)."""
-    folder = _staging() / "tables"
-    folder.mkdir(parents=True, exist_ok=True)
+    """Keep a table, unprotected, in the pipeline's private staging folder (first pass).
+
+    The pipeline makes the staging folder private; it is never made here (it would take the
+    umask's looser permissions), and its ``tables/`` folder is private too.
+    """
+    staging = _staging()
+    if not is_private(staging):
+        raise DisclosureError(
+            f"the staging folder {staging} is missing or others can reach it: unprotected "
+            "tables are kept only in a folder private to the user"
+        )
+    folder = private_folder(staging / "tables")
     table.to_pickle(folder / f"{name}.pkl")
 
 

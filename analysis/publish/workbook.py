@@ -167,6 +167,18 @@ def _sheet_names(names: list[str]) -> dict[str, str]:
     return sheets
 
 
+def _refuse_checked_run(run_root: Path) -> None:
+    """A run with a checking record is closed: a workbook written into it afterwards would be
+    a file the record never checked (``make reproduce`` writes it before checking)."""
+    from analysis.publish.checking import CHECKING_DIR
+
+    if (run_root / CHECKING_DIR / "results.json").exists():
+        raise ValueError(
+            f"{run_root} has been checked: its workbook is written by `make reproduce "
+            "DATA=...`, never afterwards"
+        )
+
+
 def write_workbook(run_root: Path, label: str, *, synthetic: bool, protected: bool) -> Path:
     """Write ``outputs/scr_tables.xlsx`` from the run's tables; return its path.
 
@@ -180,9 +192,15 @@ def write_workbook(run_root: Path, label: str, *, synthetic: bool, protected: bo
         The shipped synthetic data (the cover says so).
     protected : bool
         A run on a researcher's own data: the cover states the disclosure rule.
+
+    Raises
+    ------
+    ValueError
+        The run already has a checking record (only files it checked may leave).
     """
     import gptables as gpt
 
+    _refuse_checked_run(Path(run_root))
     text = _titles()
     tables_dir = Path(run_root) / "outputs"
     names = sorted(p.stem for p in tables_dir.glob("*.csv"))

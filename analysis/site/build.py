@@ -14,6 +14,11 @@ self-contained folder of plain HTML pages that opens from disk in any browser, w
 
 The report is written to ``<run>/report/`` (``report/`` at the repository root for the shipped
 data, git-ignored) unless told otherwise. The same outputs give byte-identical pages.
+
+On own data only checked files leave: the report uses only the files the run's checking record
+lists, unchanged since (:func:`analysis.site.contents.checked_files`), refuses a run holding any
+other, and is then listed in that record itself (:func:`analysis.publish.checking.add_report`).
+Its files are written as the run's outputs are (:func:`analysis.files.replacing`).
 """
 
 from __future__ import annotations
@@ -25,9 +30,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.files import replace_folder
+from analysis.files import copy_file, replace_folder, replacing
 from analysis.paths import DATA_DIR, DOCS_DIR
-from analysis.site.contents import data_labels, default_run_root, find_figures, find_notebooks
+from analysis.publish.checking import add_report
+from analysis.site.contents import (
+    Checked,
+    ReportError,
+    checked_files,
+    data_labels,
+    default_run_root,
+    find_figures,
+    find_notebooks,
+)
 from analysis.site.layout import Site
 from analysis.site.notebook_html import make_exporter, notebook_page
 from analysis.site.pages import document_page, figures_page, index_page
@@ -42,10 +56,6 @@ DOCUMENTS = [
     (DOCS_DIR / "assumptions.md", "assumptions.html", "Assumptions and caveats log"),
     (DOCS_DIR / "codebook.md", "codebook.html", "Codebook"),
 ]
-
-
-class ReportError(Exception):
-    """The report cannot be built (e.g. there are no outputs yet); the message says why."""
 
 
 def _prepare_out_dir(out_dir: Path) -> Path:
@@ -81,7 +91,21 @@ def _read_scorecard(outputs_dir: Path) -> pd.DataFrame:
     return scorecard
 
 
-def build_report(run_root: Path | None = None, out_dir: Path | None = None) -> Path:
+def _write(path: Path, text: str) -> None:
+    """Write a page as the run's outputs are written (same writer, same permissions), with
+    ``\n`` line ends on every system, so the same outputs give the same bytes."""
+    with replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _copy(source: Path, path: Path, checked: Checked) -> None:
+    copy_file(source, path)
+    checked.confirm(source, path)  # the bytes released are the bytes checked
+
+
+def build_report(
+    run_root: Path | None = None, out_dir: Path | None = None, *, include_review: bool = False
+) -> Path:
     """Build the static HTML report of a run; return the path of its ``index.html``.
 
     Parameters
@@ -94,37 +118,43 @@ def build_report(run_root: Path | None = None, out_dir: Path | None = None) -> P
         Where to write the report. Default: ``<run_root>/report`` (``report/`` at the repository
         root for the shipped data; git-ignored). A previous report there is replaced; any other
         non-empty folder is refused.
+    include_review : bool
+        On own data, use the files the checking record marks ``review`` too (a person has read
+        them); by default only ``pass`` files are used, and the others are named in
+        ``manifest.json`` (``left_out_for_review``).
 
     Raises
     ------
     ReportError
-        When the run has no ``outputs/scorecard.csv`` (run ``make reproduce`` first), or
-        ``out_dir`` is a folder that is not a report.
+        When the run has no ``outputs/scorecard.csv`` (run ``make reproduce`` first),
+        ``out_dir`` is a folder that is not a report, or, on own data, the checking record
+        says the run failed or does not vouch for a file in ``outputs/`` or ``figures/``.
     """
     run_root = Path(run_root).expanduser().resolve() if run_root else default_run_root()
     out_dir = Path(out_dir).expanduser().resolve() if out_dir else run_root / REPORT_DIRNAME
     outputs_dir = run_root / "outputs"
     scorecard = _read_scorecard(outputs_dir)
-    figures = find_figures(run_root / "figures")
+    checked = checked_files(run_root, include_review)
+    if not checked.keeps(outputs_dir / "scorecard.csv"):
+        raise ReportError("the scorecard is marked for review: build with --include-review")
+    figures = find_figures(run_root / "figures", checked.keeps)
     by_name = {f.name: f for f in figures}
-    notebooks = find_notebooks(outputs_dir / "notebooks")
+    notebooks = find_notebooks(outputs_dir / "notebooks", checked.keeps)
     site = Site(data_labels(scorecard), notebooks)
-    tables = sorted(p.name for p in outputs_dir.glob("*.csv"))
+    tables = sorted(p.name for p in outputs_dir.glob("*.csv") if checked.keeps(p))
 
     work = _prepare_out_dir(out_dir)
     try:
-        (work / MARKER).write_text(
-            "Built by `python -m analysis report`; rebuilding replaces this folder.\n",
-            encoding="utf-8",
-        )
+        built_by = "Built by `python -m analysis report`; rebuilding replaces this folder.\n"
+        _write(work / MARKER, built_by)
         for sub in ("figures", "tables", "notebooks"):
             (work / sub).mkdir()
         for fig in figures:
             for path in (fig.png, fig.svg, fig.csv, fig.alt_file):
                 if path is not None:
-                    shutil.copyfile(path, work / "figures" / path.name)
+                    _copy(path, work / "figures" / path.name, checked)
         for name in tables:
-            shutil.copyfile(outputs_dir / name, work / "tables" / name)
+            _copy(outputs_dir / name, work / "tables" / name, checked)
         exporter = make_exporter() if notebooks else None
         pages = {
             "index.html": index_page(site, scorecard, figures, tables),
@@ -133,16 +163,18 @@ def build_report(run_root: Path | None = None, out_dir: Path | None = None) -> P
         for source, page, title in DOCUMENTS:
             pages[page] = document_page(site, source, page, title)
         for nb in notebooks:
-            shutil.copyfile(nb.path, work / "notebooks" / nb.path.name)
+            _copy(nb.path, work / "notebooks" / nb.path.name, checked)
             pages[nb.page] = notebook_page(site, nb, by_name, exporter)
         for name, text in pages.items():
-            (work / name).write_text(text, encoding="utf-8", newline="\n")
+            _write(work / name, text)
         manifest = {"data": site.labels, "pages": sorted(pages), "figures": len(figures)}
-        (work / "manifest.json").write_text(
-            json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        if checked.left_out:
+            manifest["left_out_for_review"] = list(checked.left_out)
+        _write(work / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
         replace_folder(work, out_dir)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    if checked.recorded:
+        add_report(run_root, out_dir)  # the report leaves too: the record lists it
     return out_dir / "index.html"

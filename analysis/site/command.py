@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -30,6 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder to write the report to (default: <run>/report)",
     )
+    parser.add_argument(
+        "--include-review",
+        action="store_true",
+        help="own data: also use the files the checking record marks 'review' (an SVG, a file "
+        "the kit's rules could not check), once a person has read them; default: 'pass' only",
+    )
     return parser
 
 
@@ -51,16 +58,31 @@ def run(args: argparse.Namespace) -> int:
         # loading it again), never an interactive draft
         run_dir = None if is_shipped_synthetic(path) else runs_dir() / run_name(path)
     try:
-        index = build_report(run_dir, args.out)
+        index = build_report(run_dir, args.out, include_review=args.include_review)
     except ReportError as exc:
         print(f"report not built: {exc}", file=sys.stderr)
         return 1
     print(f"Report written to {index.parent}\nOpen {index.as_uri()} in a browser.")
+    _say_left_out(index.parent)
     return 0
 
 
+def _say_left_out(report_dir: Path) -> None:
+    """Name the files marked for review that the report left out, and how to add them."""
+    left_out = json.loads((report_dir / "manifest.json").read_text(encoding="utf-8")).get(
+        "left_out_for_review", []
+    )
+    if left_out:
+        print(
+            f"Left out {len(left_out)} file(s) the checking record marks for review "
+            f"({', '.join(left_out[:3])}{', ...' if len(left_out) > 3 else ''}): read them, "
+            "then add --include-review to use them."
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m analysis report [--data FILE | --run DIR] [--out DIR]``; return exit code."""
+    """``python -m analysis report [--data FILE | --run DIR] [--out DIR] [--include-review]``;
+    return exit code."""
     parser = add_arguments(
         argparse.ArgumentParser(
             prog="python -m analysis report",

@@ -3,21 +3,163 @@
 Figures are found in ``<run>/figures/`` (one per PNG, with the SVG, CSV and alt text beside it).
 Which figure a notebook cell made is read from the metadata ``Run.figure`` gives the output that
 shows it (``scr_figure``), never guessed from the cell's code.
+
+Only checked files leave: a run on own data has a checking record
+(``checking/results.json``, :mod:`analysis.publish.checking`), and its report may use only the
+files that record lists, unchanged since (:func:`checked_files`); any other file in the run's
+``outputs/`` or ``figures/`` stops the report.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import struct
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.files import file_sha256
 from analysis.paths import ROOT
 from analysis.publish.run import FIGURE_METADATA_KEY, OUTPUT_ENV_VAR
+
+
+class ReportError(Exception):
+    """The report cannot be built (e.g. there are no outputs yet); the message says why."""
+
+
+#: The folders of a run a report is made from: every file in them must have been checked.
+RELEASED_FOLDERS = ("outputs", "figures")
+#: Where a run on own data keeps its checking record.
+RECORD = Path("checking") / "results.json"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Which files of a run its report may use.
+
+    ``sha256`` maps each usable file (POSIX path relative to ``root``) to the checksum it was
+    checked with; None for a run with no checking record (the shipped synthetic data), whose
+    files may all be used. ``left_out`` names files listed for review and not used.
+    """
+
+    root: Path
+    sha256: dict[str, str] | None = None
+    left_out: tuple[str, ...] = ()
+
+    @property
+    def recorded(self) -> bool:
+        """The run has a checking record (a run on own data)."""
+        return self.sha256 is not None
+
+    def keeps(self, path: Path) -> bool:
+        """May the report use ``path`` (a file under the run's folder)?"""
+        return self.sha256 is None or self._relative(path) in self.sha256
+
+    def confirm(self, source: Path, copy: Path) -> None:
+        """Refuse the copy of ``source`` if its bytes are not those the record checked."""
+        if self.sha256 is not None and file_sha256(copy) != self.sha256[self._relative(source)]:
+            raise ReportError(
+                f"{self._relative(source)} changed while the report was being built: build it again"
+            )
+
+    def _relative(self, path: Path) -> str:
+        return Path(path).relative_to(self.root).as_posix()
+
+
+def checked_files(run_root: Path, include_review: bool = False) -> Checked:
+    """The files of a run its report may use; refuse a run holding any file not checked.
+
+    Parameters
+    ----------
+    run_root : Path
+        The run's folder. Without ``checking/results.json`` (the shipped synthetic data) every
+        file may be used.
+    include_review : bool
+        Use the files the record marks ``review`` too (default: only ``pass``). Review files
+        are those the kit's rules could not check (an SVG carries its data as text; a file the
+        kit did not make): a person reads them before release, so they go into a report only
+        when that person says so.
+
+    Raises
+    ------
+    ReportError
+        The record says the run failed, cannot be read, or a file under ``outputs/`` or
+        ``figures/`` is not in it, failed, or has changed since it was checked.
+    """
+    record = _read_record(run_root)
+    if record is None:
+        return Checked(run_root)
+    if record.get("overall") == "fail":
+        raise ReportError(
+            f"{run_root / RECORD} says the run failed output checking, so nothing from it may "
+            "be released: run `make reproduce DATA=<your file>` again"
+        )
+    listed = {e.get("file"): e for e in record.get("outputs", []) if isinstance(e, dict)}
+    usable, left_out, refused = {}, [], []
+    for path in _released_files(run_root):
+        relative = path.relative_to(run_root).as_posix()
+        entry = listed.get(relative)
+        problem = _not_checked(entry, path)
+        if problem:
+            refused.append(f"{relative} ({problem})")
+        elif entry["status"] == "pass" or include_review:
+            usable[relative] = entry["sha256"]
+        else:
+            left_out.append(relative)
+    if refused:
+        raise ReportError(_refusal(run_root, refused))
+    return Checked(run_root, usable, tuple(left_out))
+
+
+def _read_record(run_root: Path) -> dict | None:
+    path = run_root / RECORD
+    if not path.is_file():
+        return None
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReportError(f"{path} cannot be read ({exc}): run `make reproduce` again") from None
+    if not isinstance(record, dict):
+        raise ReportError(f"{path} is not a checking record: run `make reproduce` again")
+    return record
+
+
+def _released_files(run_root: Path) -> list[Path]:
+    """Every file under the folders a report is made from (hidden ones too)."""
+    return sorted(
+        path
+        for folder in RELEASED_FOLDERS
+        for path in (run_root / folder).rglob("*")
+        if path.is_file() or path.is_symlink()
+    )
+
+
+def _not_checked(entry: dict | None, path: Path) -> str:
+    """Why the record does not vouch for ``path`` ("" if it does)."""
+    if entry is None:
+        return "not in the checking record"
+    if entry.get("status") not in ("pass", "review"):
+        return f"status {entry.get('status')!r} in the checking record"
+    if path.is_symlink():
+        return "a link, not a file the run wrote"
+    if entry.get("sha256") != file_sha256(path):
+        return "changed since it was checked"
+    return ""
+
+
+def _refusal(run_root: Path, refused: list[str]) -> str:
+    more = f"; and {len(refused) - 10} more" if len(refused) > 10 else ""
+    shown = "; ".join(refused[:10]) + more
+    return (
+        f"{run_root} holds {len(refused)} file(s) its checking record does not vouch for: "
+        f"{shown}. A report is built only from checked files: remove them, or run `make "
+        "reproduce DATA=<your file>` again to check the run afresh"
+    )
 
 
 @dataclass
@@ -96,15 +238,22 @@ def _alt_text(name: str, alt_file: Path | None) -> str:
     return re.sub(r"\s+", " ", text) or f"Figure {name} (no description was saved with it)"
 
 
-def find_figures(figures_dir: Path) -> list[FigureFiles]:
-    """Every figure a run saved (one per PNG), in name order."""
+def _every_file(path: Path) -> bool:
+    return True
+
+
+def find_figures(
+    figures_dir: Path, keep: Callable[[Path], bool] = _every_file
+) -> list[FigureFiles]:
+    """Every figure a run saved (one per PNG that ``keep`` allows), in name order."""
     found = []
-    for png in sorted(figures_dir.glob("*.png")) if figures_dir.is_dir() else []:
+    pngs = sorted(figures_dir.glob("*.png")) if figures_dir.is_dir() else []
+    for png in filter(keep, pngs):
         name = png.stem
 
         def beside(suffix: str, name=name) -> Path | None:
             path = figures_dir / f"{name}{suffix}"
-            return path if path.is_file() else None
+            return path if path.is_file() and keep(path) else None
 
         svg, alt_file = beside(".svg"), beside(".alt.txt")
         found.append(
@@ -156,12 +305,16 @@ def _short_name(path: Path) -> str:
     return f"{int(number)} {words}" if number.isdigit() else words
 
 
-def find_notebooks(notebooks_dir: Path) -> list[NotebookPage]:
-    """The executed notebooks of a run, in chapter order, with the figures their cells made."""
+def find_notebooks(
+    notebooks_dir: Path, keep: Callable[[Path], bool] = _every_file
+) -> list[NotebookPage]:
+    """The executed notebooks of a run (those ``keep`` allows), in chapter order, with the
+    figures their cells made."""
     import nbformat
 
     pages = []
-    for path in sorted(notebooks_dir.glob("*.ipynb")) if notebooks_dir.is_dir() else []:
+    found = sorted(notebooks_dir.glob("*.ipynb")) if notebooks_dir.is_dir() else []
+    for path in filter(keep, found):
         nb = nbformat.read(path, as_version=4)
         outputs = [
             output
