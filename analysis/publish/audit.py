@@ -114,6 +114,7 @@ class System:
         published: Sequence[int],
         minimum_values: float,
         at_least_one: Sequence[int] = (),
+        exact: bool = True,
     ) -> Bound:
         """The smallest and largest whole value of cell ``key`` a reader can infer.
 
@@ -127,6 +128,11 @@ class System:
             The cell passes when it ranges over at least this many whole values.
         at_least_one : sequence of int
             Positions of suppressed cells a reader knows are not zero.
+        exact : bool
+            Whole-number ends (an integer programme where the relaxation's optimum is
+            fractional). ``False``: the relaxation's ends rounded inwards, a range at least as
+            wide as the reader's, so a count that fails on it fails for the reader too (the
+            plan's search uses it; its final audit is exact).
         """
         target = self.matrix[self.index[key]]
         rows = self.matrix[list(published)]
@@ -134,13 +140,30 @@ class System:
         if len(rows):
             unique = np.unique(np.column_stack([rows, values]), axis=0)  # drop repeated cells
             rows, values = unique[:, :-1], unique[:, -1]
-        floor = np.unique(self.matrix[list(at_least_one)], axis=0) if len(at_least_one) else None
-        problem = _Problem(rows, values, floor)
-        lower = problem.smallest(target)
-        upper = -problem.smallest(-target)
+        # a [c] of whole units is at least 1 exactly when one of its classes is non-empty: the
+        # 0/1 form of the floor is the same for whole numbers and tighter for the relaxation
+        floor = (
+            np.unique(self.matrix[list(at_least_one)] > 0, axis=0).astype(float)
+            if len(at_least_one)
+            else None
+        )
+        problem = _Problem(rows, values, floor, exact)
         value = self.cells[self.index[key]].value
+        lower = _whole(problem.smallest(target, value))
+        upper = _whole(-problem.smallest(-target, -value))
         ok = bool(upper - lower + 1 >= minimum_values - TOLERANCE)
         return Bound(key, value, lower, upper, ok)
+
+
+def _whole(value: float) -> float:
+    """A finite end as the whole number it is (``3``, not ``3.0``); infinity as it is."""
+    return value if math.isinf(value) else int(value)
+
+
+#: Seconds an integer programme may take before the audit settles for what it has found: a
+#: whole-number solution found by then, or the true value itself (both can be reached, so the
+#: range is never wider than the reader's, only perhaps narrower: more is hidden, never less).
+INTEGER_SECONDS = 2.0
 
 
 @dataclass
@@ -150,9 +173,11 @@ class _Problem:
     rows: np.ndarray
     values: np.ndarray
     floor: np.ndarray | None
+    exact: bool = True
 
-    def smallest(self, objective: np.ndarray) -> float:
-        """The least whole value of ``objective @ x`` (``-inf`` when unbounded below)."""
+    def smallest(self, objective: np.ndarray, known: float) -> float:
+        """The least whole value of ``objective @ x`` (``-inf`` when unbounded below);
+        ``known`` is its value at the true data, always a solution."""
         if not objective.any():
             return 0.0
         # only a run on own data audits: no import cost elsewhere
@@ -175,9 +200,11 @@ class _Problem:
         if np.allclose(result.x, np.round(result.x), atol=TOLERANCE):
             # a whole-number optimum of the relaxation is the whole-number optimum
             return float(round(result.fun))
-        return self._integer(objective)
+        if not self.exact:
+            return float(math.ceil(result.fun - TOLERANCE))  # no whole value lies below it
+        return self._integer(objective, known)
 
-    def _integer(self, objective: np.ndarray) -> float:
+    def _integer(self, objective: np.ndarray, known: float) -> float:
         from scipy.optimize import Bounds, LinearConstraint, milp
 
         constraints = []
@@ -190,10 +217,15 @@ class _Problem:
             constraints=constraints,
             integrality=np.ones(len(objective)),
             bounds=Bounds(0, np.inf),
+            options={"time_limit": INTEGER_SECONDS},
         )
-        if result.status != 0:
-            raise RuntimeError(f"recovery audit: integer programme failed ({result.message})")
-        return float(round(result.fun))
+        if result.status == 0:
+            return float(round(result.fun))
+        if result.x is not None:  # out of time: the best solution found is one a reader has
+            return float(min(round(result.fun), known))
+        if result.status == 1:  # out of time before any solution: the true value is one
+            return float(known)
+        raise RuntimeError(f"recovery audit: integer programme failed ({result.message})")
 
 
 def audit(

@@ -240,20 +240,42 @@ def plan_protection(
     by_key = {c.key: c for c in cells}
     hidden = _closed(cells, primary(cells, r.threshold), r)
     system = System(cells)
-    queue = sorted(k for k in hidden if by_key[k].value)  # hidden zeros: see _audited
-    while queue and secondary:
+    # The search works on the relaxation's ranges (fast, and never narrower than a reader's);
+    # the final audit is in whole numbers, and a count that fails only there is searched again
+    queue = _audited(by_key, hidden)
+    for exact in (False, True):
+        if secondary:
+            hidden = _search(system, cells, hidden, queue, r, exact=exact)
+        bounds = [_bound(system, cells, hidden, key, r) for key in _audited(by_key, hidden)]
+        queue = [b.key for b in bounds if not b.ok]
+        if not queue:
+            break
+    return Plan(cells, hidden, bounds, r)
+
+
+def _search(
+    system: System,
+    cells: Sequence[Cell],
+    hidden: set[CellKey],
+    queue: list[CellKey],
+    r: Rules,
+    *,
+    exact: bool,
+) -> set[CellKey]:
+    """Secondary suppression: hide more until every count of ``queue`` passes (or nothing is
+    left to hide). Suppressing more only widens ranges, so a count that passed stays passed."""
+    by_key = {c.key: c for c in cells}
+    hidden, queue = set(hidden), list(queue)
+    while queue:
         key = queue.pop(0)
-        if _bound(system, cells, hidden, key, r).ok:
+        if _bound(system, cells, hidden, key, r, exact=exact).ok:
             continue
-        extra = _secondary(system, cells, key, hidden, r)
+        extra = _secondary(system, cells, key, hidden, r, exact=exact)
         if not extra:
             continue  # nothing left to suppress: the final audit fails, and says so
         hidden |= extra
         queue = [key] + sorted(set(queue) | {k for k in extra if by_key[k].value})
-    # The plan's audit is done again on the final plan, so every range it states is the one a
-    # reader of the published run has (suppressing more only widens ranges)
-    bounds = [_bound(system, cells, hidden, key, r) for key in _audited(by_key, hidden)]
-    return Plan(cells, hidden, bounds, r)
+    return hidden
 
 
 #: How many candidates secondary suppression tries for one failing count before it takes the
@@ -262,7 +284,13 @@ CANDIDATES_TRIED = 8
 
 
 def _secondary(
-    system: System, cells: Sequence[Cell], key: CellKey, hidden: set[CellKey], r: Rules
+    system: System,
+    cells: Sequence[Cell],
+    key: CellKey,
+    hidden: set[CellKey],
+    r: Rules,
+    *,
+    exact: bool,
 ) -> set[CellKey]:
     """The counts to hide next so that ``key`` can take more values: the first candidate
     (best first, :func:`_candidates`) that lets it pass, else the one that widens it most."""
@@ -270,7 +298,7 @@ def _secondary(
     best: tuple[float, set[CellKey]] = (-1.0, set())
     for option in _candidates(cells, by_key[key], hidden)[:CANDIDATES_TRIED]:
         extra = _closed(cells, hidden | {option.key}, r) - hidden
-        bound = _bound(system, cells, hidden | extra, key, r)
+        bound = _bound(system, cells, hidden | extra, key, r, exact=exact)
         if bound.ok:
             return extra
         if bound.values > best[0]:
@@ -307,7 +335,15 @@ def _audited(by_key: Mapping[CellKey, Cell], hidden: set[CellKey]) -> list[CellK
     return sorted(k for k in hidden if by_key[k].value)
 
 
-def _bound(system: System, cells: Sequence[Cell], hidden: set[CellKey], key: CellKey, r: Rules):
+def _bound(
+    system: System,
+    cells: Sequence[Cell],
+    hidden: set[CellKey],
+    key: CellKey,
+    r: Rules,
+    *,
+    exact: bool = True,
+) -> Bound:
     """The audit bound of one suppressed count given the plan ``hidden``.
 
     A reader knows every [c] is at least 1 (zeros are shown), except where a zero may be
@@ -319,7 +355,7 @@ def _bound(system: System, cells: Sequence[Cell], hidden: set[CellKey], key: Cel
             published.append(i)
         elif cell.total is None or cell.total not in hidden:
             nonzero.append(i)
-    return system.bound(key, published, r.minimum_values, nonzero)
+    return system.bound(key, published, r.minimum_values, nonzero, exact=exact)
 
 
 def withheld_columns(table: pd.DataFrame, r: Rules | None = None) -> list[str]:
