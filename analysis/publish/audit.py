@@ -26,11 +26,12 @@ Examples
 --------
 Three cells of one breakdown and their total, the 3 suppressed alone: the total gives it back.
 
+>>> a, b, c = ([f"{k}{i}" for i in range(n)] for k, n in (("a", 3), ("b", 40), ("c", 50)))
 >>> cells = [
-...     Cell(("t", 0, "count"), ("a",) * 3),
-...     Cell(("t", 1, "count"), ("b",) * 40),
-...     Cell(("t", 2, "count"), ("c",) * 50),
-...     Cell(("t", 0, "denominator_count"), ("a",) * 3 + ("b",) * 40 + ("c",) * 50),
+...     Cell(("t", 0, "count"), tuple(a)),
+...     Cell(("t", 1, "count"), tuple(b)),
+...     Cell(("t", 2, "count"), tuple(c)),
+...     Cell(("t", 0, "denominator_count"), tuple(a + b + c)),
 ... ]
 >>> [(b.lower, b.upper) for b in audit(cells, {("t", 0, "count")})]
 [(3, 3)]
