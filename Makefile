@@ -20,6 +20,7 @@ DATA ?=
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 	@echo "  Own data: make reproduce DATA=path/to/file.csv   (also .xlsx, .sav, .dta)"
+	@echo "            NAME=... names it on the outputs; ALLOW_OVERLAP=run, FILE_HASH=1: docs/disclosure.md"
 	@echo "  A workbook with several sheets of cases: add SHEET=NAME, or SHEET=all"
 
 # A .venv made with another Python (3.12, say) is rebuilt, not reused: the kit needs 3.11. Only
@@ -63,6 +64,11 @@ reproduce report lab: export SCR_DATA_BASE = $(CURDIR)
 validate: export SCR_FILE = $(value FILE)
 # SHEET=NAME (or all) chooses the sheet(s) of a workbook named by DATA or FILE
 reproduce report lab validate: export SCR_SHEET = $(value SHEET)
+# Own data: NAME= names the dataset on the outputs; ALLOW_OVERLAP=run releases although the
+# cases differ from that earlier run's by few cases; FILE_HASH=1 records the file's SHA-256
+reproduce: export SCR_DATASET_NAME = $(value NAME)
+reproduce: export SCR_ALLOW_OVERLAP = $(value ALLOW_OVERLAP)
+reproduce: export SCR_RECORD_FILE_HASH = $(value FILE_HASH)
 
 reproduce: $(STAMP) ## Rebuild the analysis on the shipped data (or DATA=file) and print the scorecard
 	$(PY) -m analysis reproduce $(if $(FORCE),--force) $(if $(FRESH),--fresh-kernels)

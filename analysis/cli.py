@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from analysis.errors import CaseDataError, InvalidCaseDataError, UnreadableFileError
-from analysis.paths import FILE_ENV_VAR, sheet_override, user_path
+from analysis.paths import DATASET_NAME_ENV_VAR, FILE_ENV_VAR, sheet_override, user_path
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # as a shell reports a run stopped by Ctrl-C
@@ -115,17 +115,44 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
-    from analysis.pipeline.reproduce import reproduce
+    from analysis.pipeline.reproduce import Release, reproduce
     from analysis.pipeline.stopping import stop_with_make
 
     stop_with_make()  # `kill -INT` sent to make alone: make waits, so the run stops itself
+    release = Release(
+        name=args.name or os.environ.get(DATASET_NAME_ENV_VAR, "").strip(),
+        allow_overlap=tuple(args.allow_overlap)
+        + tuple(os.environ.get(ALLOW_OVERLAP_ENV_VAR, "").replace(",", " ").split()),
+        record_file_hash=args.record_file_hash
+        or os.environ.get(FILE_HASH_ENV_VAR, "").strip() not in ("", "0"),
+    )
     return reproduce(
         args.data,
         jobs=args.jobs,
         force=args.force,
         sheet=args.sheet,
         fresh_kernels=args.fresh_kernels,
+        release=release,
     )
+
+
+#: ``make reproduce ALLOW_OVERLAP=name`` and ``FILE_HASH=1`` reach the command through these.
+ALLOW_OVERLAP_ENV_VAR = "SCR_ALLOW_OVERLAP"
+FILE_HASH_ENV_VAR = "SCR_RECORD_FILE_HASH"
+
+
+def _cmd_forget_run(args: argparse.Namespace) -> int:
+    from analysis.publish.history import forget
+
+    gone = forget(args.run)
+    if not gone:
+        print(f"No released run named '{args.run}' is recorded; nothing was removed.")
+        return EXIT_UNREADABLE
+    print(
+        f"Removed the record of released run '{args.run}' ({gone} release(s)). Do this only for "
+        "outputs that never left this machine: a later run is no longer checked against it."
+    )
+    return EXIT_OK
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -189,8 +216,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="a new kernel for every notebook (default: each worker reuses one, reset between "
         "notebooks; the same results, about 2 s of CPU a notebook faster)",
     )
+    p.add_argument(
+        "--name",
+        help="own data: the dataset's name on every output and the run's folder (default: "
+        "'Own data' on outputs; the file's name for the folder only)",
+    )
+    p.add_argument(
+        "--allow-overlap",
+        action="append",
+        default=[],
+        metavar="RUN",
+        help="own data: release although the cases differ from earlier run RUN's by few cases "
+        "(agreed with your output checker; written into the checking record)",
+    )
+    p.add_argument(
+        "--record-file-hash",
+        action="store_true",
+        help="own data: put the file's plain SHA-256 in the checking record (default: salted)",
+    )
     _add_sheet(p)
     p.set_defaults(func=_cmd_reproduce)
+
+    p = sub.add_parser(
+        "forget-run",
+        help="remove the record of a released own-data run whose outputs never left",
+    )
+    p.add_argument("run", help="the run's name (its folder under runs/)")
+    p.set_defaults(func=_cmd_forget_run)
 
     from analysis.coding import command as coding
 

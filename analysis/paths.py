@@ -32,6 +32,8 @@ DATA_ENV_VAR = "SCR_DATA"
 
 #: Environment variable that chooses the sheet of a workbook named by ``$SCR_DATA`` (or "all").
 SHEET_ENV_VAR = "SCR_SHEET"
+#: The dataset's name on a run's outputs (``make reproduce NAME=...``); a neutral one if unset.
+DATASET_NAME_ENV_VAR = "SCR_DATASET_NAME"
 
 #: Environment variable that moves the folder own-data runs are written under (default runs/).
 RUNS_ENV_VAR = "SCR_RUNS_DIR"

@@ -80,8 +80,9 @@ def own_run(valid_frame, write_csv, tmp_path, monkeypatch):
     """``own_run(watch=None, fail=None)``: ``reproduce --data`` on a small own file, with each
     pass's notebooks replaced by one cheap stand-in (a table of children, a scorecard and a
     chapter 6 figure, written through ``Run`` as a notebook would). ``watch(stage)`` is called
-    inside each pass; ``fail`` names a pass that then fails. Returns (exit code, runs folder);
-    the run is ``runs/my_cases/``."""
+    inside each pass; ``fail`` names a pass that then fails; ``frame`` runs on other cases
+    (``runs/other_cases/``), ``release`` is passed on. Returns (exit code, runs folder); the
+    run is ``runs/my_cases/``."""
     from matplotlib.figure import Figure
 
     from analysis.chapters.scorecard import SCORECARD_COLUMNS
@@ -99,12 +100,12 @@ def own_run(valid_frame, write_csv, tmp_path, monkeypatch):
     for key in ("SCR_OUTPUT_DIR", "SCR_RUN_STAGE", "SCR_RUN_STAGING", "SCR_SHEET"):
         monkeypatch.delenv(key, raising=False)
 
-    def notebooks(watch, fail):
+    def notebooks(watch, fail, data_path):
         def run_all(notebook_paths, out_dir, **kwargs):
             from analysis import load_cases
 
             stage = os.environ["SCR_RUN_STAGE"]
-            cases = load_cases(path)
+            cases = load_cases(data_path)
             run = Run(cases)
             children = pd.DataFrame(
                 {
@@ -130,9 +131,10 @@ def own_run(valid_frame, write_csv, tmp_path, monkeypatch):
 
         return run_all
 
-    def make(watch=None, fail=None):
-        monkeypatch.setattr(reproduce_module, "run_all", notebooks(watch, fail))
-        return reproduce_module.reproduce(data=path, jobs=1), runs
+    def make(watch=None, fail=None, frame=None, release=None):
+        data_path = path if frame is None else write_csv(frame, name="other_cases.csv")
+        monkeypatch.setattr(reproduce_module, "run_all", notebooks(watch, fail, data_path))
+        return reproduce_module.reproduce(data=data_path, jobs=1, release=release), runs
 
     return make
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from analysis.files import is_private, private_folder
+from analysis.publish.history import HISTORY_DIRNAME
 
 #: What a run keeps while it works (environment variable -> folder).
 WORKING = {
@@ -78,7 +79,7 @@ def test_every_working_folder_is_private_from_creation_and_gone_after(own_run, o
         }
         staging = Path(os.environ["SCR_RUN_STAGING"])
         seen[stage]["tables"] = _mode(staging / "tables")
-        seen[stage]["listing"] = sorted(p.name for p in staging.parent.iterdir())
+        seen[stage]["listing"] = _working(staging.parent)
 
     code, runs = own_run(watch=watch)
     assert code == 0
@@ -89,14 +90,21 @@ def test_every_working_folder_is_private_from_creation_and_gone_after(own_run, o
     assert seen["collect"]["listing"] == sorted(
         f".my_cases.{kind}-{pid}" for kind in ("partial", "staging", "validated")
     )
-    assert sorted(p.name for p in runs.iterdir()) == ["my_cases"]  # nothing else outlives it
+    assert _working(runs) == ["my_cases"]  # nothing else outlives it
+    assert _mode(runs / HISTORY_DIRNAME) == 0o700  # the released runs' fingerprints: private
+
+
+def _working(runs: Path) -> list[str]:
+    """What a run leaves in the runs folder, but the record of released runs (kept on
+    purpose, private: :mod:`analysis.publish.history`)."""
+    return sorted(p.name for p in runs.iterdir() if p.name != HISTORY_DIRNAME)
 
 
 @pytest.mark.parametrize("stage", ["collect", "publish"])
 def test_a_failed_run_leaves_nothing_behind(own_run, stage):
     code, runs = own_run(fail=stage)
     assert code == 1
-    assert not runs.exists() or list(runs.iterdir()) == []
+    assert not runs.exists() or _working(runs) == []
 
 
 def test_what_a_killed_run_on_another_file_left_goes_at_the_next_run(own_run, tmp_path):
@@ -113,7 +121,7 @@ def test_what_a_killed_run_on_another_file_left_goes_at_the_next_run(own_run, tm
     (runs / "othername").mkdir()  # another file's finished run
     code, _ = own_run()
     assert code == 0
-    assert sorted(p.name for p in runs.iterdir()) == sorted([alive, "my_cases", "othername"])
+    assert _working(runs) == sorted([alive, "my_cases", "othername"])
 
 
 def test_the_collect_pass_never_makes_a_staging_folder_itself(tmp_path, monkeypatch):

@@ -6,6 +6,7 @@ the same call works in every notebook on synthetic data and on a researcher's ow
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,10 +15,16 @@ import pandas as pd
 from analysis.casedata.codebook import PERIODS, all_variables
 from analysis.casedata.handoff import load_once
 from analysis.casedata.labels import SYNTHETIC_LABEL
-from analysis.casedata.provenance import is_shipped_synthetic, run_name
+from analysis.casedata.provenance import is_shipped_synthetic
 from analysis.casedata.read import read_raw
 from analysis.errors import InvalidCaseDataError
-from analysis.paths import EXAMPLES_DIR, SYNTHETIC_DIR, data_override, sheet_override
+from analysis.paths import (
+    DATASET_NAME_ENV_VAR,
+    EXAMPLES_DIR,
+    SYNTHETIC_DIR,
+    data_override,
+    sheet_override,
+)
 
 if TYPE_CHECKING:
     from analysis.casedata.validate import ValidationReport
@@ -108,11 +115,21 @@ def is_synthetic(cases: pd.DataFrame) -> bool:
     return bool(cases.attrs.get("synthetic", False))
 
 
+#: What own data is called on its outputs when the user gives no name: never the file's name,
+#: which could name a family or an area.
+OWN_DATA_NAME = "Own data"
+
+
+def own_data_name() -> str:
+    """The name the user gave their dataset (``$SCR_DATASET_NAME``), else "Own data"."""
+    return os.environ.get(DATASET_NAME_ENV_VAR, "").strip() or OWN_DATA_NAME
+
+
 def dataset_label(cases: pd.DataFrame) -> str:
     """What to stamp on tables and figures: "SYNTHETIC DATA" or the dataset's name."""
     if is_synthetic(cases):
         return SYNTHETIC_LABEL
-    return str(cases.attrs.get("dataset_name", "own data"))
+    return str(cases.attrs.get("dataset_name", OWN_DATA_NAME))
 
 
 def load_cases(
@@ -176,7 +193,7 @@ def load_cases(
         cases = cases[keep].reset_index(drop=True)
     shipped = all(is_shipped_synthetic(p) for p in paths)
     cases.attrs = {
-        "dataset_name": "shipped synthetic datasets" if shipped else run_name(paths[0]),
+        "dataset_name": "shipped synthetic datasets" if shipped else own_data_name(),
         "sources": [str(p) for p in paths],
         "notes": notes,
         "synthetic": shipped,

@@ -14,6 +14,7 @@ import pickle
 import shutil
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,7 @@ from analysis.casedata.load import is_synthetic
 from analysis.files import private_folder, replace_folder, write_text
 from analysis.paths import (
     DATA_ENV_VAR,
+    DATASET_NAME_ENV_VAR,
     ROOT,
     SHEET_ENV_VAR,
     data_override,
@@ -37,12 +39,29 @@ from analysis.pipeline.notebooks import (
 from analysis.stats.members import PUBLIC_COUNTS
 
 
+@dataclass(frozen=True)
+class Release:
+    """What the user chose for a run on own data.
+
+    ``name`` names the dataset on every output and the run's folder (default: "Own data" on
+    the outputs, the file's name for the folder only, since a file named after a family or an
+    area would travel with every table); ``allow_overlap`` names earlier released runs the
+    output checker agreed this one may differ from by few cases; ``record_file_hash`` puts the
+    file's plain SHA-256 into the checking record beside the salted one.
+    """
+
+    name: str = ""
+    allow_overlap: tuple[str, ...] = ()
+    record_file_hash: bool = False
+
+
 def reproduce(
     data: Path | None = None,
     jobs: int = 2,
     force: bool = False,
     sheet: str | None = None,
     fresh_kernels: bool = False,
+    release: Release | None = None,
 ) -> int:
     """Validate the data, execute every notebook, print the scorecard summary; return exit code.
 
@@ -56,8 +75,10 @@ def reproduce(
         os.environ[DATA_ENV_VAR] = str(Path(data).resolve())
     if sheet is not None:
         os.environ[SHEET_ENV_VAR] = sheet
+    release = release or Release()
+    os.environ[DATASET_NAME_ENV_VAR] = release.name  # the notebooks' kernels stamp it
     with handing_off(_handoff_folder()):
-        return _reproduce(jobs, force, fresh_kernels)
+        return _reproduce(jobs, force, fresh_kernels, release)
 
 
 def _handoff_folder() -> Path | None:
@@ -81,13 +102,13 @@ def _handoff_folder() -> Path | None:
     return runs / f".{run_name(paths[0])}.validated-{os.getpid()}"
 
 
-def _reproduce(jobs: int, force: bool, fresh_kernels: bool) -> int:
+def _reproduce(jobs: int, force: bool, fresh_kernels: bool, release: Release) -> int:
     from analysis.casedata.load import load_cases
     from analysis.publish.run import Run
 
     cases = load_cases()  # validates first: an invalid file stops here with its report
     if not is_synthetic(cases):
-        return reproduce_own_data(cases, jobs=jobs, fresh_kernels=fresh_kernels)
+        return reproduce_own_data(cases, jobs=jobs, fresh_kernels=fresh_kernels, release=release)
     run = Run(cases)
     print(run.describe())
     for folder in (run.figures_dir, run.tables_dir / "notebooks"):
@@ -150,7 +171,12 @@ def _finish(results: list[NotebookResult], scorecard_path: Path | None, shown: s
     return 0
 
 
-def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2, fresh_kernels: bool = False) -> int:
+def reproduce_own_data(
+    cases: pd.DataFrame,
+    jobs: int = 2,
+    fresh_kernels: bool = False,
+    release: Release | None = None,
+) -> int:
     """A run on the user's own file: collected, protected and audited as a whole, then written.
 
     1. Every notebook runs with ``SCR_RUN_STAGE=collect``: each table is kept, unprotected, in
@@ -160,10 +186,12 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2, fresh_kernels: bool =
     3. The notebooks run again with ``SCR_RUN_STAGE=publish`` into a fresh folder, which gets
        its executed notebooks' text withheld and a checking record, and is then swapped in for
        ``runs/<name>/``, so a failed or interrupted run leaves the previous one intact.
+
+    Before the first pass, a file whose cases differ from an earlier released run's by too few
+    cases is refused (:mod:`analysis.publish.history`), unless ``release`` names that run.
     """
     from analysis.casedata.provenance import run_name
-    from analysis.files import file_sha256
-    from analysis.publish import checking
+    from analysis.publish import checking, history
     from analysis.publish.disclosure import plan_protection
     from analysis.publish.run import (
         DISPLAY_ENV_VAR,
@@ -173,8 +201,14 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2, fresh_kernels: bool =
         Run,
     )
 
+    release = release or Release()
     source = Path(cases.attrs["sources"][0])
-    name = run_name(source)
+    name = run_name(release.name or source)
+    try:
+        fingerprint, differencing = history.guard(cases, release.allow_overlap)
+    except history.DifferencingError as error:
+        print(str(error), file=sys.stderr)
+        return 2
     runs = runs_dir()
     final = runs / name
     shown = f"runs/{name}"  # written into the outputs: no absolute path (it names the user)
@@ -246,8 +280,8 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2, fresh_kernels: bool =
             work,
             plan,
             label=run.label,
-            data_sha256=file_sha256(source),
-            shown_root=shown,
+            data_file=history.file_identity(source, plain=release.record_file_hash),
+            differencing=differencing,
             public_tables=public,
         )
         checked = json.loads(record.read_text())
@@ -261,6 +295,7 @@ def reproduce_own_data(cases: pd.DataFrame, jobs: int = 2, fresh_kernels: bool =
             )
             return 1
         replace_folder(work, final)
+        history.remember(name, fingerprint)
         print(
             f"Outputs: {where}/ (checking record: {where}/checking/results.json, "
             f"overall {overall})."

@@ -104,8 +104,9 @@ def _status(kind: str, path: Path, root: Path, public: set[str]) -> tuple[str, s
 #: Why a cell is suppressed, said once for every cell: naming which cells are small (primary)
 #: and which protect them (secondary) would tell a reader which hidden counts are from 1 to 4.
 WHY_SUPPRESSED = (
-    "a count from 1 to threshold - 1 or within threshold - 1 of its total, or a count hidden "
-    "so that one of those cannot be worked out; which, is deliberately not said"
+    "a count from 1 to threshold - 1 or within threshold - 1 of its total, a zero in a group "
+    "whose size is suppressed, or a count hidden so that one of those cannot be worked out; "
+    "which, is deliberately not said"
 )
 
 
@@ -122,24 +123,30 @@ def write_record(
     plan: Plan,
     *,
     label: str,
-    data_sha256: str,
-    shown_root: str,
+    data_file: dict,
+    differencing: dict | None = None,
     public_tables: set[str] = frozenset(),
 ) -> Path:
     """Write ``checking/results.json`` and ``checking/summary.md`` for a finished run.
+
+    The record says what the output checker needs and no more: which cells are suppressed (a
+    reader sees their markers anyway), never how many hidden counts behind withheld statistics
+    are not empty, nor the file's name or a hash anyone holding a candidate file could confirm.
 
     Parameters
     ----------
     run_dir : Path
         The run's folder (every file under it is listed, but the checking folder itself).
     plan : Plan
-        The run's disclosure plan, with its audit.
+        The run's disclosure plan, with its final audit.
     label : str
-        The dataset's name, as stamped on the outputs.
-    data_sha256 : str
-        The hash of the case file the run was made from.
-    shown_root : str
-        The folder as the user knows it (``runs/<name>``), never an absolute path.
+        The dataset's name, as stamped on the outputs (chosen by the user, else neutral).
+    data_file : dict
+        How the case file is identified: ``salted_sha256`` (a keyed hash only this
+        installation can recompute), and ``sha256`` only when the user asked for it.
+    differencing : dict, optional
+        Earlier released runs that share cases with this one, and any override
+        (:mod:`analysis.publish.history`).
     public_tables : set of str
         Tables whose counts are of published things (figures), not of children.
 
@@ -169,15 +176,13 @@ def write_record(
             entry["suppressed"] = [
                 c for c in cells.get(path.stem, []) if not c["column"].startswith("implied")
             ]
-            entry["statistics_withheld_for_hidden_counts"] = sum(
-                1 for c in cells.get(path.stem, []) if c["column"].startswith("implied")
-            )
         entries.append(entry)
     r = plan.rules
+    differencing = differencing or {"earlier_runs": []}
+    overridden = any(e.get("overridden") for e in differencing["earlier_runs"])
     record = {
         "dataset": label,
-        "run_folder": shown_root,
-        "data_file_sha256": data_sha256,
+        "data_file": data_file,
         "rules": {
             "threshold": r.threshold,
             "minimum_values": r.minimum_values,
@@ -190,15 +195,16 @@ def write_record(
             "why_suppressed": WHY_SUPPRESSED,
             "passed": plan.passed,
             "counts_checked": len(plan.cells),
-            "suppressed": len(plan.suppressed),
-            "narrowest_range": min((b.width for b in plan.bounds), default=None),
+            "suppressed": plan.shown_suppressed,
+            "fewest_whole_values": plan.narrowest,
             "summary": plan.summary(),
         },
+        "differencing": differencing,
         "outputs": entries,
         "overall": "fail"
         if any(e["status"] == "fail" for e in entries) or not plan.passed
         else "review"
-        if any(e["status"] == "review" for e in entries)
+        if overridden or any(e["status"] == "review" for e in entries)
         else "pass",
     }
     folder = run_dir / CHECKING_DIR
@@ -217,13 +223,14 @@ def _summary(record: dict) -> str:
         f"# Output checking: {record['dataset']}",
         "",
         f"Overall: **{record['overall']}** ({counts['pass']} pass, {counts['review']} to "
-        f"review, {counts['fail']} fail). Folder: `{record['run_folder']}`.",
+        f"review, {counts['fail']} fail).",
         "",
         record["audit"]["summary"],
         "",
         f"Rules: `{record['rules']['config']}` (threshold {record['rules']['threshold']}). "
-        f"Data file SHA-256: `{record['data_file_sha256']}`.",
+        f"Data file: {_file_identity(record['data_file'])}.",
         "",
+        *_differencing_lines(record["differencing"]),
         "Automatic control cannot know what a reader already knows about a case from elsewhere: "
         "read every output before release (docs/disclosure.md).",
         "",
@@ -237,6 +244,32 @@ def _summary(record: dict) -> str:
             + f" | {len(e.get('suppressed', []))} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _file_identity(data_file: dict) -> str:
+    text = f"salted SHA-256 `{data_file['salted_sha256']}` (recomputed only by this installation)"
+    if data_file.get("sha256"):
+        text += f", SHA-256 `{data_file['sha256']}` (recorded on request)"
+    return text
+
+
+def _differencing_lines(differencing: dict) -> list[str]:
+    """The earlier runs this one shares cases with, for the checker (differencing)."""
+    earlier = differencing["earlier_runs"]
+    if not earlier:
+        return ["Differencing: no earlier released run shares a case with this one.", ""]
+    lines = [
+        f"Differencing: {len(earlier)} earlier released run(s) share cases with this one "
+        f"(runs must differ by at least {differencing['minimum_difference']} cases):",
+        "",
+    ]
+    for e in earlier:
+        flag = " **OVERRIDDEN by the user: check that releasing both is safe.**"
+        lines.append(
+            f"- `{e['earlier_run']}` (released {e['released']}): {e['cases_differing']} case(s) "
+            f"differ; {e['outcome']}." + (flag if e["overridden"] else "")
+        )
+    return [*lines, ""]
 
 
 def withhold_notebook_text(path: Path, root: Path) -> None:

@@ -53,8 +53,9 @@ class Rules:
     """The disclosure rules of ``disclosure.yaml``."""
 
     threshold: int
-    minimum_values: float
+    minimum_values: int
     hide_zeros_of_hidden_groups: bool
+    minimum_difference: int
     markers: Mapping[str, str]
     descriptive_columns: frozenset[str]
     derived_text_columns: frozenset[str]
@@ -67,8 +68,9 @@ def rules() -> Rules:
     raw = read_yaml(CONFIG_PATH)
     return Rules(
         threshold=int(raw["threshold"]),
-        minimum_values=float(raw.get("minimum_values", raw["threshold"])),
+        minimum_values=int(raw.get("minimum_values", raw["threshold"])),
         hide_zeros_of_hidden_groups=bool(raw.get("hide_zeros_of_hidden_groups", True)),
+        minimum_difference=int(raw["differencing"]["minimum_difference"]),
         markers=dict(raw["markers"]),
         descriptive_columns=frozenset(raw["descriptive_columns"]),
         derived_text_columns=frozenset(raw["derived_text_columns"]),

@@ -154,6 +154,46 @@ def _difference(earlier: Iterable[str], later: Iterable[str]) -> int:
     return max(sum((a - b).values()), sum((b - a).values()))
 
 
+def guard(
+    cases: pd.DataFrame, allowed: Iterable[str] = (), folder: Path | None = None
+) -> tuple[Fingerprint, dict]:
+    """Refuse a run that differs from an earlier released run by too few cases.
+
+    Returns
+    -------
+    (Fingerprint, dict)
+        The run's fingerprints (to :func:`remember` once it is released) and what the checking
+        record says of differencing: the rule, and every earlier run sharing cases with it.
+
+    Raises
+    ------
+    DifferencingError
+        See :func:`check`.
+    """
+    from analysis.publish.disclosure import rules
+
+    minimum = rules().minimum_difference
+    new = fingerprint(cases, salt(folder))
+    found = overlaps(new, allowed, folder)
+    check(found, minimum)
+    return new, {
+        "minimum_difference": minimum,
+        "earlier_runs": [o.as_record(minimum) for o in found],
+    }
+
+
+def file_identity(path: Path, plain: bool = False, folder: Path | None = None) -> dict:
+    """How the checking record names the case file: a salted hash (only this installation can
+    recompute it, so a candidate file confirms nothing), and the plain SHA-256 on request."""
+    from analysis.files import file_sha256
+
+    digest = file_sha256(path)
+    out = {"salted_sha256": salted(salt(folder), digest)}
+    if plain:
+        out["sha256"] = digest
+    return out
+
+
 def released_runs(folder: Path | None = None) -> list[dict]:
     """Every released run recorded here, oldest first."""
     folder = folder or history_dir()
@@ -193,12 +233,12 @@ def check(found: Sequence[Overlap], minimum: int) -> None:
     if not risky:
         return
     first = risky[0]
-    cases = "case" if first.differing == 1 else "cases"
+    cases, differ = ("case", "differs") if first.differing == 1 else ("cases", "differ")
     raise DifferencingError(
         f"This file's cases differ from those of the earlier run '{first.run}' (released "
         f"{first.released}) by {first.differing} {cases}, fewer than {minimum}. Set beside that "
         f"run's outputs, this run's would give back the coded details of the {cases} that "
-        "differ (differencing). Nothing was written. If the earlier run's outputs were never "
+        f"{differ} (differencing). Nothing was written. If the earlier run's outputs were never "
         f"released, remove its record with: python -m analysis forget-run {first.run}. If your "
         f"output checker agrees to release both, run again with ALLOW_OVERLAP={first.run} "
         f"(--allow-overlap {first.run}); the override is written into the checking record."

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.casedata.load import dataset_label, is_synthetic
+from analysis.casedata.load import OWN_DATA_NAME, dataset_label, is_synthetic
 from analysis.casedata.provenance import run_name
 from analysis.files import is_private, private_folder, replacing, write_text
 from analysis.paths import ROOT, runs_dir
@@ -70,7 +70,8 @@ def run_root(cases: pd.DataFrame) -> Path:
         return Path(override).expanduser().resolve()
     if is_synthetic(cases):
         return ROOT
-    return runs_dir() / f"{run_name(str(cases.attrs.get('dataset_name', '')))}{DRAFT_SUFFIX}"
+    sources = cases.attrs.get("sources") or [""]
+    return runs_dir() / f"{run_name(str(sources[0]))}{DRAFT_SUFFIX}"
 
 
 def _stage() -> str:
@@ -113,8 +114,8 @@ class Run:
         self.protected = label is None and not is_synthetic(cases)
         if self.synthetic:
             self.kind = " (synthetic data, not real cases)"
-        else:
-            self.kind = "" if label else " (own data)"
+        else:  # "Own data (own data)" says nothing twice
+            self.kind = "" if label or self.label == OWN_DATA_NAME else " (own data)"
         # ``root`` puts a run elsewhere (the teaching exercises, under runs/teaching/), unless
         # the pipeline or a test has moved every run ($SCR_OUTPUT_DIR)
         if root is None or os.environ.get(OUTPUT_ENV_VAR, "").strip():
