@@ -84,7 +84,7 @@ def test_run_on_real_data_protects_tables_and_refuses_unprotected_figure_data(
     monkeypatch.setenv("SCR_OUTPUT_DIR", str(tmp_path))
     cases = load_cases(write_csv(valid_frame.drop(columns=["record_origin"], errors="ignore")))
     run = Run(cases)
-    assert run.protected and "own data" in run.describe()
+    assert run.protected and run.describe().startswith("Data: Own data. ")
     table = proportion_table(cases, "outcome", by="review_period")
     protected = run.table(table, "t")
     assert protected["count"].isna().all()  # ten rows in two periods: every count is small

@@ -628,3 +628,90 @@ def test_a_reader_of_the_toxic_trio_tables_pins_no_c_below_the_threshold(seed):
             equalities.append((covers[r["measure"]], int(r["count"])))
     for key, (low, high) in _reader_ranges(unknowns, equalities, hidden).items():
         assert high - low + 1 >= THRESHOLD, (key, low, high)
+
+
+def _attack_in_whole_numbers(plan) -> dict:
+    """An attacker stronger than any reader, written apart from the audit: they know which
+    kinds of review exist (every unit's set of cells), every shown count, that counts are whole
+    and that a [c] is never 0 outside a hidden group; integer programming gives each [c]'s
+    least and greatest value."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    cells = plan.cells
+    kinds: dict[str, list] = {}
+    for i, cell in enumerate(cells):
+        for unit in cell.members:
+            kinds.setdefault(unit, []).append(i)
+    signatures = sorted({tuple(sorted(Counter(v).items())) for v in kinds.values()})
+    matrix = np.zeros((len(cells), len(signatures)))
+    for j, signature in enumerate(signatures):
+        for i, times in signature:
+            matrix[i, j] = times
+    shown = [i for i, c in enumerate(cells) if c.key not in plan.suppressed]
+    floor = [
+        i
+        for i, c in enumerate(cells)
+        if c.key in plan.suppressed and (c.total is None or c.total not in plan.suppressed)
+    ]
+    constraints = [
+        LinearConstraint(
+            matrix[shown], [cells[i].value for i in shown], [cells[i].value for i in shown]
+        ),
+        LinearConstraint(matrix[floor], 1, np.inf),
+    ]
+    out = {}
+    for i, cell in enumerate(cells):
+        if cell.key not in plan.suppressed or cell.value == 0:
+            continue
+        ends = []
+        for sign in (1, -1):
+            result = milp(
+                sign * matrix[i],
+                constraints=constraints,
+                integrality=np.ones(len(signatures)),
+                bounds=Bounds(0, np.inf),
+            )
+            ends.append(np.inf if result.status == 3 else sign * round(result.fun))
+        out[cell.key] = tuple(ends)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("shape", "seed"),
+    [("one period", 1), ("one period", 2), ("two periods", 3), ("siblings", 4), ("rare", 5)],
+)
+def test_files_built_like_the_attackers_pin_no_c_below_the_threshold(shape, seed):
+    """Files built like the attacker's (one period, both, large sibling groups, rare
+    categories), linked tables protected together: an integer attacker who knows every kind of
+    review pins no [c] to fewer than the threshold's number of whole values."""
+    rng = np.random.default_rng(seed)
+    frames = [
+        pd.read_csv(SYNTHETIC_DIR / f"synthetic_cases_{p}.csv", dtype=str, keep_default_na=False)
+        for p in ("2011-14", "2014-17")
+    ]
+    if shape == "two periods":
+        rows = pd.concat([f.sample(40, random_state=seed) for f in frames])
+    else:
+        rows = frames[0].sample(60, random_state=seed)
+    if shape == "siblings":  # every review has two or three children
+        reviews = [f"R{i // int(rng.integers(2, 4))}" for i in range(len(rows))]
+        rows = rows.assign(review_id=reviews)
+        for column in ("incident_year", "outcome", "final_report_available"):
+            rows[column] = rows.groupby("review_id")[column].transform("first")
+    if shape == "rare":  # one child in a category of its own
+        rows.iloc[0, rows.columns.get_loc("ethnicity")] = "other"
+    cases = to_typed(rows.drop(columns="record_origin").replace("", pd.NA).reset_index(drop=True))
+    tables = {
+        "status": proportion_table(cases, "csc_status_at_incident"),
+        "headline": involvement_now_vs_ever(cases),
+        "by_age": involvement_now_vs_ever(cases, by="age_band"),
+        "ethnicity": proportion_table(cases, "ethnicity"),
+        "sex_by_age": proportion_table(cases, "sex", by="age_band"),
+        "factors": yes_share_table(cases, ["parent_domestic_abuse", "parent_drug_misuse"]),
+    }
+    _, plan = _publish(tables)
+    assert plan.passed
+    ranges = _attack_in_whole_numbers(plan)
+    assert ranges
+    for key, (low, high) in ranges.items():
+        assert high - low + 1 >= THRESHOLD, (key, low, high)

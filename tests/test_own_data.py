@@ -97,11 +97,11 @@ def test_own_file_claiming_to_be_synthetic_is_protected_audited_and_checked(own_
     assert "Traceback" not in said
     # the terminal names the runs folder the user chose (SCR_RUNS_DIR), and no other path
     assert str(tmp_path) not in result.stdout.replace(str(runs), "runs")
-    assert "Data: my_cases (own data)" in result.stdout
+    assert "Data: Own data. " in result.stdout  # never the file's name (issue 20)
     assert "Recovery audit: passed" in result.stdout
     assert {d: _hashes(ROOT / d) for d in ("figures", "outputs")} == shipped
     out = runs / "my_cases"
-    assert sorted(p.name for p in runs.iterdir()) == ["my_cases"]  # no staging left behind
+    assert sorted(p.name for p in runs.iterdir()) == [".history", "my_cases"]  # no staging
     tables = list((out / "outputs").glob("*.csv")) + list((out / "figures").glob("*.csv"))
     assert len(tables) > 20
     record = json.loads((out / "checking" / "results.json").read_text())
@@ -123,7 +123,7 @@ def test_own_file_claiming_to_be_synthetic_is_protected_audited_and_checked(own_
             assert unprotected_small_counts(table).empty, table_path.name
         assert not [c for c in table.columns if c.startswith("members__")], table_path.name
         if "dataset" in table and not table_path.name.startswith(PUBLIC_STATISTICS_OUTPUTS):
-            assert (table["dataset"] == "my_cases").all(), table_path.name
+            assert (table["dataset"] == "Own data").all(), table_path.name
     status = pd.read_csv(out / "outputs" / "03_status_at_incident.csv")
     assert status["count"].isna().sum() != 1  # a lone suppressed cell would be recoverable
     # PNG only for figures of case data (public statistics, chapter 6, may keep their SVG)
@@ -167,7 +167,7 @@ def test_own_file_claiming_to_be_synthetic_is_protected_audited_and_checked(own_
     assert stopped.returncode == 130, stopped.stdout + stopped.stderr
     assert "Stopped (interrupted)" in stopped.stderr and "Traceback" not in stopped.stderr
     assert _hashes(out) == finished
-    assert sorted(p.name for p in runs.iterdir()) == ["my_cases"]
+    assert sorted(p.name for p in runs.iterdir()) == [".history", "my_cases"]
 
     # the same name again, now with one period: the two-period chapter's outputs must go
     own_frame.to_csv(path, index=False, encoding="cp1252")

@@ -102,12 +102,25 @@ class System:
         for i, cell in enumerate(self.cells):
             for unit, times in sorted(Counter(cell.members).items()):
                 signature[unit].append((i, times))
-        classes = sorted({tuple(s) for s in signature.values()})
+        sizes = Counter(tuple(s) for s in signature.values())
+        classes = sorted(sizes)
         self.matrix = np.zeros((len(self.cells), len(classes)))
         for j, sig in enumerate(classes):
             for i, times in sig:
                 self.matrix[i, j] = times
         self.index = {cell.key: i for i, cell in enumerate(self.cells)}
+        #: the data itself: how many units each class has (always a whole-number solution)
+        self.truth = np.array([sizes[c] for c in classes], dtype=float)
+        # Cells that say the same thing (same classes, same value; or, for a reader's floor,
+        # the same classes at all) are one constraint: found once here by their bytes, since
+        # sorting the rows on every bound took most of a plan's time
+        self._equal = _first_of_each(
+            [
+                row.tobytes() + repr(c.value).encode()
+                for row, c in zip(self.matrix, self.cells, strict=True)
+            ]
+        )
+        self._floor = _first_of_each([(row > 0).tobytes() for row in self.matrix])
 
     def bound(
         self,
@@ -116,6 +129,7 @@ class System:
         minimum_values: float,
         at_least_one: Sequence[int] = (),
         exact: bool = True,
+        solutions: Solutions | None = None,
     ) -> Bound:
         """The smallest and largest whole value of cell ``key`` a reader can infer.
 
@@ -134,26 +148,66 @@ class System:
             fractional). ``False``: the relaxation's ends rounded inwards, a range at least as
             wide as the reader's, so a count that fails on it fails for the reader too (the
             plan's search uses it; its final audit is exact).
+        solutions : Solutions, optional
+            Whole-number solutions found so far. Where those that still fit already spread the
+            cell over enough whole values, it passes without solving anything (the range
+            returned is then the part of the reader's range they show, never more); every
+            whole-number solution found here is added to them.
         """
         target = self.matrix[self.index[key]]
-        rows = self.matrix[list(published)]
-        values = np.array([self.cells[i].value for i in published], dtype=float)
-        if len(rows):
-            unique = np.unique(np.column_stack([rows, values]), axis=0)  # drop repeated cells
-            rows, values = unique[:, :-1], unique[:, -1]
+        shown = sorted({self._equal[i] for i in published})
+        rows = self.matrix[shown]
+        values = np.array([self.cells[i].value for i in shown], dtype=float)
         # a [c] of whole units is at least 1 exactly when one of its classes is non-empty: the
         # 0/1 form of the floor is the same for whole numbers and tighter for the relaxation
-        floor = (
-            np.unique(self.matrix[list(at_least_one)] > 0, axis=0).astype(float)
-            if len(at_least_one)
-            else None
-        )
-        problem = _Problem(rows, values, floor, exact)
+        floors = sorted({self._floor[i] for i in at_least_one})
+        floor = (self.matrix[floors] > 0).astype(float) if floors else None
         value = self.cells[self.index[key]].value
-        lower = _whole(problem.smallest(target, value))
-        upper = _whole(-problem.smallest(-target, -value))
+        if solutions is not None:
+            spread = solutions.spread(target, rows, values, floor)
+            if spread[1] - spread[0] + 1 >= minimum_values - TOLERANCE:
+                return Bound(key, value, _whole(spread[0]), _whole(spread[1]), True)
+        problem = _Problem(rows, values, floor, exact)
+        lower, low_at = problem.smallest(target, value)
+        upper, high_at = problem.smallest(-target, -value)
+        if solutions is not None:
+            solutions.add(low_at, high_at)
+        lower, upper = _whole(lower), _whole(-upper)
         ok = bool(upper - lower + 1 >= minimum_values - TOLERANCE)
         return Bound(key, value, lower, upper, ok)
+
+
+class Solutions:
+    """Whole-number solutions of a system (class sizes), to pass cells without solving.
+
+    Any solution that fits what is published and what a reader knows is one a reader must
+    allow, so the values a cell takes over such solutions are part of the reader's range: if
+    they already span enough whole values, the cell passes. The data itself is the first.
+    """
+
+    def __init__(self, system: System):
+        self.points = system.truth[:, None].copy()
+
+    def add(self, *found: np.ndarray | None) -> None:
+        new = [x for x in found if x is not None]
+        if new:
+            self.points = np.column_stack([self.points, *new])
+
+    def spread(self, target, rows, values, floor) -> tuple[float, float]:
+        """The least and greatest value of ``target`` over the solutions that still fit."""
+        fits = np.ones(self.points.shape[1], dtype=bool)
+        if len(rows):
+            fits &= (np.abs(rows @ self.points - values[:, None]) < TOLERANCE).all(axis=0)
+        if floor is not None:
+            fits &= (floor @ self.points >= 1 - TOLERANCE).all(axis=0)
+        taken = target @ self.points[:, fits]
+        return (float(taken.min()), float(taken.max())) if taken.size else (math.inf, -math.inf)
+
+
+def _first_of_each(signatures: Sequence[bytes]) -> list[int]:
+    """For each position, the first position with the same signature."""
+    first: dict[bytes, int] = {}
+    return [first.setdefault(sig, i) for i, sig in enumerate(signatures)]
 
 
 def _whole(value: float) -> float:
@@ -176,11 +230,12 @@ class _Problem:
     floor: np.ndarray | None
     exact: bool = True
 
-    def smallest(self, objective: np.ndarray, known: float) -> float:
-        """The least whole value of ``objective @ x`` (``-inf`` when unbounded below);
-        ``known`` is its value at the true data, always a solution."""
+    def smallest(self, objective: np.ndarray, known: float) -> tuple[float, np.ndarray | None]:
+        """The least whole value of ``objective @ x`` (``-inf`` when unbounded below), and a
+        whole-number solution that reaches it when one was found; ``known`` is its value at
+        the true data, always a solution."""
         if not objective.any():
-            return 0.0
+            return 0.0, None
         # only a run on own data audits: no import cost elsewhere
         from scipy.optimize import linprog
 
@@ -195,17 +250,17 @@ class _Problem:
             method="highs",
         )
         if result.status == 3:  # unbounded: nothing published limits it
-            return -math.inf
+            return -math.inf, None
         if result.status != 0:  # the true data is always feasible, so this is a solver fault
             raise RuntimeError(f"recovery audit: linear programme failed ({result.message})")
         if np.allclose(result.x, np.round(result.x), atol=TOLERANCE):
             # a whole-number optimum of the relaxation is the whole-number optimum
-            return float(round(result.fun))
+            return float(round(result.fun)), np.round(result.x)
         if not self.exact:
-            return float(math.ceil(result.fun - TOLERANCE))  # no whole value lies below it
+            return float(math.ceil(result.fun - TOLERANCE)), None  # no whole value below it
         return self._integer(objective, known)
 
-    def _integer(self, objective: np.ndarray, known: float) -> float:
+    def _integer(self, objective: np.ndarray, known: float) -> tuple[float, np.ndarray | None]:
         from scipy.optimize import Bounds, LinearConstraint, milp
 
         constraints = []
@@ -221,11 +276,11 @@ class _Problem:
             options={"time_limit": INTEGER_SECONDS},
         )
         if result.status == 0:
-            return float(round(result.fun))
+            return float(round(result.fun)), np.round(result.x)
         if result.x is not None:  # out of time: the best solution found is one a reader has
-            return float(min(round(result.fun), known))
+            return float(min(round(result.fun), known)), np.round(result.x)
         if result.status == 1:  # out of time before any solution: the true value is one
-            return float(known)
+            return float(known), None
         raise RuntimeError(f"recovery audit: integer programme failed ({result.message})")
 
 
@@ -264,4 +319,4 @@ def audit(
     wanted = suppressed if only is None else set(only) & suppressed
     return [
         system.bound(c.key, published, minimum_values, nonzero) for c in cells if c.key in wanted
-    ]
+    ]  # exact ends for every cell: no Solutions shortcut, which may show only part of a range

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.content import read_yaml
-from analysis.publish.audit import Bound, Cell, CellKey, System
+from analysis.publish.audit import Bound, Cell, CellKey, Solutions, System
 from analysis.stats.members import IMPLIED, PREFIX, counted_column, strip
 
 CONFIG_PATH = Path(__file__).with_name("disclosure.yaml")
@@ -242,13 +242,17 @@ def plan_protection(
     by_key = {c.key: c for c in cells}
     hidden = _closed(cells, primary(cells, r.threshold), r)
     system = System(cells)
+    solutions = Solutions(system)  # whole-number solutions found on the way pass cells cheaply
     # The search works on the relaxation's ranges (fast, and never narrower than a reader's);
     # the final audit is in whole numbers, and a count that fails only there is searched again
     queue = _audited(by_key, hidden)
     for exact in (False, True):
         if secondary:
-            hidden = _search(system, cells, hidden, queue, r, exact=exact)
-        bounds = [_bound(system, cells, hidden, key, r) for key in _audited(by_key, hidden)]
+            hidden = _search(system, cells, hidden, queue, r, exact=exact, solutions=solutions)
+        bounds = [
+            _bound(system, cells, hidden, key, r, solutions=solutions)
+            for key in _audited(by_key, hidden)
+        ]
         queue = [b.key for b in bounds if not b.ok]
         if not queue:
             break
@@ -263,6 +267,7 @@ def _search(
     r: Rules,
     *,
     exact: bool,
+    solutions: Solutions | None = None,
 ) -> set[CellKey]:
     """Secondary suppression: hide more until every count of ``queue`` passes (or nothing is
     left to hide). Suppressing more only widens ranges, so a count that passed stays passed."""
@@ -270,9 +275,9 @@ def _search(
     hidden, queue = set(hidden), list(queue)
     while queue:
         key = queue.pop(0)
-        if _bound(system, cells, hidden, key, r, exact=exact).ok:
+        if _bound(system, cells, hidden, key, r, exact=exact, solutions=solutions).ok:
             continue
-        extra = _secondary(system, cells, key, hidden, r, exact=exact)
+        extra = _secondary(system, cells, key, hidden, r, exact=exact, solutions=solutions)
         if not extra:
             continue  # nothing left to suppress: the final audit fails, and says so
         hidden |= extra
@@ -293,6 +298,7 @@ def _secondary(
     r: Rules,
     *,
     exact: bool,
+    solutions: Solutions | None = None,
 ) -> set[CellKey]:
     """The counts to hide next so that ``key`` can take more values: the first candidate
     (best first, :func:`_candidates`) that lets it pass, else the one that widens it most."""
@@ -300,7 +306,7 @@ def _secondary(
     best: tuple[float, set[CellKey]] = (-1.0, set())
     for option in _candidates(cells, by_key[key], hidden)[:CANDIDATES_TRIED]:
         extra = _closed(cells, hidden | {option.key}, r) - hidden
-        bound = _bound(system, cells, hidden | extra, key, r, exact=exact)
+        bound = _bound(system, cells, hidden | extra, key, r, exact=exact, solutions=solutions)
         if bound.ok:
             return extra
         if bound.values > best[0]:
@@ -345,19 +351,21 @@ def _bound(
     r: Rules,
     *,
     exact: bool = True,
+    solutions: Solutions | None = None,
 ) -> Bound:
     """The audit bound of one suppressed count given the plan ``hidden``.
 
-    A reader knows every [c] is at least 1 (zeros are shown), except where a zero may be
-    hidden: in a group whose size is hidden.
+    A reader knows every [c] they see is at least 1 (zeros are shown), except where a zero
+    may be hidden: in a group whose size is hidden. The hidden counts behind a withheld
+    statistic are never seen, so nothing tells the reader any one of them is not 0.
     """
     published, nonzero = [], []
     for i, cell in enumerate(cells):
         if cell.key not in hidden:
             published.append(i)
-        elif cell.total is None or cell.total not in hidden:
-            nonzero.append(i)
-    return system.bound(key, published, r.minimum_values, nonzero, exact=exact)
+        elif not cell.implied and (cell.total is None or cell.total not in hidden):
+            nonzero.append(i)  # a [c] the reader sees; a count behind a statistic is not seen
+    return system.bound(key, published, r.minimum_values, nonzero, exact, solutions)
 
 
 def withheld_columns(table: pd.DataFrame, r: Rules | None = None) -> list[str]:
