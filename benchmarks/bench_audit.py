@@ -89,7 +89,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[40, 75, 150, 300])
     args = parser.parse_args()
     print(
-        "| children | counts checked | suppressed | linear programmes | integer programmes | plan, s |"
+        "| children | counts checked | suppressed | linear programmes | integer programmes "
+        "| plan, s |"
     )
     print("|---|---|---|---|---|---|")
     for size in args.sizes:
