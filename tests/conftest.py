@@ -97,7 +97,13 @@ def own_run(valid_frame, write_csv, tmp_path, monkeypatch):
     runs = tmp_path / "runs"
     monkeypatch.setenv(RUNS_ENV_VAR, str(runs))
     monkeypatch.setenv(DATA_ENV_VAR, str(path))  # restored after (reproduce sets it)
-    for key in ("SCR_OUTPUT_DIR", "SCR_RUN_STAGE", "SCR_RUN_STAGING", "SCR_SHEET"):
+    for key in (
+        "SCR_OUTPUT_DIR",
+        "SCR_RUN_STAGE",
+        "SCR_RUN_STAGING",
+        "SCR_SHEET",
+        "SCR_DATASET_NAME",
+    ):
         monkeypatch.delenv(key, raising=False)
 
     def notebooks(watch, fail, data_path):

@@ -60,8 +60,12 @@ def test_environment_variable_points_at_own_file(valid_frame, write_csv, monkeyp
     )
     monkeypatch.setenv(DATA_ENV_VAR, str(path))
     cases = load_cases()
-    assert len(cases) == 4 and cases.attrs["dataset_name"] == "my_cases"
-    assert not is_synthetic(cases) and dataset_label(cases) == "my_cases"
+    # never the file's name on the outputs: it could name a family or an area (issue 20)
+    assert len(cases) == 4 and cases.attrs["dataset_name"] == "Own data"
+    assert not is_synthetic(cases) and dataset_label(cases) == "Own data"
+    assert cases.attrs["sources"] == [str(path)]
+    monkeypatch.setenv("SCR_DATASET_NAME", "Area study")
+    assert dataset_label(load_cases()) == "Area study"
 
 
 def test_real_data_is_never_labelled_synthetic_by_accident(valid_frame, write_csv):
@@ -75,7 +79,7 @@ def test_a_file_that_calls_itself_synthetic_is_still_the_users_data(valid_frame,
     valid_frame["record_origin"] = "synthetic"
     cases = load_cases(write_csv(valid_frame, "synthetic_cases_2011-14.csv"))
     assert not is_synthetic(cases)
-    assert dataset_label(cases) == "synthetic_cases_2011-14"
+    assert dataset_label(cases) == "Own data"
 
 
 def test_only_the_shipped_files_by_content_are_the_shipped_synthetic_data(tmp_path):

@@ -76,9 +76,16 @@ def reproduce(
     if sheet is not None:
         os.environ[SHEET_ENV_VAR] = sheet
     release = release or Release()
+    saved = os.environ.get(DATASET_NAME_ENV_VAR)
     os.environ[DATASET_NAME_ENV_VAR] = release.name  # the notebooks' kernels stamp it
-    with handing_off(_handoff_folder()):
-        return _reproduce(jobs, force, fresh_kernels, release)
+    try:
+        with handing_off(_handoff_folder()):
+            return _reproduce(jobs, force, fresh_kernels, release)
+    finally:  # a name chosen for one run is not the next one's (a caller in the same process)
+        if saved is None:
+            os.environ.pop(DATASET_NAME_ENV_VAR, None)
+        else:
+            os.environ[DATASET_NAME_ENV_VAR] = saved
 
 
 def _handoff_folder() -> Path | None:

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -43,6 +42,7 @@ import pandas as pd
 
 from analysis.content import read_yaml
 from analysis.publish.audit import Bound, Cell, CellKey, Solutions, System
+from analysis.publish.secondary import audited, bound_of, closed, search
 from analysis.stats.members import IMPLIED, PREFIX, counted_column, strip
 
 CONFIG_PATH = Path(__file__).with_name("disclosure.yaml")
@@ -130,19 +130,6 @@ def primary(cells: Sequence[Cell], threshold: int) -> set[CellKey]:
     return hidden
 
 
-def _same_units(cells: Sequence[Cell], hidden: set[CellKey]) -> set[CellKey]:
-    """Suppress a count wherever the very same units are counted again."""
-    groups: dict[tuple[str, ...], list[CellKey]] = defaultdict(list)
-    for cell in cells:
-        if cell.members:  # a zero is shown wherever it is
-            groups[cell.members].append(cell.key)
-    out = set(hidden)
-    for keys in groups.values():
-        if out.intersection(keys):
-            out.update(keys)
-    return out
-
-
 @dataclass
 class Plan:
     """What a run suppresses, and the audit that shows it is enough."""
@@ -192,29 +179,6 @@ class Plan:
         )
 
 
-def _candidates(cells: Sequence[Cell], target: Cell, hidden: set[CellKey]) -> list[Cell]:
-    """Published counts whose suppression could widen ``target``'s range, best first.
-
-    Its siblings come first (counts that share a total with it, as the other cells of a
-    breakdown do), then counts overlapping it, then its totals; within each, the same table
-    first, then the smallest count, so as little as possible is hidden.
-    """
-    units = set(target.members)
-    published = [c for c in cells if c.key not in hidden and c.value > 0]
-    overlapping = [c for c in published if units.intersection(c.members)]
-    around = set().union(*(c.members for c in overlapping)) - units if overlapping else set()
-
-    def rank(cell: Cell) -> tuple:
-        shared = units.intersection(cell.members)
-        kind = 2 if units <= set(cell.members) else 1 if shared else 0
-        return (kind, cell.key[0] != target.key[0], cell.value, cell.key)
-
-    found = overlapping + [
-        c for c in published if not units.intersection(c.members) and around.intersection(c.members)
-    ]
-    return sorted(found, key=rank)
-
-
 def plan_protection(
     tables: Mapping[str, pd.DataFrame], rules_: Rules | None = None, *, secondary: bool = True
 ) -> Plan:
@@ -240,132 +204,23 @@ def plan_protection(
     r = rules_ or rules()
     cells = [cell for name, table in tables.items() for cell in table_cells(name, table)]
     by_key = {c.key: c for c in cells}
-    hidden = _closed(cells, primary(cells, r.threshold), r)
+    hidden = closed(cells, primary(cells, r.threshold), r)
     system = System(cells)
     solutions = Solutions(system)  # whole-number solutions found on the way pass cells cheaply
     # The search works on the relaxation's ranges (fast, and never narrower than a reader's);
     # the final audit is in whole numbers, and a count that fails only there is searched again
-    queue = _audited(by_key, hidden)
+    queue = audited(by_key, hidden)
     for exact in (False, True):
         if secondary:
-            hidden = _search(system, cells, hidden, queue, r, exact=exact, solutions=solutions)
+            hidden = search(system, cells, hidden, queue, r, exact=exact, solutions=solutions)
         bounds = [
-            _bound(system, cells, hidden, key, r, solutions=solutions)
-            for key in _audited(by_key, hidden)
+            bound_of(system, cells, hidden, key, r, solutions=solutions)
+            for key in audited(by_key, hidden)
         ]
         queue = [b.key for b in bounds if not b.ok]
         if not queue:
             break
     return Plan(cells, hidden, bounds, r)
-
-
-def _search(
-    system: System,
-    cells: Sequence[Cell],
-    hidden: set[CellKey],
-    queue: list[CellKey],
-    r: Rules,
-    *,
-    exact: bool,
-    solutions: Solutions | None = None,
-) -> set[CellKey]:
-    """Secondary suppression: hide more until every count of ``queue`` passes (or nothing is
-    left to hide). Suppressing more only widens ranges, so a count that passed stays passed."""
-    by_key = {c.key: c for c in cells}
-    hidden, queue = set(hidden), list(queue)
-    while queue:
-        key = queue.pop(0)
-        if _bound(system, cells, hidden, key, r, exact=exact, solutions=solutions).ok:
-            continue
-        extra = _secondary(system, cells, key, hidden, r, exact=exact, solutions=solutions)
-        if not extra:
-            continue  # nothing left to suppress: the final audit fails, and says so
-        hidden |= extra
-        queue = [key] + sorted(set(queue) | {k for k in extra if by_key[k].value})
-    return hidden
-
-
-#: How many candidates secondary suppression tries for one failing count before it takes the
-#: one that widened it most (each try is one audit of that count).
-CANDIDATES_TRIED = 8
-
-
-def _secondary(
-    system: System,
-    cells: Sequence[Cell],
-    key: CellKey,
-    hidden: set[CellKey],
-    r: Rules,
-    *,
-    exact: bool,
-    solutions: Solutions | None = None,
-) -> set[CellKey]:
-    """The counts to hide next so that ``key`` can take more values: the first candidate
-    (best first, :func:`_candidates`) that lets it pass, else the one that widens it most."""
-    by_key = {c.key: c for c in cells}
-    best: tuple[float, set[CellKey]] = (-1.0, set())
-    for option in _candidates(cells, by_key[key], hidden)[:CANDIDATES_TRIED]:
-        extra = _closed(cells, hidden | {option.key}, r) - hidden
-        bound = _bound(system, cells, hidden | extra, key, r, exact=exact, solutions=solutions)
-        if bound.ok:
-            return extra
-        if bound.values > best[0]:
-            best = (bound.values, extra)
-    return best[1]
-
-
-def _closed(cells: Sequence[Cell], hidden: set[CellKey], r: Rules) -> set[CellKey]:
-    """``hidden``, with the same count hidden everywhere and the zeros of hidden groups."""
-    out = _same_units(cells, hidden)
-    if r.hide_zeros_of_hidden_groups:
-        out |= zeros_of_hidden_groups(cells, out)
-    return out
-
-
-def zeros_of_hidden_groups(cells: Sequence[Cell], hidden: set[CellKey]) -> set[CellKey]:
-    """Zero counts whose total is hidden: "none of them" said of a group too small to show.
-
-    A shown 0 beside a hidden group size tells a reader something true of every child in
-    that group (``hide_zeros_of_hidden_groups`` in ``disclosure.yaml``). "All of them" needs
-    no rule of its own: a count equal to its hidden total counts the same units, so the
-    same-count rule hides it.
-    """
-    return {c.key for c in cells if c.value == 0 and c.total is not None and c.total in hidden}
-
-
-def _audited(by_key: Mapping[CellKey, Cell], hidden: set[CellKey]) -> list[CellKey]:
-    """The suppressed counts the audit bounds: all but hidden zeros.
-
-    A hidden zero counts no unit, and the audit lets only the kinds of unit in the data
-    exist, so it would put every hidden zero at 0 whatever is published: its protection is its
-    group's hidden size, which is audited (docs/disclosure.md says so).
-    """
-    return sorted(k for k in hidden if by_key[k].value)
-
-
-def _bound(
-    system: System,
-    cells: Sequence[Cell],
-    hidden: set[CellKey],
-    key: CellKey,
-    r: Rules,
-    *,
-    exact: bool = True,
-    solutions: Solutions | None = None,
-) -> Bound:
-    """The audit bound of one suppressed count given the plan ``hidden``.
-
-    A reader knows every [c] they see is at least 1 (zeros are shown), except where a zero
-    may be hidden: in a group whose size is hidden. The hidden counts behind a withheld
-    statistic are never seen, so nothing tells the reader any one of them is not 0.
-    """
-    published, nonzero = [], []
-    for i, cell in enumerate(cells):
-        if cell.key not in hidden:
-            published.append(i)
-        elif not cell.implied and (cell.total is None or cell.total not in hidden):
-            nonzero.append(i)  # a [c] the reader sees; a count behind a statistic is not seen
-    return system.bound(key, published, r.minimum_values, nonzero, exact, solutions)
 
 
 def withheld_columns(table: pd.DataFrame, r: Rules | None = None) -> list[str]:

@@ -280,7 +280,15 @@ class Sentence(str):
 
 
 #: The columns a figure's data plots, in the order they are looked for.
-PLOTTED = ("percent", "value", "index_value", "value_count", "difference_points", "count")
+PLOTTED = (
+    "percent",
+    "value",
+    "index_value",
+    "value_count",
+    "difference_points",
+    "reviews_count",
+    "count",
+)
 
 
 def too_little_left(data: pd.DataFrame) -> str | None:
