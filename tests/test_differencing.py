@@ -31,86 +31,146 @@ def _typed(frame: pd.DataFrame, tmp_path, name: str) -> pd.DataFrame:
     return load_cases(path)
 
 
-def _fingerprint(frame, tmp_path, name, folder):
-    return history.fingerprint(_typed(frame, tmp_path, name), history.salt(folder))
+def _release(frame, tmp_path, name, folder) -> None:
+    cases = _typed(frame, tmp_path, name)
+    history.remember(name, "Own data", history.fingerprint(cases, history.salt(folder)), folder)
+
+
+def _against(frame, tmp_path, name, folder, allowed=()) -> list[history.Overlap]:
+    cases = _typed(frame, tmp_path, name)
+    minimum = rules().minimum_difference
+    return history.overlaps(cases, history.salt(folder), allowed, minimum, folder)
+
+
+def _both_periods() -> pd.DataFrame:
+    frames = [
+        pd.read_csv(SYNTHETIC_DIR / f"synthetic_cases_{p}.csv", dtype=str, keep_default_na=False)
+        for p in ("2011-14", "2014-17")
+    ]
+    return pd.concat([frames[0].head(60), frames[1].head(60)]).drop(columns="record_origin")
 
 
 def test_one_child_less_renamed_and_reordered_is_one_case_apart(cases, tmp_path):
     folder = tmp_path / "history"
-    first = _fingerprint(cases, tmp_path, "a", folder)
-    history.remember("first", first, folder)
+    _release(cases, tmp_path, "first", folder)
     fewer = cases.iloc[1:].sample(frac=1, random_state=4).copy()
     fewer["case_id"] = [f"Q{i}" for i in range(len(fewer))]
     fewer["review_id"] = fewer["review_id"].map(lambda r: f"renamed-{r}")
-    second = _fingerprint(fewer, tmp_path, "b", folder)
-    (found,) = history.overlaps(second, folder=folder)
-    assert (found.run, found.differing) == ("first", 1)
+    (found,) = _against(fewer, tmp_path, "b", folder)
+    assert (found.run, found.differing, found.risky) == ("first", 1, True)
     with pytest.raises(history.DifferencingError) as refused:
-        history.check([found], rules().minimum_difference)
+        history.check([found])
     message = str(refused.value)
-    assert "'first'" in message and "by 1 case," in message and "ALLOW_OVERLAP=first" in message
+    assert "'first'" in message and "1 case)" in message and "ALLOW_OVERLAP=first" in message
     # named by the user: allowed, and said so
-    (allowed,) = history.overlaps(second, allowed=["first"], folder=folder)
-    history.check([allowed], rules().minimum_difference)
-    assert allowed.as_record(10)["overridden"] is True
+    (allowed,) = _against(fewer, tmp_path, "b", folder, allowed=["first"])
+    history.check([allowed])
+    assert allowed.as_record()["overridden"] is True
+    assert allowed.as_record()["earlier_run"] == "Own data"  # never a folder or file name
 
 
-def test_a_corrected_code_is_a_changed_case(cases, tmp_path):
+def test_a_corrected_code_is_a_changed_case_even_with_a_column_added(cases, tmp_path):
+    """The attack: one child's codes set to not recorded, and a new column filled, so the two
+    files' columns differ. The new run is compared on the earlier run's columns."""
     folder = tmp_path / "history"
-    first = _fingerprint(cases, tmp_path, "a", folder)
-    corrected = cases.copy()
+    earlier = cases.drop(columns=["cp_plan_ever"])
+    _release(earlier, tmp_path, "first", folder)
+    corrected = cases.copy()  # cp_plan_ever comes back, filled
     row = corrected.index[corrected["final_report_available"] == "yes"][0]
     corrected.loc[row, "parent_domestic_abuse"] = (
         "no" if corrected.loc[row, "parent_domestic_abuse"] == "yes" else "yes"
     )
-    second = _fingerprint(corrected, tmp_path, "b", folder)
-    assert second.differing(first) == 1
-    assert second.differing(second) == 0
+    (found,) = _against(corrected, tmp_path, "b", folder)
+    assert found.differing == 1 and found.risky
+    # the same cases and codes, one column added: the same cases, no risk
+    (same,) = _against(cases, tmp_path, "c", folder)
+    assert same.differing == 0 and not same.risky
+    assert same.as_record()["outcome"].startswith("the same cases")
+
+
+def test_one_variable_recoded_on_every_row_does_not_hide_a_dropped_child(cases, tmp_path):
+    """The attack: incident years rotated on every row and one child dropped. The hashes of
+    all core variables but one still match every other case."""
+    folder = tmp_path / "history"
+    _release(cases, tmp_path, "first", folder)
+    years = sorted(cases["incident_year"].unique())
+    rotate = dict(zip(years, years[1:] + years[:1], strict=True))
+    shifted = cases.iloc[1:].assign(incident_year=lambda f: f["incident_year"].map(rotate))
+    (found,) = _against(shifted, tmp_path, "b", folder)
+    assert found.differing == 1 and found.risky
+
+
+def test_one_period_after_both_is_compared_within_the_period(tmp_path):
+    """The attack: a run of both periods, then of one period less one child. Over all cases
+    they differ by the other period's 60; within the period they share, by one."""
+    folder = tmp_path / "history"
+    both = _both_periods()
+    _release(both, tmp_path, "both", folder)
+    one = both[both["review_period"] == "2011-14"].iloc[1:]
+    (found,) = _against(one, tmp_path, "one", folder)
+    assert found.differing == 1 and found.risky
+    # the whole period, nothing dropped: the same cases where they meet, no risk
+    (whole,) = _against(both[both["review_period"] == "2011-14"], tmp_path, "w", folder)
+    assert not whole.risky
 
 
 def test_subsets_by_any_variable_are_measured_by_what_they_drop(cases, tmp_path):
     """A run on the girls only, after a run on everyone, differs by the boys: allowed when
-    they are many, refused when they are few (here: a file with three boys)."""
+    they are many, refused when they are few."""
     folder = tmp_path / "history"
-    everyone = _fingerprint(cases, tmp_path, "all", folder)
+    _release(cases, tmp_path, "everyone", folder)
     girls = cases[cases["sex"] == "female"]
-    assert len(cases) - len(girls) >= rules().minimum_difference
-    assert _fingerprint(girls, tmp_path, "g", folder).differing(everyone) == len(cases) - len(girls)
+    boys = len(cases) - len(girls)
+    assert boys >= rules().minimum_difference
+    (found,) = _against(girls, tmp_path, "g", folder)
+    assert found.differing == boys and not found.risky
+    history.forget("everyone", folder)
+    _release(girls, tmp_path, "girls", folder)
     few_boys = pd.concat([girls, cases[cases["sex"] == "male"].head(3)])
-    assert (
-        _fingerprint(girls, tmp_path, "g2", folder).differing(
-            _fingerprint(few_boys, tmp_path, "fb", folder)
-        )
-        == 3
-    )
+    (found,) = _against(few_boys, tmp_path, "fb", folder)
+    assert found.differing == 3 and found.risky
 
 
-def test_an_extra_column_does_not_hide_a_dropped_child(cases, tmp_path):
-    """The core fingerprint covers the variables every valid file has, so filling an optional
-    column in the second file does not make every case look new."""
+def test_unrelated_files_are_no_overlap(tmp_path):
     folder = tmp_path / "history"
-    first = _fingerprint(
-        cases.drop(columns=["cp_plan_ever"], errors="ignore"), tmp_path, "a", folder
-    )
-    fewer = cases.iloc[2:]
-    assert _fingerprint(fewer, tmp_path, "b", folder).differing(first) == 2
+    both = _both_periods()
+    _release(both.head(60), tmp_path, "a", folder)
+    assert _against(both.tail(60), tmp_path, "b", folder) == []
 
 
 def test_the_history_keeps_hashes_never_cases_and_is_private(cases, tmp_path):
     folder = tmp_path / "history"
-    path = history.remember("run", _fingerprint(cases, tmp_path, "a", folder), folder)
+    _release(cases, tmp_path, "run", folder)
+    (path,) = folder.glob("run-*.json")
     text = path.read_text()
     entry = json.loads(text)
     for value in cases["case_id"].head(5):
         assert value not in text
-    hexes = entry["core"] + entry["full"]
-    assert len(hexes) == 2 * len(cases) and all(re.fullmatch("[0-9a-f]{16}", h) for h in hexes)
+    hashes = [h for kinds in entry["parts"].values() for hs in kinds.values() for h in hs]
+    assert hashes and all(re.fullmatch("[0-9a-f]{16}", h) for h in hashes)
     assert folder.stat().st_mode & 0o077 == 0 and path.stat().st_mode & 0o077 == 0
     assert (folder / history.SALT_NAME).stat().st_mode & 0o077 == 0
     # another installation's salt gives other hashes: a candidate file confirms nothing
-    other = _fingerprint(cases, tmp_path, "a", tmp_path / "elsewhere")
-    assert not set(other.core) & set(entry["core"])
+    other = history.fingerprint(_typed(cases, tmp_path, "x"), history.salt(tmp_path / "else"))
+    assert not set(other.parts[history.ALL]["core"]) & set(entry["parts"][history.ALL]["core"])
     assert history.forget("run", folder) == 1 and history.released_runs(folder) == []
+
+
+def test_a_salt_that_is_not_the_kits_is_refused_not_used(tmp_path):
+    folder = tmp_path / "history"
+    key = history.salt(folder)
+    assert len(key) == history.SALT_BYTES and history.salt(folder) == key  # made once
+    (folder / history.SALT_NAME).write_text("\n")
+    with pytest.raises(history.DifferencingError, match="not a salt the kit made"):
+        history.salt(folder)
+
+
+def test_an_unreadable_record_is_a_sentence_not_a_traceback(cases, tmp_path):
+    folder = tmp_path / "history"
+    history.salt(folder)
+    (folder / "run-broken.json").write_text("{not json")
+    with pytest.raises(history.DifferencingError, match="run-broken.json is not a record"):
+        _against(cases, tmp_path, "a", folder)
 
 
 def test_a_second_run_one_child_apart_is_refused_and_an_override_recorded(own_run, valid_frame):
@@ -123,7 +183,7 @@ def test_a_second_run_one_child_apart_is_refused_and_an_override_recorded(own_ru
     assert code == 0
     record = json.loads((runs / "other_cases" / "checking" / "results.json").read_text())
     (earlier,) = record["differencing"]["earlier_runs"]
-    assert earlier["earlier_run"] == "my_cases" and earlier["cases_differing"] == 1
+    assert earlier["earlier_run"] == "Own data" and earlier["cases_differing"] == 1
     assert earlier["overridden"] is True and record["overall"] == "review"
     summary = (runs / "other_cases" / "checking" / "summary.md").read_text()
     assert "OVERRIDDEN" in summary

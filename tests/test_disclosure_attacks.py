@@ -399,7 +399,7 @@ def test_the_worked_example_in_docs_disclosure_md():
         "open_child_protection_plan": (1, 12),
         "open_looked_after": (1, 12),
     }
-    assert plan.passed and "(fewest: 6)" in plan.summary()
+    assert plan.passed and "the narrowest: at least 6." in plan.summary()
     # a reader's own arithmetic, as docs/disclosure.md gives it: "now" (14) is in need + plan +
     # looked after, and the total (40) minus the shown statuses leaves early help + referral
     shown = published_counts(plan, status, "status")
@@ -715,3 +715,134 @@ def test_files_built_like_the_attackers_pin_no_c_below_the_threshold(shape, seed
     assert ranges
     for key, (low, high) in ranges.items():
         assert high - low + 1 >= THRESHOLD, (key, low, high)
+
+
+def _crossed_tables(sizes: list[int]) -> dict[str, pd.DataFrame]:
+    """Two breakdowns of the same children (rows: kinds 0+1 and 2+3; columns: 0+2 and 1+3)
+    with their total, and one count within a row's group (kind 0 of row 0)."""
+    units = [_units(k, n) for k, n in zip("abcd", sizes, strict=True)]
+    every = sum(units, ())
+
+    def table(groups: dict[str, tuple]) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {
+                    "group": g,
+                    "count": len(m),
+                    "members__count": m,
+                    "denominator_count": len(every),
+                    "members__denominator_count": every,
+                }
+                for g, m in groups.items()
+            ]
+        )
+
+    within = _group_table({"x": (0, 0)})
+    within.loc[0, ["count", "denominator_count"]] = [len(units[0]), len(units[0] + units[1])]
+    within.at[0, "members__count"] = units[0]
+    within.at[0, "members__denominator_count"] = units[0] + units[1]
+    return {
+        "rows": table({"r0": units[0] + units[1], "r1": units[2] + units[3]}),
+        "cols": table({"c0": units[0] + units[2], "c1": units[1] + units[3]}),
+        "within": within,
+    }
+
+
+def _reader_brute_force(published: dict[str, pd.DataFrame], hide_zeros: bool, most: int):
+    """A reader of the protected tables alone, written from docs/disclosure.md: every whole
+    number of children of each kind that fits the shown counts, a [c] at least 1 (unless its
+    group size is [c] while zeros of hidden groups are hidden), and a count shown beside a
+    hidden total at least the threshold below it. Returns each [c]'s (least, greatest)."""
+    exprs = {  # which kinds each cell counts, by (table, row, column)
+        ("rows", 0, "count"): (0, 1),
+        ("rows", 1, "count"): (2, 3),
+        ("cols", 0, "count"): (0, 2),
+        ("cols", 1, "count"): (1, 3),
+        ("within", 0, "count"): (0,),
+        ("within", 0, "denominator_count"): (0, 1),
+    }
+    for name in ("rows", "cols"):
+        for row in (0, 1):
+            exprs[(name, row, "denominator_count")] = (0, 1, 2, 3)
+    totals = {k: (k[0], k[1], "denominator_count") for k in exprs if k[2] == "count"}
+    shown, hidden = {}, []
+    for key in exprs:
+        table, row, column = key
+        cell = published[table].iloc[row]
+        if cell[f"{column}_marker"] == "c":
+            hidden.append(key)
+        else:
+            shown[key] = int(cell[column])
+    keys = list(exprs)
+    kinds = np.array([[i in exprs[k] for i in range(4)] for k in keys], dtype=int)
+    sizes = np.array(list(itertools.product(range(most + 1), repeat=4)))
+    value = sizes @ kinds.T  # every assignment's value of every cell
+    at = {k: i for i, k in enumerate(keys)}
+    fits = np.ones(len(sizes), dtype=bool)
+    for k, v in shown.items():
+        fits &= value[:, at[k]] == v
+        if v > 0 and k in totals and totals[k] in hidden:
+            fits &= value[:, at[totals[k]]] - v >= THRESHOLD
+    for k in hidden:
+        if not (k in totals and totals[k] in hidden and hide_zeros):
+            fits &= value[:, at[k]] >= 1
+    return {k: (value[fits, at[k]].min(), value[fits, at[k]].max()) for k in hidden}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 7), min_size=4, max_size=4), st.booleans())
+def test_what_a_plan_publishes_pins_nothing_for_a_brute_force_reader(sizes, hide_zeros):
+    """The whole plan (search, shortcuts, final audit), not the audit function alone, against
+    a reader who tries every whole-number assignment, with the zero rule on and off."""
+    import dataclasses
+
+    from analysis.publish.disclosure import rules
+
+    r = dataclasses.replace(rules(), hide_zeros_of_hidden_groups=hide_zeros)
+    tables = _crossed_tables(sizes)
+    plan = plan_protection(tables, r)
+    assert plan.passed
+    published = {name: apply_plan(name, t, plan) for name, t in tables.items()}
+    truth = {c.key: c.value for c in plan.cells}
+    for key, (low, high) in _reader_brute_force(published, hide_zeros, sum(sizes) + 6).items():
+        if truth[key] == 0:
+            continue  # a hidden zero: protected by its group's hidden size (docs/disclosure.md)
+        assert high - low + 1 >= THRESHOLD, (key, low, high, sizes)
+
+
+def test_a_count_shown_beside_a_hidden_total_bounds_that_total():
+    """Review finding: group a is 0 of [c] (truly 3), group b 8 of [c] (truly 13), and 16
+    children in all. A reader who knows the rule (a count within 4 of its total is hidden)
+    knows b's size is at least 8 + 5 = 13, so a's is 16 - 13 = 3 at most: 1 to 3, pinned
+    as small. The audit now knows it too, and hides more."""
+    a, b = _units("a", 3), _units("b", 13)
+    by_group = pd.DataFrame(
+        [
+            {
+                "group": "a",
+                "count": 0,
+                "members__count": (),
+                "denominator_count": 3,
+                "members__denominator_count": a,
+            },
+            {
+                "group": "b",
+                "count": 8,
+                "members__count": b[:8],
+                "denominator_count": 13,
+                "members__denominator_count": b,
+            },
+        ]
+    )
+    overall = pd.DataFrame([{"measure": "children", "count": 16, "members__count": a + b}])
+    tables = {"by_group": by_group, "overall": overall}
+    plan = plan_protection(tables)
+    assert plan.passed
+    shown = {n: apply_plan(n, t, plan) for n, t in tables.items()}
+    # the reader's arithmetic: with 16 and 8 shown, a's size is pinned to 1 to 3
+    reader_pins = shown["overall"]["count"].notna().all() and shown["by_group"].loc[1, "count"] == 8
+    assert not reader_pins
+    # the reader who knows only that [c] is at least 1 would have seen a's size at 1 to 8
+    # and passed it: the audit's own range for it now reflects the gap
+    size_a = next(x for x in plan.bounds if x.key == ("by_group", 0, "denominator_count"))
+    assert size_a.values >= THRESHOLD

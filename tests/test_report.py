@@ -433,7 +433,46 @@ def _fake_run(root: Path, dataset: str = "SYNTHETIC DATA") -> Path:
         ]
     )
     nbformat.write(nb, root / "outputs" / "notebooks" / "01_fake.ipynb")
+    if dataset != "SYNTHETIC DATA":  # an own-data run is reported only with its record
+        _checking_record(root)
     return root
+
+
+def _checking_record(root: Path) -> None:
+    """The checking record a protected run would have, every file passed."""
+    from analysis.files import file_sha256
+
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    outputs = [
+        {
+            "file": p.relative_to(root).as_posix(),
+            "kind": "table",
+            "status": "pass",
+            "rules": [],
+            "sha256": file_sha256(p),
+        }
+        for p in files
+    ]
+    (root / "checking").mkdir(exist_ok=True)
+    record = {
+        "dataset": "my_cases",
+        "data_file": {"salted_sha256": "0" * 64},
+        "rules": {"config": "analysis/publish/disclosure.yaml", "threshold": 5},
+        "audit": {"summary": "Disclosure control: (a stand-in)."},
+        "differencing": {"minimum_difference": 10, "earlier_runs": []},
+        "outputs": outputs,
+        "overall": "pass",
+    }
+    (root / "checking" / "results.json").write_text(json.dumps(record), encoding="utf-8")
+
+
+def test_an_own_data_run_without_its_record_is_not_reported(tmp_path):
+    """An interactive draft, or a run whose record was deleted: nothing vouches for its
+    files, so no report is built from them (issue 20)."""
+    run = _fake_run(tmp_path / "run", dataset="my_cases")
+    (run / "checking" / "results.json").unlink()
+    with pytest.raises(ReportError, match="no checking record"):
+        build_report(run, tmp_path / "site")
 
 
 TEMPLATES = sorted(p.name for p in TEMPLATES_DIR.glob("*.html.j2"))
@@ -550,6 +589,7 @@ def test_an_own_data_report_has_no_calibration_column(tmp_path):
     run = _fake_run(tmp_path / "run", dataset="my_cases")
     card = pd.read_csv(run / "outputs" / "scorecard.csv").drop(columns="calibration_target")
     card.to_csv(run / "outputs" / "scorecard.csv", index=False)
+    _checking_record(run)  # as the run that wrote it would have checked it
     text = Page(build_report(run, tmp_path / "site")).text
     assert "Calibration target" not in text and "agrees by construction" not in text
     synthetic = Page(build_report(_fake_run(tmp_path / "run2"), tmp_path / "site2")).text

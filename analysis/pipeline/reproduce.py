@@ -213,8 +213,8 @@ def reproduce_own_data(
     name = run_name(release.name or source)
     try:
         fingerprint, differencing = history.guard(cases, release.allow_overlap)
-    except history.DifferencingError as error:
-        print(str(error), file=sys.stderr)
+    except (history.DifferencingError, PermissionError) as error:
+        print(str(error), file=sys.stderr)  # refused, or runs/.history is not private
         return 2
     runs = runs_dir()
     final = runs / name
@@ -260,7 +260,8 @@ def reproduce_own_data(
         if not plan.passed:
             print(
                 "The recovery audit failed, so nothing was written: some suppressed count could "
-                "still be worked out. Report this, with the checking summary, as a bug.",
+                "still be worked out. Report this as a bug, with the summary above (it gives "
+                "no value).",
                 file=sys.stderr,
             )
             return 1
@@ -301,8 +302,13 @@ def reproduce_own_data(
                 file=sys.stderr,
             )
             return 1
+        try:  # again: a run released meanwhile counts too
+            history.guard(cases, release.allow_overlap)
+        except history.DifferencingError as error:
+            print(str(error), file=sys.stderr)
+            return 2
         replace_folder(work, final)
-        history.remember(name, fingerprint)
+        history.remember(name, run.label, fingerprint)
         print(
             f"Outputs: {where}/ (checking record: {where}/checking/results.json, "
             f"overall {overall})."

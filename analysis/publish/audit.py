@@ -130,6 +130,8 @@ class System:
         at_least_one: Sequence[int] = (),
         exact: bool = True,
         solutions: Solutions | None = None,
+        gaps: Sequence[tuple[int, int]] = (),
+        gap: float = 0,
     ) -> Bound:
         """The smallest and largest whole value of cell ``key`` a reader can infer.
 
@@ -153,6 +155,11 @@ class System:
             cell over enough whole values, it passes without solving anything (the range
             returned is then the part of the reader's range they show, never more); every
             whole-number solution found here is added to them.
+        gaps : sequence of (int, int)
+            Pairs (total, part) where a reader knows ``total - part >= gap``: a part shown
+            beside a hidden total would have been hidden within ``gap - 1`` of it.
+        gap : float
+            See ``gaps`` (the threshold).
         """
         target = self.matrix[self.index[key]]
         shown = sorted({self._equal[i] for i in published})
@@ -161,7 +168,10 @@ class System:
         # a [c] of whole units is at least 1 exactly when one of its classes is non-empty: the
         # 0/1 form of the floor is the same for whole numbers and tighter for the relaxation
         floors = sorted({self._floor[i] for i in at_least_one})
-        floor = (self.matrix[floors] > 0).astype(float) if floors else None
+        at_least = [(self.matrix[i] > 0).astype(float) for i in floors]
+        at_least += [self.matrix[t] - self.matrix[p] for t, p in gaps]
+        floor = (np.array(at_least), np.array([1.0] * len(floors) + [gap] * len(gaps)))
+        floor = floor if at_least else None
         value = self.cells[self.index[key]].value
         if solutions is not None:
             spread = solutions.spread(target, rows, values, floor)
@@ -194,12 +204,13 @@ class Solutions:
             self.points = np.column_stack([self.points, *new])
 
     def spread(self, target, rows, values, floor) -> tuple[float, float]:
+        # ``floor``: (rows, least values) a solution must reach, as in _Problem
         """The least and greatest value of ``target`` over the solutions that still fit."""
         fits = np.ones(self.points.shape[1], dtype=bool)
         if len(rows):
             fits &= (np.abs(rows @ self.points - values[:, None]) < TOLERANCE).all(axis=0)
         if floor is not None:
-            fits &= (floor @ self.points >= 1 - TOLERANCE).all(axis=0)
+            fits &= (floor[0] @ self.points >= floor[1][:, None] - TOLERANCE).all(axis=0)
         taken = target @ self.points[:, fits]
         return (float(taken.min()), float(taken.max())) if taken.size else (math.inf, -math.inf)
 
@@ -223,11 +234,11 @@ INTEGER_SECONDS = 2.0
 
 @dataclass
 class _Problem:
-    """Equalities ``rows @ x == values``, ``floor @ x >= 1``, ``x >= 0`` whole."""
+    """Equalities ``rows @ x == values``, ``floor[0] @ x >= floor[1]``, ``x >= 0`` whole."""
 
     rows: np.ndarray
     values: np.ndarray
-    floor: np.ndarray | None
+    floor: tuple[np.ndarray, np.ndarray] | None
     exact: bool = True
 
     def smallest(self, objective: np.ndarray, known: float) -> tuple[float, np.ndarray | None]:
@@ -242,8 +253,8 @@ class _Problem:
         has_rows, has_floor = len(self.rows) > 0, self.floor is not None
         result = linprog(
             objective,
-            A_ub=-self.floor if has_floor else None,
-            b_ub=-np.ones(len(self.floor)) if has_floor else None,
+            A_ub=-self.floor[0] if has_floor else None,
+            b_ub=-self.floor[1] if has_floor else None,
             A_eq=self.rows if has_rows else None,
             b_eq=self.values if has_rows else None,
             bounds=(0, None),
@@ -253,7 +264,7 @@ class _Problem:
             return -math.inf, None
         if result.status != 0:  # the true data is always feasible, so this is a solver fault
             raise RuntimeError(f"recovery audit: linear programme failed ({result.message})")
-        if np.allclose(result.x, np.round(result.x), atol=TOLERANCE):
+        if np.allclose(result.x, np.round(result.x), rtol=0, atol=TOLERANCE):
             # a whole-number optimum of the relaxation is the whole-number optimum
             return float(round(result.fun)), np.round(result.x)
         if not self.exact:
@@ -267,7 +278,7 @@ class _Problem:
         if len(self.rows):
             constraints.append(LinearConstraint(self.rows, self.values, self.values))
         if self.floor is not None:
-            constraints.append(LinearConstraint(self.floor, 1, np.inf))
+            constraints.append(LinearConstraint(self.floor[0], self.floor[1], np.inf))
         result = milp(
             objective,
             constraints=constraints,

@@ -196,7 +196,7 @@ def write_record(
             "passed": plan.passed,
             "counts_checked": len(plan.cells),
             "suppressed": plan.shown_suppressed,
-            "fewest_whole_values": plan.narrowest,
+            "fewest_whole_values_at_least": plan.narrowest,
             "summary": plan.summary(),
         },
         "differencing": differencing,
@@ -304,7 +304,8 @@ def add_report(run_dir: Path, report_dir: Path) -> Path:
     """List a report built from the run in its checking record (the report leaves too).
 
     One entry per file of the report (kind ``report``, status ``pass``: the report refuses any
-    file this record does not vouch for, :func:`analysis.site.contents.checked_files`),
+    file this record does not vouch for, :func:`analysis.site.contents.checked_files`; a copy
+    of a ``review`` file keeps ``review``),
     replacing the entries of an earlier report in the same folder; the rest of the record is
     unchanged. ``summary.md`` is written again.
 
@@ -329,18 +330,23 @@ def add_report(run_dir: Path, report_dir: Path) -> Path:
         for e in record["outputs"]
         if not (e.get("kind") == "report" and e["file"].startswith(f"{prefix}/"))
     ]
+    # a copy of a file the checker must still read (a review SVG, --include-review) stays so
+    copied = {e["sha256"]: e["status"] for e in entries if e.get("kind") != "report"}
     for file in sorted(p for p in report_dir.rglob("*") if p.is_file()):
+        digest = file_sha256(file)
         entry = {
             "file": f"{prefix}/{file.relative_to(report_dir).as_posix()}",
             "kind": "report",
-            "status": "pass",
+            "status": "review" if copied.get(digest) == "review" else "pass",
             "rules": KINDS["report"],
-            "sha256": file_sha256(file),
+            "sha256": digest,
         }
         if not inside:
             entry["why"] = "written outside the run's folder (--out)"
         entries.append(entry)
     record["outputs"] = entries
+    if record["overall"] == "pass" and any(e["status"] == "review" for e in entries):
+        record["overall"] = "review"
     write_text(path, json.dumps(record, indent=1, sort_keys=False) + "\n")
     write_text(path.with_name("summary.md"), _summary(record))
     return path

@@ -13,11 +13,12 @@ everything a run writes together, not of one table:
    units are counted again.
 3. **Secondary suppression, audited.** The recovery audit (:mod:`analysis.publish.audit`) bounds
    each suppressed count in whole numbers, given every count the run publishes and what a
-   reader knows besides (a suppressed count is never 0 unless its group is hidden). Where a
-   count ranges over fewer than ``minimum_values`` whole values, the smallest published count
-   that shares units with it is suppressed too, and the audit runs again, until every
-   suppressed count passes. Suppressing more only widens ranges; a last audit of the final
-   plan gives every range as published.
+   reader knows besides (a suppressed count is never 0 unless its group is hidden; a count
+   shown beside a hidden total is at least ``threshold`` below it). Where a count ranges over
+   fewer than ``minimum_values`` whole values, a published count that lets it pass (a sibling
+   in its breakdown, the same table and the smallest first) is suppressed too, and the audit
+   runs again, until every suppressed count passes. Suppressing more only widens ranges; a
+   last audit of the final plan gives every range as published.
 4. **Statistics withheld with their counts.** In a row with a suppressed count, every value
    computed from the row's counts (percentages, intervals, rates, differences, p-values, odds
    ratios, verdicts) is withheld as well; a test or model whose hidden cross-tabulation has a
@@ -157,25 +158,37 @@ class Plan:
         return sum(1 for k in self.suppressed if not k[2].startswith("implied"))
 
     @property
-    def narrowest(self) -> float | None:
-        """The fewest whole values any suppressed count can take (None: nothing audited)."""
-        return min((b.values for b in self.bounds), default=None)
+    def narrowest(self) -> int | None:
+        """The fewest whole values a suppressed count was shown to take (None: nothing
+        audited, or nothing published limits any of them). A count passed by the whole-number
+        solutions found on the way may take more than this: it is a floor, never more."""
+        finite = [b.values for b in self.bounds if b.values != float("inf")]
+        return int(min(finite)) if finite else None
 
     def summary(self) -> str:
         """One paragraph for a person: what was suppressed and what the audit found."""
         r = self.rules
+        fewest = "not limited" if self.narrowest is None else f"at least {self.narrowest}"
+        if not self.bounds:
+            audit = "nothing was suppressed, so nothing can be recovered."
+        elif self.passed:
+            audit = (
+                f"every suppressed count can take at least {r.minimum_values:g} whole values "
+                "given everything the run publishes and what a reader knows besides (a [c] is "
+                f"never 0 outside a hidden group; a count beside a hidden total is at least "
+                f"{r.threshold} below it); the narrowest: {fewest}."
+            )
+        else:
+            failing = sum(1 for b in self.bounds if not b.ok)
+            audit = (
+                f"{failing} suppressed count(s) could be narrowed to fewer than "
+                f"{r.minimum_values:g} whole values, and nothing left to hide widens them."
+            )
         return (
             f"Disclosure control: {len(self.cells)} counts checked; {self.shown_suppressed} "
             f"suppressed (counts from 1 to {r.threshold - 1}, counts within {r.threshold - 1} "
             "of their total, zeros of groups whose size is hidden, and those needed to protect "
-            f"them). Recovery audit: {'passed' if self.passed else 'FAILED'}; "
-            + (
-                f"every suppressed count can take at least {r.minimum_values:g} whole values "
-                "given everything the run publishes and that a suppressed count is never 0 "
-                f"outside a hidden group (fewest: {self.narrowest:g})."
-                if self.bounds
-                else "nothing was suppressed, so nothing can be recovered."
-            )
+            f"them). Recovery audit: {'passed' if self.passed else 'FAILED'}; {audit}"
         )
 
 

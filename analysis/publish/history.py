@@ -3,26 +3,37 @@
 Two runs on files that differ by one child give that child back: a reader sets one run's
 tables beside the other's, cell by cell, and every count that changed by one is a coded field
 of the child who is missing. Output checkers in trusted research environments treat this as
-the first risk after small cells. So the kit remembers, for every run it released, a salted
-fingerprint of each case (never the case), and a new run whose cases differ from an earlier
-run's by fewer than ``differencing.minimum_difference`` cases (``disclosure.yaml``) is refused
+the first risk after small cells. So the kit remembers, for every run it released, salted
+fingerprints of each case (never the case), and a new run whose cases differ from an earlier
+run's by 1 to ``differencing.minimum_difference - 1`` cases (``disclosure.yaml``) is refused
 unless the user names that run as agreed with their output checker; every overlap and every
 override goes into the checking record.
 
-A case's fingerprint is a salted hash of its coded values, without its identifiers, so renaming
-case or review ids, reordering rows, or moving cases between files does not hide a case. Each
-case has two: one of the variables every valid file has (the *core*, comparable between any two
-files), and one of every codebook variable (comparable between two runs with the same columns,
-so that a corrected code is a changed case). A later run differs from an earlier one by the
-larger of the cases it dropped or changed and the cases it added or changed.
+A case's fingerprints are keyed hashes of its coded values, without its identifiers, so
+renaming case or review ids, reordering rows, or moving cases between files does not hide a
+case. Each case has several, and two runs are compared on each kind:
+
+- *core*: the variables every valid file has, comparable between any two files;
+- *all but one*: the core less one variable, for each core variable, so that recoding one
+  variable on every row (a corrected year, say) does not make every case look new;
+- *full*: every coded variable the earlier run had, recomputed for the new run on those
+  columns, so that a corrected code is a changed case even when the new file adds columns.
+
+Each kind is compared over all cases and within each review period the two runs share, since
+most chapters tabulate one period: a run of one period after a run of both differs, for that
+period's tables, by the cases of that period it drops. Two runs "differ by" the smallest such
+difference that is not 0.
 
 The fingerprints live in ``runs/.history/`` (``$SCR_RUNS_DIR/.history``), private to the user,
-with the salt that makes them useless to anyone without it. What is not seen: runs made in
-another checkout, or on another machine, unless their ``.history`` is copied here.
+with the salt that makes them useless to anyone without it. Not seen: runs made in another
+checkout or on another machine (unless their ``.history`` is copied here), and a file changed
+on purpose to escape matching (two variables recoded on every row): the check guards against
+releasing nearly the same cases twice by accident, not against a data holder set on it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -30,19 +41,22 @@ import os
 import secrets
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.files import write_text
+from analysis.files import private_folder, write_text
 from analysis.paths import runs_dir
 
 HISTORY_DIRNAME = ".history"
 SALT_NAME = "salt"
+SALT_BYTES = 32
 #: Hex digits kept of each case's hash: 64 bits tell cases apart, and confirm less.
 DIGEST_CHARS = 16
+#: The fingerprints of all cases, beside those of each review period.
+ALL = "all periods"
 
 
 class DifferencingError(RuntimeError):
@@ -51,46 +65,48 @@ class DifferencingError(RuntimeError):
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """What one run was made from: a salted hash of each case, core and full."""
+    """What one run was made from: salted hashes of each case, by kind and by period."""
 
-    core: tuple[str, ...]
-    full: tuple[str, ...]
-    columns: tuple[str, ...]  # the variables the full hashes cover
+    columns: tuple[str, ...]  # the coded variables with data (what "full" covers)
+    parts: Mapping[str, Mapping[str, tuple[str, ...]]]  # period or ALL -> kind -> hashes
 
-    def differing(self, earlier: Fingerprint) -> int:
-        """Cases that differ between an earlier run and this one (0: the same cases)."""
-        counts = [_difference(earlier.core, self.core)]
-        if earlier.columns == self.columns:  # the full hashes are comparable
-            counts.append(_difference(earlier.full, self.full))
-        return max(counts)
-
-    def shares_cases_with(self, earlier: Fingerprint) -> bool:
-        return bool(set(earlier.core) & set(self.core))
+    def as_record(self) -> dict:
+        return {"columns": list(self.columns), "parts": {p: dict(k) for p, k in self.parts.items()}}
 
 
 @dataclass(frozen=True)
 class Overlap:
     """An earlier released run that shares cases with this one."""
 
-    run: str
+    run: str  # its folder's name: told on the terminal only
+    label: str  # its dataset's name, as on its outputs: what the checking record names
     released: str
     differing: int
+    minimum: int
     allowed_by_user: bool
 
-    def as_record(self, minimum: int) -> dict:
+    @property
+    def risky(self) -> bool:
+        return 0 < self.differing < self.minimum
+
+    @property
+    def overridden(self) -> bool:
+        return self.risky and self.allowed_by_user
+
+    def as_record(self) -> dict:
         """The entry in the checking record, for the output checker."""
         if self.differing == 0:
-            outcome = "the same cases: the outputs are the earlier run's"
-        elif self.differing >= minimum:
-            outcome = f"differs by {minimum} or more cases"
+            outcome = "the same cases, coded the same: the outputs are the earlier run's"
+        elif not self.risky:
+            outcome = f"differs by {self.minimum} or more cases"
         else:
             outcome = "differs by fewer cases than the rule allows: released on the user's override"
         return {
-            "earlier_run": self.run,
+            "earlier_run": self.label,
             "released": self.released,
             "cases_differing": self.differing,
             "outcome": outcome,
-            "overridden": self.allowed_by_user,
+            "overridden": self.overridden,
         }
 
 
@@ -99,21 +115,30 @@ def history_dir() -> Path:
     return runs_dir() / HISTORY_DIRNAME
 
 
-def _private_dir(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    folder.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened: set it outright
-    return folder
-
-
 def salt(folder: Path | None = None) -> bytes:
-    """This installation's secret salt (made on first use, readable by the user only)."""
-    folder = _private_dir(folder or history_dir())
+    """This installation's secret salt, made on first use, readable by the user only.
+
+    Made beside and linked into place, so two runs starting at once share one salt and
+    neither can read a salt half written.
+    """
+    folder = private_folder(folder or history_dir())
     path = folder / SALT_NAME
     if not path.exists():
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fresh = folder / f".{SALT_NAME}-{os.getpid()}"
+        handle = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(handle, "w", encoding="ascii") as out:
-            out.write(secrets.token_hex(32) + "\n")
-    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+            out.write(secrets.token_hex(SALT_BYTES) + "\n")
+        with contextlib.suppress(FileExistsError):  # another run made it first: use that
+            os.link(fresh, path)
+        fresh.unlink()
+    key = bytes.fromhex(path.read_text(encoding="ascii").strip() or "00")
+    if len(key) != SALT_BYTES:
+        raise DifferencingError(
+            f"{path} is not a salt the kit made ({len(key)} bytes, not {SALT_BYTES}). If no run "
+            "was ever released from this folder, delete runs/.history and run again; else "
+            "restore it from a backup"
+        )
+    return key
 
 
 def salted(key: bytes, text: str) -> str:
@@ -121,7 +146,20 @@ def salted(key: bytes, text: str) -> str:
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def fingerprint(cases: pd.DataFrame, key: bytes) -> Fingerprint:
+def _coded(cases: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(core, with data): the coded variables every valid file has, and those with data."""
+    from analysis.casedata.codebook import PERIODS, load_codebook
+
+    books = [load_codebook(p) for p in PERIODS]
+    coded = sorted({v.name for cb in books for v in cb.variables.values() if v.is_category})
+    core = [n for n in coded if all(n in cb.required for cb in books)]
+    present = [n for n in coded if n in cases.columns and cases[n].notna().any()]
+    return core, present
+
+
+def fingerprint(
+    cases: pd.DataFrame, key: bytes, columns: Sequence[str] | None = None
+) -> Fingerprint:
     """The salted hashes of a run's cases, identifiers left out.
 
     Parameters
@@ -130,28 +168,134 @@ def fingerprint(cases: pd.DataFrame, key: bytes) -> Fingerprint:
         Validated cases (:func:`analysis.load_cases`).
     key : bytes
         The salt (:func:`salt`).
+    columns : sequence of str, optional
+        The variables "full" covers (default: every coded variable with data); an earlier
+        run's, to compare with it.
     """
-    from analysis.casedata.codebook import PERIODS, load_codebook
+    core, present = _coded(cases)
+    full = list(present if columns is None else columns)
+    text = cases.reindex(columns=sorted(set(core) | set(full))).astype("string").fillna("")
+    periods = cases["review_period"].astype("string").fillna("")
 
-    books = [load_codebook(p) for p in PERIODS]
-    coded = sorted({v.name for cb in books for v in cb.variables.values() if v.is_category})
-    core = [n for n in coded if all(n in cb.required for cb in books)]
-    full = [n for n in coded if n in cases.columns and cases[n].notna().any()]
-
-    def hashes(columns: Sequence[str]) -> tuple[str, ...]:
-        text = cases.reindex(columns=list(columns)).astype("string").fillna("")
-        rows = (
-            "\x1f".join(f"{c}={v}" for c, v in zip(columns, r, strict=True))
-            for r in text.itertuples(index=False)
+    def hashes(rows: pd.DataFrame, names: Sequence[str]) -> tuple[str, ...]:
+        joined = (
+            "\x1f".join(f"{n}={v}" for n, v in zip(names, r, strict=True))
+            for r in rows[list(names)].itertuples(index=False)
         )
-        return tuple(sorted(salted(key, r)[:DIGEST_CHARS] for r in rows))
+        return tuple(sorted(salted(key, j)[:DIGEST_CHARS] for j in joined))
 
-    return Fingerprint(hashes(core), hashes(full), tuple(full))
+    def kinds(rows: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+        out = {"core": hashes(rows, core), "full": hashes(rows, full)}
+        for left_out in core:
+            out[f"without {left_out}"] = hashes(rows, [n for n in core if n != left_out])
+        return out
+
+    parts = {ALL: kinds(text)}
+    for period in sorted(periods.unique()):
+        parts[str(period)] = kinds(text[periods.to_numpy() == period])
+    return Fingerprint(tuple(full), parts)
 
 
 def _difference(earlier: Iterable[str], later: Iterable[str]) -> int:
     a, b = Counter(earlier), Counter(later)
     return max(sum((a - b).values()), sum((b - a).values()))
+
+
+def differing(earlier: Fingerprint, new: Fingerprint) -> tuple[int, bool]:
+    """(cases that differ, whether any case is shared) between two runs' fingerprints.
+
+    Compared over all cases and within each period both have, on every kind of hash (the
+    full hashes only when ``new`` was computed on the earlier run's columns): the smallest
+    difference that is not 0, or 0 when every comparison finds the same cases.
+    """
+    found, shared = [], False
+    comparable = new.columns == earlier.columns
+    for period in set(earlier.parts) & set(new.parts):
+        for kind, before in earlier.parts[period].items():
+            after = new.parts[period].get(kind)
+            if after is None or (kind == "full" and not comparable):
+                continue
+            found.append(_difference(before, after))
+            shared = shared or bool(set(before) & set(after))
+    nonzero = [d for d in found if d]
+    return (min(nonzero) if nonzero else 0), shared
+
+
+def _entries(folder: Path) -> list[dict]:
+    """Every released run recorded in ``folder``, oldest first."""
+    out = []
+    for path in sorted(folder.glob("run-*.json")) if folder.is_dir() else []:
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            entry["fingerprint"] = Fingerprint(
+                tuple(entry["columns"]), {p: dict(k) for p, k in entry["parts"].items()}
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            raise DifferencingError(
+                f"{path} is not a record of a released run that this version of the kit can "
+                "read, so this run cannot be checked against it. Remove it only if that run's "
+                "outputs never left this machine"
+            ) from None
+        out.append(entry)
+    return sorted(out, key=lambda e: (e["released"], e["run"]))
+
+
+def released_runs(folder: Path | None = None) -> list[dict]:
+    """Every released run recorded here, oldest first (``run``, ``label``, ``released``)."""
+    return [
+        {k: e[k] for k in ("run", "label", "released")} for e in _entries(folder or history_dir())
+    ]
+
+
+def overlaps(
+    cases: pd.DataFrame,
+    key: bytes,
+    allowed: Iterable[str] = (),
+    minimum: int = 10,
+    folder: Path | None = None,
+) -> list[Overlap]:
+    """Earlier released runs that share cases with ``cases``, with how many cases differ."""
+    allowed = set(allowed)
+    out = []
+    for entry in _entries(folder or history_dir()):
+        earlier = entry["fingerprint"]
+        _, present = _coded(cases)
+        columns = earlier.columns if set(earlier.columns) <= set(present) else None
+        count, shared = differing(earlier, fingerprint(cases, key, columns))
+        if shared:
+            run = entry["run"]
+            out.append(
+                Overlap(run, entry["label"], entry["released"], count, minimum, run in allowed)
+            )
+    return out
+
+
+def check(found: Sequence[Overlap]) -> None:
+    """Refuse a run that differs from earlier ones by too few cases, unless the user named
+    each of them.
+
+    Raises
+    ------
+    DifferencingError
+        Naming every such run, the risk, and the two ways on.
+    """
+    risky = [o for o in found if o.risky and not o.allowed_by_user]
+    if not risky:
+        return
+    named = ", ".join(
+        f"'{o.run}' (released {o.released}; {o.differing} case{'s' if o.differing > 1 else ''})"
+        for o in risky
+    )
+    runs = ",".join(o.run for o in risky)
+    raise DifferencingError(
+        f"This file's cases differ from those of {len(risky)} earlier released run(s) by fewer "
+        f"than {risky[0].minimum}: {named}. Set beside such a run's outputs, this run's would "
+        "give back the coded details of the cases that differ (differencing). Nothing was "
+        "written. If an earlier run's outputs never left this machine, remove its record with "
+        f"`python -m analysis forget-run NAME`. If your output checker agrees to release "
+        f"both, run again with ALLOW_OVERLAP={runs} (--allow-overlap NAME, once for each); "
+        "the override is written into the checking record."
+    )
 
 
 def guard(
@@ -173,12 +317,12 @@ def guard(
     from analysis.publish.disclosure import rules
 
     minimum = rules().minimum_difference
-    new = fingerprint(cases, salt(folder))
-    found = overlaps(new, allowed, folder)
-    check(found, minimum)
-    return new, {
+    key = salt(folder)
+    found = overlaps(cases, key, allowed, minimum, folder)
+    check(found)
+    return fingerprint(cases, key), {
         "minimum_difference": minimum,
-        "earlier_runs": [o.as_record(minimum) for o in found],
+        "earlier_runs": [o.as_record() for o in found],
     }
 
 
@@ -194,73 +338,14 @@ def file_identity(path: Path, plain: bool = False, folder: Path | None = None) -
     return out
 
 
-def released_runs(folder: Path | None = None) -> list[dict]:
-    """Every released run recorded here, oldest first."""
-    folder = folder or history_dir()
-    if not folder.is_dir():
-        return []
-    entries = [json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("run-*.json")]
-    return sorted(entries, key=lambda e: (e["released"], e["run"]))
-
-
-def overlaps(
-    new: Fingerprint, allowed: Iterable[str] = (), folder: Path | None = None
-) -> list[Overlap]:
-    """Earlier released runs that share cases with ``new``, with how many cases differ."""
-    allowed = set(allowed)
-    out = []
-    for entry in released_runs(folder):
-        earlier = Fingerprint(tuple(entry["core"]), tuple(entry["full"]), tuple(entry["columns"]))
-        if new.shares_cases_with(earlier):
-            out.append(
-                Overlap(
-                    entry["run"], entry["released"], new.differing(earlier), entry["run"] in allowed
-                )
-            )
-    return out
-
-
-def check(found: Sequence[Overlap], minimum: int) -> None:
-    """Refuse a run that differs from an earlier one by 1 to ``minimum - 1`` cases, unless the
-    user named that run.
-
-    Raises
-    ------
-    DifferencingError
-        Naming the earlier run, the risk, and the two ways on.
-    """
-    risky = [o for o in found if 0 < o.differing < minimum and not o.allowed_by_user]
-    if not risky:
-        return
-    first = risky[0]
-    cases, differ = ("case", "differs") if first.differing == 1 else ("cases", "differ")
-    raise DifferencingError(
-        f"This file's cases differ from those of the earlier run '{first.run}' (released "
-        f"{first.released}) by {first.differing} {cases}, fewer than {minimum}. Set beside that "
-        f"run's outputs, this run's would give back the coded details of the {cases} that "
-        f"{differ} (differencing). Nothing was written. If the earlier run's outputs were never "
-        f"released, remove its record with: python -m analysis forget-run {first.run}. If your "
-        f"output checker agrees to release both, run again with ALLOW_OVERLAP={first.run} "
-        f"(--allow-overlap {first.run}); the override is written into the checking record."
-    )
-
-
-def remember(run: str, new: Fingerprint, folder: Path | None = None) -> Path:
-    """Record a released run's fingerprints (one file a release; a rerun on the same cases
-    under the same name replaces its own entry)."""
-    folder = _private_dir(folder or history_dir())
+def remember(run: str, label: str, new: Fingerprint, folder: Path | None = None) -> Path:
+    """Record a released run's fingerprints (one file a release)."""
+    folder = private_folder(folder or history_dir())
     released = time.strftime("%Y-%m-%d %H:%M:%S")
-    entry = {
-        "run": run,
-        "released": released,
-        "core": new.core,
-        "full": new.full,
-        "columns": new.columns,
-    }
-    digest = salted(b"entry", run + "".join(new.full))[:DIGEST_CHARS]
-    path = folder / f"run-{digest}.json"
+    entry = {"run": run, "label": label, "released": released, **new.as_record()}
+    digest = salted(b"entry", run + released + "".join(new.parts[ALL]["core"]))
+    path = folder / f"run-{digest[:DIGEST_CHARS]}.json"
     write_text(path, json.dumps(entry) + "\n")
-    path.chmod(0o600)
     return path
 
 
@@ -268,8 +353,12 @@ def forget(run: str, folder: Path | None = None) -> int:
     """Remove every record of the released run ``run``; returns how many were removed."""
     folder = folder or history_dir()
     gone = 0
-    for path in folder.glob("run-*.json") if folder.is_dir() else []:
-        if json.loads(path.read_text(encoding="utf-8"))["run"] == run:
+    for path in sorted(folder.glob("run-*.json")) if folder.is_dir() else []:
+        try:
+            name = json.loads(path.read_text(encoding="utf-8")).get("run")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if name == run:
             path.unlink()
             gone += 1
     return gone

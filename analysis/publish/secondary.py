@@ -148,16 +148,25 @@ def bound_of(
     exact: bool = True,
     solutions: Solutions | None = None,
 ) -> Bound:
-    """The audit bound of one suppressed count given the plan ``hidden``.
+    """The audit bound of one suppressed count given the plan ``hidden``, and what a reader
+    knows besides (``docs/disclosure.md``):
 
-    A reader knows every [c] they see is at least 1 (zeros are shown), except where a zero
-    may be hidden: in a group whose size is hidden. The hidden counts behind a withheld
-    statistic are never seen, so nothing tells the reader any one of them is not 0.
+    - every [c] they see is at least 1, since zeros are shown, except where a zero may be
+      hidden: in a group whose size is hidden (while ``hide_zeros_of_hidden_groups`` is on);
+      the hidden counts behind a withheld statistic are never seen, so no floor for them;
+    - a count shown beside a hidden total is at least ``threshold`` below it, or it would
+      have been hidden as near its total (and a count equal to its total with it).
     """
-    published, nonzero = [], []
+    index = {c.key: i for i, c in enumerate(cells)}
+    published, nonzero, gaps = [], [], []
     for i, cell in enumerate(cells):
+        group_hidden = cell.total is not None and cell.total in hidden
         if cell.key not in hidden:
             published.append(i)
-        elif not cell.implied and (cell.total is None or cell.total not in hidden):
-            nonzero.append(i)  # a [c] the reader sees; a count behind a statistic is not seen
-    return system.bound(key, published, r.minimum_values, nonzero, exact, solutions)
+            if group_hidden and cell.value > 0:
+                gaps.append((index[cell.total], i))
+        elif not cell.implied and not (group_hidden and r.hide_zeros_of_hidden_groups):
+            nonzero.append(i)
+    return system.bound(
+        key, published, r.minimum_values, nonzero, exact, solutions, gaps, r.threshold
+    )

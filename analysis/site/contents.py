@@ -23,9 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.casedata.labels import SYNTHETIC_LABEL
 from analysis.files import file_sha256
 from analysis.paths import ROOT
-from analysis.publish.run import FIGURE_METADATA_KEY, OUTPUT_ENV_VAR
+from analysis.publish.run import FIGURE_METADATA_KEY, OUTPUT_ENV_VAR, PUBLIC_STATISTICS_LABEL
 
 
 class ReportError(Exception):
@@ -93,6 +94,14 @@ def checked_files(run_root: Path, include_review: bool = False) -> Checked:
     """
     record = _read_record(run_root)
     if record is None:
+        unstamped = _not_shipped_data(run_root)
+        if unstamped:  # a run on own data without its record: a draft, or a record deleted
+            raise ReportError(
+                f"{run_root} has no checking record ({RECORD}), and {unstamped} was not made "
+                "from the shipped synthetic data: only a run that `make reproduce DATA=<your "
+                "file>` protected, audited and checked can be reported (an interactive draft "
+                "cannot)"
+            )
         return Checked(run_root)
     if record.get("overall") == "fail":
         raise ReportError(
@@ -114,6 +123,20 @@ def checked_files(run_root: Path, include_review: bool = False) -> Checked:
     if refused:
         raise ReportError(_refusal(run_root, refused))
     return Checked(run_root, usable, tuple(left_out))
+
+
+def _not_shipped_data(run_root: Path) -> str | None:
+    """The first table of the run stamped other than the shipped synthetic data (or public
+    statistics), or None: every table a run writes says in its ``dataset`` column what made
+    it."""
+    for table in sorted((run_root / "outputs").glob("*.csv")):
+        try:
+            stamps = set(pd.read_csv(table, usecols=["dataset"], dtype=str)["dataset"].dropna())
+        except (ValueError, OSError, pd.errors.ParserError):
+            return f"outputs/{table.name}"  # no stamp to read: not one of the kit's tables
+        if stamps - {SYNTHETIC_LABEL, PUBLIC_STATISTICS_LABEL}:
+            return f"outputs/{table.name}"
+    return None
 
 
 def _read_record(run_root: Path) -> dict | None:
