@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fakes import SCORECARD_ROW
 
 from analysis.paths import EXAMPLES_DIR
 
@@ -122,7 +123,7 @@ def own_run(valid_frame, write_csv, tmp_path, monkeypatch):
             )
             run.table(children, "01_children")
             card = pd.DataFrame(
-                [{c: "" for c in SCORECARD_COLUMNS} | _SCORECARD_ROW], columns=SCORECARD_COLUMNS
+                [{c: "" for c in SCORECARD_COLUMNS} | SCORECARD_ROW], columns=SCORECARD_COLUMNS
             ).drop(columns="calibration_target")
             card.attrs["public_counts"] = True
             run.table(card, "scorecard")
@@ -143,19 +144,3 @@ def own_run(valid_frame, write_csv, tmp_path, monkeypatch):
         return reproduce_module.reproduce(data=data_path, jobs=1, release=release), runs
 
     return make
-
-
-_SCORECARD_ROW = {
-    "figure_id": "p_one",
-    "review_period": "2011-14",
-    "measure": "x_percent",
-    "statement": "fewer than half",
-    "published_value": "< 50%",
-    "recomputed_value": 45.0,
-    "numerator": 9,
-    "denominator": 20,
-    "status": "agrees",
-    "difference": -5.0,
-    "accepts": "0 to 9 of 20",
-    "source_url": "https://example.org/report",
-}

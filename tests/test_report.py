@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 import nbformat
 import pandas as pd
 import pytest
+from fakes import SCORECARD_ROW
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis.chapters.scorecard import SCORECARD_COLUMNS, summary
@@ -373,22 +374,7 @@ def _fake_run(root: Path, dataset: str = "SYNTHETIC DATA") -> Path:
     (root / "outputs" / "notebooks").mkdir(parents=True)
     (root / "figures").mkdir()
     rows = [
-        {c: "" for c in SCORECARD_COLUMNS}
-        | {
-            "figure_id": "p_one",
-            "review_period": "2011-14",
-            "measure": "x_percent",
-            "statement": "fewer than half",
-            "published_value": "< 50%",
-            "recomputed_value": 45.0,
-            "numerator": 9,
-            "denominator": 20,
-            "status": "agrees",
-            "difference": -5.0,
-            "accepts": "0 to 9 of 20",
-            "calibration_target": True,
-            "source_url": "https://example.org/report",
-        },
+        {c: "" for c in SCORECARD_COLUMNS} | SCORECARD_ROW | {"calibration_target": True},
         {c: "" for c in SCORECARD_COLUMNS}
         | {
             "figure_id": "p_two",
