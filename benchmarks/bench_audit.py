@@ -11,6 +11,8 @@ docs/performance.md; asserts nothing (a benchmark, not a timed test).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import tempfile
 import time
@@ -35,8 +37,9 @@ def collect_tables(path: Path, work: Path) -> dict[str, pd.DataFrame]:
     os.environ["SCR_RUNS_DIR"] = str(work / "runs")
     original = disclosure.plan_protection
     disclosure.plan_protection = capture
-    try:
-        reproduce.reproduce(path)
+    try:  # the run's own progress lines would mix with the table this prints
+        with contextlib.redirect_stdout(io.StringIO()):
+            reproduce.reproduce(path)
     except SystemExit:
         pass
     finally:
