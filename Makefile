@@ -66,7 +66,7 @@ validate: export SCR_FILE = $(value FILE)
 reproduce report lab validate: export SCR_SHEET = $(value SHEET)
 # Own data: NAME= names the dataset on the outputs; ALLOW_OVERLAP=run releases although the
 # cases differ from that earlier run's by few cases; FILE_HASH=1 records the file's SHA-256
-reproduce: export SCR_DATASET_NAME = $(value NAME)
+reproduce report: export SCR_DATASET_NAME = $(value NAME)
 reproduce: export SCR_ALLOW_OVERLAP = $(value ALLOW_OVERLAP)
 reproduce: export SCR_RECORD_FILE_HASH = $(value FILE_HASH)
 

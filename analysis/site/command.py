@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from analysis.paths import data_override, runs_dir, user_path
+from analysis.paths import DATASET_NAME_ENV_VAR, data_override, runs_dir, user_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -56,7 +57,9 @@ def run(args: argparse.Namespace) -> int:
             return 1
         # own data: the audited run `reproduce` wrote (found by the file's name, not by
         # loading it again), never an interactive draft
-        run_dir = None if is_shipped_synthetic(path) else runs_dir() / run_name(path)
+        # (the name given with NAME= / --name when the run had one, as reproduce named it)
+        named = os.environ.get(DATASET_NAME_ENV_VAR, "").strip() or path
+        run_dir = None if is_shipped_synthetic(path) else runs_dir() / run_name(named)
     try:
         index = build_report(run_dir, args.out, include_review=args.include_review)
     except ReportError as exc:
