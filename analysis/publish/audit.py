@@ -81,10 +81,6 @@ class Bound:
     ok: bool
 
     @property
-    def width(self) -> float:
-        return self.upper - self.lower
-
-    @property
     def values(self) -> float:
         """How many whole values the count may take (``inf`` when unbounded)."""
         return self.upper - self.lower + 1
