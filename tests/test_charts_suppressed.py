@@ -554,3 +554,28 @@ def test_headlines_of_the_periods_and_the_scorecard_count_only_what_is_shown(bot
     table = status_table(card)
     assert set(table["label"]) - set(STATUSES) == {"verdict withheld (disclosure control)"}
     assert "2 verdicts withheld by disclosure control" in summary(card)
+
+
+def test_an_interval_that_does_not_straddle_its_value_draws_what_it_can():
+    """Issue 21's crash: a 100% share's Wilson upper limit is 99.99999999999997, below the
+    value, and matplotlib refused the whole figure ("'xerr' must not contain negative
+    values"), stopping the run. The arm on that side is now simply not drawn; a withheld or
+    empty interval draws no whisker at all."""
+    table = pd.DataFrame(
+        {
+            "label": ["All deaths", "Half", "Withheld", "Empty"],
+            "percent": [100.0, 50.0, 40.0, 30.0],
+            "ci_low_percent": [96.4, 40.0, np.nan, 30.0],
+            "ci_high_percent": [99.99999999999997, 60.0, np.nan, 30.0],
+        }
+    )
+    fig = bar_percent(
+        table, "label", "percent", low="ci_low_percent", high="ci_high_percent", title="Shares"
+    )
+    ax = fig.axes[0]
+    whiskers = [c for c in ax.containers if c.__class__.__name__ == "ErrorbarContainer"]
+    (container,) = whiskers
+    segments = container.lines[2][0].get_segments()
+    assert len(segments) == 3  # the withheld row has none
+    full = segments[0]
+    assert full[0][0] == pytest.approx(96.4) and full[1][0] == pytest.approx(100.0)

@@ -40,6 +40,19 @@ from analysis.charts.style import (
 _MARKER = "__marker__"
 
 
+def interval_arms(values, low, high) -> np.ndarray:
+    """The lengths of an interval's two arms about its value, never negative, for ``xerr`` or
+    ``yerr``: an interval that does not straddle its value (a share of 100% whose upper limit
+    is a rounding below it; a published band) draws no arm on that side, where matplotlib
+    would refuse the whole figure.
+
+    >>> interval_arms([100.0, 40.0], [97.0, 30.0], [99.99999999999997, 50.0]).tolist()
+    [[3.0, 10.0], [0.0, 10.0]]
+    """
+    values, low, high = (np.asarray(a, dtype=float) for a in (values, low, high))
+    return np.vstack([np.clip(values - low, 0, None), np.clip(high - values, 0, None)])
+
+
 def _whisker_style() -> list:
     """A white halo so the whisker shows both over a dark bar and over the white background."""
     return [patheffects.withStroke(linewidth=2.8, foreground=BACKGROUND)]
@@ -199,7 +212,7 @@ def grouped_bar_percent(
                 container = ax.errorbar(
                     values[ok],
                     y[ok],
-                    xerr=np.vstack([values[ok] - lo[ok], hi[ok] - values[ok]]),
+                    xerr=interval_arms(values[ok], lo[ok], hi[ok]),
                     fmt="none",
                     ecolor=MUTED_COLOUR,
                     elinewidth=WHISKER_WIDTH,

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from analysis.charts.alt import percent_list, withheld_text
 from analysis.charts.annotate import direct_label, note_label
-from analysis.charts.bars import bar_percent
+from analysis.charts.bars import bar_percent, interval_arms
 from analysis.charts.gaps import (
     count_text,
     gap_text,
@@ -422,7 +422,7 @@ def age_share_figure(
             ax.errorbar(
                 [x],
                 [row.percent],
-                yerr=[[row.percent - row.percent_low], [row.percent_high - row.percent]],
+                yerr=interval_arms([row.percent], [row.percent_low], [row.percent_high]),
                 fmt="o",
                 mfc=BACKGROUND,
                 mec=colour,
