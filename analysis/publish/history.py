@@ -250,16 +250,17 @@ def released_runs(folder: Path | None = None) -> list[dict]:
 def overlaps(
     cases: pd.DataFrame,
     key: bytes,
-    allowed: Iterable[str] = (),
-    minimum: int = 10,
+    allowed: Iterable[str],
+    minimum: int,
     folder: Path | None = None,
 ) -> list[Overlap]:
-    """Earlier released runs that share cases with ``cases``, with how many cases differ."""
+    """Earlier released runs that share cases with ``cases``, with how many cases differ
+    (``minimum``: ``differencing.minimum_difference`` of ``disclosure.yaml``)."""
     allowed = set(allowed)
+    _, present = _coded(cases)
     out = []
     for entry in _entries(folder or history_dir()):
         earlier = entry["fingerprint"]
-        _, present = _coded(cases)
         columns = earlier.columns if set(earlier.columns) <= set(present) else None
         count, shared = differing(earlier, fingerprint(cases, key, columns))
         if shared:

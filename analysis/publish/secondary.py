@@ -157,14 +157,13 @@ def bound_of(
     - a count shown beside a hidden total is at least ``threshold`` below it, or it would
       have been hidden as near its total (and a count equal to its total with it).
     """
-    index = {c.key: i for i, c in enumerate(cells)}
     published, nonzero, gaps = [], [], []
     for i, cell in enumerate(cells):
         group_hidden = cell.total is not None and cell.total in hidden
         if cell.key not in hidden:
             published.append(i)
             if group_hidden and cell.value > 0:
-                gaps.append((index[cell.total], i))
+                gaps.append((system.index[cell.total], i))
         elif not cell.implied and not (group_hidden and r.hide_zeros_of_hidden_groups):
             nonzero.append(i)
     return system.bound(
