@@ -21,6 +21,7 @@ help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 	@echo "  Own data: make reproduce DATA=path/to/file.csv   (also .xlsx, .sav, .dta)"
 	@echo "            NAME=... names it on the outputs; ALLOW_OVERLAP=run, FILE_HASH=1: docs/disclosure.md"
+	@echo "            RECODE=file combines categories (age bands, statuses) so more can be published"
 	@echo "  A workbook with several sheets of cases: add SHEET=NAME, or SHEET=all"
 
 # A .venv made with another Python (3.12, say) is rebuilt, not reused: the kit needs 3.11. Only
@@ -69,6 +70,8 @@ reproduce report lab validate: export SCR_SHEET = $(value SHEET)
 reproduce report: export SCR_DATASET_NAME = $(value NAME)
 reproduce: export SCR_ALLOW_OVERLAP = $(value ALLOW_OVERLAP)
 reproduce: export SCR_RECORD_FILE_HASH = $(value FILE_HASH)
+# RECODE=file combines categories before disclosure control (default: <data>.recode.yaml beside it)
+reproduce: export SCR_RECODE_FILE = $(value RECODE)
 
 reproduce: $(STAMP) ## Rebuild the analysis on the shipped data (or DATA=file) and print the scorecard
 	$(PY) -m analysis reproduce $(if $(FORCE),--force) $(if $(FRESH),--fresh-kernels)

@@ -125,6 +125,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
         + tuple(os.environ.get(ALLOW_OVERLAP_ENV_VAR, "").replace(",", " ").split()),
         record_file_hash=args.record_file_hash
         or os.environ.get(FILE_HASH_ENV_VAR, "").strip() not in ("", "0"),
+        recode=args.recode or _path_from_env(RECODE_FILE_ENV_VAR),
     )
     return reproduce(
         args.data,
@@ -139,6 +140,15 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 #: ``make reproduce ALLOW_OVERLAP=name`` and ``FILE_HASH=1`` reach the command through these.
 ALLOW_OVERLAP_ENV_VAR = "SCR_ALLOW_OVERLAP"
 FILE_HASH_ENV_VAR = "SCR_RECORD_FILE_HASH"
+#: ``make reproduce RECODE=file`` (a relative name is from where make was run).
+RECODE_FILE_ENV_VAR = "SCR_RECODE_FILE"
+
+
+def _path_from_env(name: str) -> Path | None:
+    from analysis.paths import user_path
+
+    value = os.environ.get(name, "").strip()
+    return user_path(value) if value else None  # from make's folder, as DATA= is
 
 
 def _cmd_forget_run(args: argparse.Namespace) -> int:
@@ -233,6 +243,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--record-file-hash",
         action="store_true",
         help="own data: put the file's plain SHA-256 in the checking record (default: salted)",
+    )
+    p.add_argument(
+        "--recode",
+        type=Path,
+        metavar="FILE",
+        help="own data: categories to combine before disclosure control (default: "
+        "<data file stem>.recode.yaml beside the data, if there is one; docs/disclosure.md)",
     )
     _add_sheet(p)
     p.set_defaults(func=_cmd_reproduce)

@@ -40,3 +40,13 @@ class CodingFileError(CaseDataError):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class RecodeFileError(CaseDataError):
+    """A recode file (categories to combine before disclosure control) cannot be used (exit 2).
+    The message names the file, the variable and the rule broken."""
+
+    def __init__(self, path: Path | str, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")

@@ -82,7 +82,8 @@ def own_run(valid_frame, write_csv, tmp_path, monkeypatch):
     pass's notebooks replaced by one cheap stand-in (a table of children, a scorecard and a
     chapter 6 figure, written through ``Run`` as a notebook would). ``watch(stage)`` is called
     inside each pass; ``fail`` names a pass that then fails; ``frame`` runs on other cases
-    (``runs/other_cases/``), ``release`` is passed on. Returns (exit code, runs folder); the
+    (``runs/other_cases/``), ``release`` is passed on, ``tables(cases)`` gives more tables to
+    write (name -> table). Returns (exit code, runs folder); the
     run is ``runs/my_cases/``."""
     from matplotlib.figure import Figure
 
@@ -107,7 +108,7 @@ def own_run(valid_frame, write_csv, tmp_path, monkeypatch):
     ):
         monkeypatch.delenv(key, raising=False)
 
-    def notebooks(watch, fail, data_path):
+    def notebooks(watch, fail, data_path, tables):
         def run_all(notebook_paths, out_dir, **kwargs):
             from analysis import load_cases
 
@@ -122,6 +123,8 @@ def own_run(valid_frame, write_csv, tmp_path, monkeypatch):
                 }
             )
             run.table(children, "01_children")
+            for name, table in (tables(cases) if tables else {}).items():
+                run.table(table, name)
             card = pd.DataFrame(
                 [{c: "" for c in SCORECARD_COLUMNS} | SCORECARD_ROW], columns=SCORECARD_COLUMNS
             ).drop(columns="calibration_target")
@@ -138,9 +141,9 @@ def own_run(valid_frame, write_csv, tmp_path, monkeypatch):
 
         return run_all
 
-    def make(watch=None, fail=None, frame=None, release=None):
+    def make(watch=None, fail=None, frame=None, release=None, tables=None):
         data_path = path if frame is None else write_csv(frame, name="other_cases.csv")
-        monkeypatch.setattr(reproduce_module, "run_all", notebooks(watch, fail, data_path))
+        monkeypatch.setattr(reproduce_module, "run_all", notebooks(watch, fail, data_path, tables))
         return reproduce_module.reproduce(data=data_path, jobs=1, release=release), runs
 
     return make

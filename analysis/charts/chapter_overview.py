@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from analysis.casedata.recode import JOIN
 from analysis.charts.alt import percent_list, withheld_text
 from analysis.charts.annotate import direct_label, note_label
 from analysis.charts.bars import bar_percent, interval_arms
@@ -286,9 +287,11 @@ def age_bands_title(ages: pd.DataFrame) -> str:
     share = dict(zip(ages["age_band"], ages["percent"], strict=True))
     markers = dict(zip(ages["age_band"], row_markers(ages), strict=True))
     babies = share.get("under_1")
-    teens = ["11_15", "16_17"]
-    missing = [b for b in teens if is_missing(share.get(b))]
-    older = float("nan") if missing else share["11_15"] + share["16_17"]
+    # the bands of 11 to 17, as coded or combined by a recode file ("11_15+16_17")
+    teens = [b for b in share if set(str(b).split(JOIN)) <= {"11_15", "16_17"}]
+    covered = {code for b in teens for code in str(b).split(JOIN)} == {"11_15", "16_17"}
+    missing = [b for b in teens if is_missing(share.get(b))] + ([] if covered else ["11_15"])
+    older = float("nan") if missing else sum(share[b] for b in teens)
     if not is_missing(babies) and not missing:
         return (
             f"{babies:.0f}% of the children were babies under one; {older:.0f}% were aged 11 to 17"

@@ -21,6 +21,8 @@ import pandas as pd
 
 from analysis.casedata.handoff import handing_off
 from analysis.casedata.load import is_synthetic
+from analysis.casedata.recode import RECODE_ENV_VAR
+from analysis.errors import RecodeFileError
 from analysis.files import private_folder, replace_folder, write_text
 from analysis.paths import (
     DATA_ENV_VAR,
@@ -47,12 +49,15 @@ class Release:
     the outputs, the file's name for the folder only, since a file named after a family or an
     area would travel with every table); ``allow_overlap`` names earlier released runs the
     output checker agreed this one may differ from by few cases; ``record_file_hash`` puts the
-    file's plain SHA-256 into the checking record beside the salted one.
+    file's plain SHA-256 into the checking record beside the salted one; ``recode`` names a
+    file of categories to combine before protection (default: one beside the data,
+    :mod:`analysis.casedata.recode`).
     """
 
     name: str = ""
     allow_overlap: tuple[str, ...] = ()
     record_file_hash: bool = False
+    recode: Path | None = None
 
 
 def reproduce(
@@ -213,8 +218,9 @@ def reproduce_own_data(
     name = run_name(release.name or source)
     try:
         fingerprint, differencing = history.guard(cases, release.allow_overlap)
-    except (history.DifferencingError, PermissionError) as error:
-        print(str(error), file=sys.stderr)  # refused, or runs/.history is not private
+        recode_file, combined = _recode(release, source)
+    except (history.DifferencingError, PermissionError, RecodeFileError) as error:
+        print(str(error), file=sys.stderr)  # refused, runs/.history not private, bad recode
         return 2
     runs = runs_dir()
     final = runs / name
@@ -225,18 +231,23 @@ def reproduce_own_data(
     staging = runs / f".{name}.staging-{os.getpid()}"
     for folder in (work, staging):
         _private_writable(folder)  # fail now, in one sentence, not in eight notebooks later
-    saved = {k: os.environ.get(k) for k in (OUTPUT_ENV_VAR, STAGE_ENV_VAR, STAGING_ENV_VAR)}
+    kept = (OUTPUT_ENV_VAR, STAGE_ENV_VAR, STAGING_ENV_VAR, RECODE_ENV_VAR)
+    saved = {k: os.environ.get(k) for k in kept}
     os.environ.update(
         {
             OUTPUT_ENV_VAR: str(work),
             STAGING_ENV_VAR: str(staging),
             DISPLAY_ENV_VAR: shown,
             STAGE_ENV_VAR: "collect",
+            RECODE_ENV_VAR: str(recode_file or ""),  # the kernels count combined categories
         }
     )
     try:
         run = Run(cases)
         print(run.describe())
+        if combined:
+            print(f"Categories combined before protection ({recode_file.name}):")
+            print("\n".join(f"  - {line}" for line in combined.describe()))
         periods = sorted(str(p) for p in cases["review_period"].unique())
         notebooks = chapter_notebooks()
         print(
@@ -265,6 +276,7 @@ def reproduce_own_data(
                 file=sys.stderr,
             )
             return 1
+        _advise(tables, plan, combined, runs, name, source)
         with open(staging / "plan.pkl", "wb") as handle:
             pickle.dump(plan, handle)
         print("Pass 2 of 2: writing the protected outputs...")
@@ -291,6 +303,7 @@ def reproduce_own_data(
             data_file=history.file_identity(source, plain=release.record_file_hash),
             differencing=differencing,
             public_tables=public,
+            recode=combined.describe(),
         )
         checked = json.loads(record.read_text())
         overall = checked["overall"]
@@ -325,6 +338,42 @@ def reproduce_own_data(
         os.environ.pop(DISPLAY_ENV_VAR, None)
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _recode(release: Release, source: Path):
+    """The recode file in force (named, else beside the data) and its groups, checked."""
+    from analysis.casedata.recode import Recode, read_recode, recode_beside
+
+    path = release.recode or recode_beside(source)
+    if path is None:
+        return None, Recode()
+    return path.resolve(), read_recode(path)
+
+
+def _advise(tables, plan, combined, runs: Path, name: str, source: Path) -> None:
+    """Print which combinations of categories would publish more, and keep the recode file
+    that applies them in the private ``runs/.advice/`` (never in the run's outputs)."""
+    from analysis.casedata.recode import SUFFIX
+    from analysis.publish.recoding import (
+        advice_text,
+        advise,
+        as_recode_file,
+        save_suggestion,
+        try_together,
+    )
+
+    if not plan.shown_suppressed:
+        return
+    hidden: dict[str, int] = {}
+    for table, _, column in plan.suppressed:
+        if not column.startswith("implied"):
+            hidden[table] = hidden.get(table, 0) + 1
+    advice = advise(tables, hidden, combined)
+    trial = try_together(tables, hidden, advice) if advice else None
+    if trial is not None and trial.hidden_after >= trial.hidden_before:
+        advice, trial = [], None  # table by table it helped; the run as a whole, not
+    saved = save_suggestion(runs, name, as_recode_file(advice, combined)) if advice else None
+    print(advice_text(advice, trial, saved, source.with_name(source.stem + SUFFIX)))
 
 
 #: The working folders a run keeps beside ``runs/<name>/`` (``.<name>.<kind>-<pid>``).

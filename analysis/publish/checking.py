@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import nbformat
@@ -126,6 +127,7 @@ def write_record(
     data_file: dict,
     differencing: dict | None = None,
     public_tables: set[str] = frozenset(),
+    recode: Sequence[str] = (),
 ) -> Path:
     """Write ``checking/results.json`` and ``checking/summary.md`` for a finished run.
 
@@ -149,6 +151,9 @@ def write_record(
         (:mod:`analysis.publish.history`).
     public_tables : set of str
         Tables whose counts are of published things (figures), not of children.
+    recode : sequence of str
+        The categories combined before protection, one line each
+        (:meth:`analysis.casedata.recode.Recode.describe`).
 
     Returns
     -------
@@ -200,6 +205,7 @@ def write_record(
             "summary": plan.summary(),
         },
         "differencing": differencing,
+        "categories_combined": list(recode),
         "outputs": entries,
         "overall": "fail"
         if any(e["status"] == "fail" for e in entries) or not plan.passed
@@ -231,6 +237,7 @@ def _summary(record: dict) -> str:
         f"Data file: {_file_identity(record['data_file'])}.",
         "",
         *_differencing_lines(record["differencing"]),
+        *_recode_lines(record.get("categories_combined", [])),
         "Automatic control cannot know what a reader already knows about a case from elsewhere: "
         "read every output before release (docs/disclosure.md).",
         "",
@@ -244,6 +251,17 @@ def _summary(record: dict) -> str:
             + f" | {len(e.get('suppressed', []))} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _recode_lines(combined: list[str]) -> list[str]:
+    """Which categories the run combined before protection (a recode file)."""
+    if not combined:
+        return ["Categories: every category as coded (no recode file).", ""]
+    return [
+        "Categories combined before protection (a recode file; docs/disclosure.md):",
+        *(f"- {line}" for line in combined),
+        "",
+    ]
 
 
 def _file_identity(data_file: dict) -> str:

@@ -9,10 +9,12 @@ add back to the number of rows (``tests/test_tables.py`` checks it).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
+from analysis.casedata import recode
 from analysis.casedata.codebook import all_variables, load_codebook
 from analysis.stats.inference import design_effect, wilson_interval
 from analysis.stats.measures import reviews
@@ -26,7 +28,11 @@ INVOLVEMENT_MEASURES = {
 
 
 def label_of(column: str, code) -> str:
-    """The codebook label of a code (the code itself when it has none)."""
+    """The codebook label of a code, or of categories combined by a recode file (the code
+    itself when it has none)."""
+    combined = recode.active().label_of(column, str(code))
+    if combined is not None:
+        return combined
     var = all_variables().get(column)
     return var.codes.get(str(code), str(code)) if var else str(code)
 
@@ -101,7 +107,8 @@ def dimension_codes(values: pd.Series, column: str | None = None) -> list[str]:
     category has every code, in codebook order; a column outside the codebook keeps its
     categorical's categories (a chapter's own groups, e.g. the groups of death); only the
     review period is taken from the data (:data:`SCOPE`). A value the codebook does not know
-    stays visible, after the codes.
+    stays visible, after the codes. Codes a recode file combines
+    (:mod:`analysis.casedata.recode`) are one category, where their first code was.
 
     Parameters
     ----------
@@ -122,10 +129,11 @@ def dimension_codes(values: pd.Series, column: str | None = None) -> list[str]:
     ['2014-17']
     """
     name = column or values.name
-    present = set(values.dropna().astype(str))
+    combine = recode.active()
+    present = {combine.code_of(name, v) for v in values.dropna().astype(str)}
     variable = all_variables().get(name)
     if variable is not None and variable.is_category:
-        codes = list(variable.codes)
+        codes = combine.codes(name, list(variable.codes))
     elif isinstance(values.dtype, pd.CategoricalDtype):
         codes = [str(c) for c in values.cat.categories]
     else:
@@ -138,7 +146,9 @@ def dimension_codes(values: pd.Series, column: str | None = None) -> list[str]:
 def _as_dimension(values: pd.Series, column: str | None = None) -> pd.Categorical:
     """The values as text in a categorical of :func:`dimension_codes`, so that a
     ``groupby(..., observed=False)`` gives every code a row (blanks stay blank)."""
+    name = column or values.name
     text = values.astype("object").where(values.notna(), None).map(str, na_action="ignore")
+    text = text.map(partial(recode.active().code_of, name), na_action="ignore")
     return pd.Categorical(text, categories=dimension_codes(values, column))
 
 
@@ -174,6 +184,7 @@ def proportion_table(
     """
     keys = _as_list(by)
     values = cases[column].astype("object").where(cases[column].notna(), "(blank)")
+    values = values.map(str).map(partial(recode.active().code_of, column))
     order = dimension_codes(cases[column], column)
     if (values == "(blank)").any():
         order.append("(blank)")
