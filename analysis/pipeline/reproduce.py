@@ -368,8 +368,16 @@ def _advise(tables, plan, combined, runs: Path, name: str, source: Path) -> None
     for table, _, column in plan.suppressed:
         if not column.startswith("implied"):
             hidden[table] = hidden.get(table, 0) + 1
-    advice = advise(tables, hidden, combined)
-    trial = try_together(tables, hidden, advice) if advice else None
+    try:
+        advice = advise(tables, hidden, combined)
+        trial = try_together(tables, hidden, advice) if advice else None
+    except Exception as error:  # noqa: BLE001 - advice is a help: it never stops a release
+        print(
+            "Advice on combining categories could not be worked out "
+            f"({type(error).__name__}: {error}); the run goes on. Please report it.",
+            file=sys.stderr,
+        )
+        return
     if trial is not None and trial.hidden_after >= trial.hidden_before:
         advice, trial = [], None  # table by table it helped; the run as a whole, not
     saved = save_suggestion(runs, name, as_recode_file(advice, combined)) if advice else None

@@ -256,7 +256,12 @@ def _summary(record: dict) -> str:
 def _recode_lines(combined: list[str]) -> list[str]:
     """Which categories the run combined before protection (a recode file)."""
     if not combined:
-        return ["Categories: every category as coded (no recode file).", ""]
+        return [
+            "Categories: every category as coded (no recode file). Where many counts are "
+            "hidden, combining categories may publish more: the run prints its advice on the "
+            'terminal only (docs/disclosure.md, "Publishing more by combining categories").',
+            "",
+        ]
     return [
         "Categories combined before protection (a recode file; docs/disclosure.md):",
         *(f"- {line}" for line in combined),
