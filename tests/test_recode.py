@@ -182,6 +182,21 @@ def test_advice_is_private_and_applying_it_publishes_more(own_run, sample, capsy
             assert "would publish" not in path.read_text(encoding="utf-8"), path
     before = json.loads((released / "checking" / "results.json").read_text())
     assert before["categories_combined"] == []
+    # the record names only what a reader sees: tables with [c] and their combinable columns
+    hidden_tables = {
+        e["file"].split("/")[-1][: -len(".csv")]
+        for e in before["outputs"]
+        if e["kind"] == "table" and e["suppressed"]
+    }
+    assert set(before["categories_combinable"]) <= hidden_tables
+    assert before["categories_combinable"]["03_status_by_age"] == [
+        "age_band",
+        "csc_status_at_incident",
+    ]
+    assert (
+        "`03_status_by_age` (age_band, csc_status_at_incident)"
+        in (released / "checking" / "summary.md").read_text()
+    )
 
     shutil.copy(suggestion, tmp_path / "other_cases.recode.yaml")  # as the advice says
     code, runs = own_run(frame=sample, tables=_ages)

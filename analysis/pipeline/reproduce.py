@@ -205,6 +205,7 @@ def reproduce_own_data(
     from analysis.casedata.provenance import run_name
     from analysis.publish import checking, history
     from analysis.publish.disclosure import plan_protection
+    from analysis.publish.recoding import combinable
     from analysis.publish.run import (
         DISPLAY_ENV_VAR,
         OUTPUT_ENV_VAR,
@@ -276,7 +277,8 @@ def reproduce_own_data(
                 file=sys.stderr,
             )
             return 1
-        _advise(tables, plan, combined, runs, name, source)
+        hidden = _hidden_by_table(plan)
+        _advise(tables, hidden, combined, runs, name, source)
         with open(staging / "plan.pkl", "wb") as handle:
             pickle.dump(plan, handle)
         print("Pass 2 of 2: writing the protected outputs...")
@@ -304,6 +306,7 @@ def reproduce_own_data(
             differencing=differencing,
             public_tables=public,
             recode=combined.describe(),
+            combinable=combinable(tables, hidden),
         )
         checked = json.loads(record.read_text())
         overall = checked["overall"]
@@ -350,7 +353,16 @@ def _recode(release: Release, source: Path):
     return path.resolve(), read_recode(path)
 
 
-def _advise(tables, plan, combined, runs: Path, name: str, source: Path) -> None:
+def _hidden_by_table(plan) -> dict[str, int]:
+    """How many counts each table shows as [c]."""
+    hidden: dict[str, int] = {}
+    for table, _, column in plan.suppressed:
+        if not column.startswith("implied"):
+            hidden[table] = hidden.get(table, 0) + 1
+    return hidden
+
+
+def _advise(tables, hidden, combined, runs: Path, name: str, source: Path) -> None:
     """Print which combinations of categories would publish more, and keep the recode file
     that applies them in the private ``runs/.advice/`` (never in the run's outputs)."""
     from analysis.casedata.recode import SUFFIX
@@ -362,12 +374,8 @@ def _advise(tables, plan, combined, runs: Path, name: str, source: Path) -> None
         try_together,
     )
 
-    if not plan.shown_suppressed:
+    if not hidden:
         return
-    hidden: dict[str, int] = {}
-    for table, _, column in plan.suppressed:
-        if not column.startswith("implied"):
-            hidden[table] = hidden.get(table, 0) + 1
     try:
         advice = advise(tables, hidden, combined)
         trial = try_together(tables, hidden, advice) if advice else None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import nbformat
@@ -128,6 +128,7 @@ def write_record(
     differencing: dict | None = None,
     public_tables: set[str] = frozenset(),
     recode: Sequence[str] = (),
+    combinable: Mapping[str, list[str]] | None = None,
 ) -> Path:
     """Write ``checking/results.json`` and ``checking/summary.md`` for a finished run.
 
@@ -154,6 +155,9 @@ def write_record(
     recode : sequence of str
         The categories combined before protection, one line each
         (:meth:`analysis.casedata.recode.Recode.describe`).
+    combinable : mapping, optional
+        Tables with hidden counts -> their variables whose categories may be combined
+        (:func:`analysis.publish.recoding.combinable`: from what a reader sees only).
 
     Returns
     -------
@@ -206,6 +210,7 @@ def write_record(
         },
         "differencing": differencing,
         "categories_combined": list(recode),
+        "categories_combinable": dict(combinable or {}),
         "outputs": entries,
         "overall": "fail"
         if any(e["status"] == "fail" for e in entries) or not plan.passed
@@ -237,7 +242,9 @@ def _summary(record: dict) -> str:
         f"Data file: {_file_identity(record['data_file'])}.",
         "",
         *_differencing_lines(record["differencing"]),
-        *_recode_lines(record.get("categories_combined", [])),
+        *_recode_lines(
+            record.get("categories_combined", []), record.get("categories_combinable", {})
+        ),
         "Automatic control cannot know what a reader already knows about a case from elsewhere: "
         "read every output before release (docs/disclosure.md).",
         "",
@@ -253,20 +260,28 @@ def _summary(record: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _recode_lines(combined: list[str]) -> list[str]:
-    """Which categories the run combined before protection (a recode file)."""
-    if not combined:
-        return [
-            "Categories: every category as coded (no recode file). Where many counts are "
-            "hidden, combining categories may publish more: the run prints its advice on the "
-            'terminal only (docs/disclosure.md, "Publishing more by combining categories").',
-            "",
+def _recode_lines(combined: list[str], combinable: Mapping[str, list[str]]) -> list[str]:
+    """Which categories the run combined before protection (a recode file), and which tables
+    with hidden counts have categories that may be combined (what a reader sees already)."""
+    lines = (
+        [
+            "Categories combined before protection (a recode file; docs/disclosure.md):",
+            *(f"- {line}" for line in combined),
         ]
-    return [
-        "Categories combined before protection (a recode file; docs/disclosure.md):",
-        *(f"- {line}" for line in combined),
-        "",
-    ]
+        if combined
+        else ["Categories: every category as coded (no recode file)."]
+    )
+    if combinable:
+        lines += [
+            "",
+            "Tables with hidden counts whose categories may be combined (recode.yaml), to "
+            "publish more: "
+            + "; ".join(f"`{t}` ({', '.join(v)})" for t, v in combinable.items())
+            + ". Which combinations would, tried through the same protection, the run printed "
+            "on the terminal only: that advice is worked out from the hidden counts "
+            '(docs/disclosure.md, "Publishing more by combining categories").',
+        ]
+    return [*lines, ""]
 
 
 def _file_identity(data_file: dict) -> str:

@@ -251,6 +251,18 @@ def advice_text(
     return "\n".join(lines)
 
 
+def combinable(tables: Mapping[str, pd.DataFrame], hidden_now: Mapping[str, int]) -> dict:
+    """Tables with hidden counts and the variables of theirs whose categories ``recode.yaml``
+    lets a researcher combine. Only what a reader sees already (a table's columns, that it
+    shows a [c]) goes into this, so it may be written into the checking record."""
+    variables = list(recode_rules()["variables"])
+    return {
+        name: [v for v in variables if v in table.columns]
+        for name, table in tables.items()
+        if hidden_now.get(name, 0) and any(v in table.columns for v in variables)
+    }
+
+
 def save_suggestion(runs: Path, name: str, text: str) -> Path:
     """Write the suggested recode file into the private ``runs/.advice/`` folder."""
     folder = private_folder(runs / ADVICE_DIRNAME)
