@@ -10,6 +10,7 @@ wrong) the form of the rest of the file.
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 
 import pandas as pd
 
@@ -103,6 +104,13 @@ def close_value(var: Variable, value: str, form: str) -> str | None:
 def not_allowed(var: Variable, value: str, form: str, hint: str = "") -> str:
     """The message for a value that is no code or label of ``var``: "did you mean" if it is a
     slip, then the allowed values in the column's form, then ``hint``."""
+    return _not_allowed(var.name, str(value), form, hint)
+
+
+@lru_cache(maxsize=4096)
+def _not_allowed(column: str, value: str, form: str, hint: str) -> str:
+    # the same refused value on many rows is worded once (difflib is not free)
+    var = all_variables()[column]
     near = close_value(var, value, form)
     mean = say("close", "value", suggestion=near) if near else ""
     if form == LABELS:

@@ -123,15 +123,18 @@ def _rule_for(check: str) -> str:
     return "SCH002"
 
 
-def _as_typed(typed: pd.DataFrame, positions, columns, found) -> list:
+def _as_typed(typed: pd.DataFrame, positions: pd.Series, columns: pd.Series, found) -> list:
     """The values as the user typed them (before labels were read as codes), where a problem
-    names a row and a column of the file; ``found`` elsewhere."""
-    out = []
-    for position, column, value in zip(positions, columns, found, strict=True):
-        if pd.notna(position) and column in typed.columns:
-            value = typed.at[int(position), column]
-        out.append(value)
-    return out
+    names a row and a column of the file; ``found`` elsewhere. Column by column, so a file
+    with a million refused values is not read cell by cell."""
+    values = pd.Series(found).astype(object).to_numpy().copy()
+    at = pd.to_numeric(positions, errors="coerce").to_numpy()
+    names = columns.to_numpy()
+    for column in pd.unique(names):
+        rows = (names == column) & ~np.isnan(at)
+        if column in typed.columns and rows.any():
+            values[rows] = typed[column].astype(object).to_numpy()[at[rows].astype(np.int64)]
+    return list(values)
 
 
 def _schema_problems(
