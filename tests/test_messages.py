@@ -5,6 +5,7 @@ that runs as printed."""
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -76,6 +77,7 @@ def test_loaded_notes_are_summarised_too(valid_frame, write_csv):
     path = write_csv(_as_labels(valid_frame))
     n = len(check_file(path)[1].notes)
     (note,) = load_cases(path).attrs["notes"]
+    assert note.endswith("(SCH008)")  # no --all where the notes are read (summary, Python)
     assert note.startswith(f"{n} columns given as labels (or other spellings of codes) were read")
 
 
@@ -141,10 +143,12 @@ def _commands(message: str) -> tuple[str, str]:
 
 
 def test_the_command_in_a_loading_error_runs_as_printed_from_anywhere(labelled, tmp_path):
+    named = labelled.with_name("Own data 'v2'.csv")  # a space and a quote: quoted as needed
+    named.write_bytes(labelled.read_bytes())
     with pytest.raises(InvalidCaseDataError) as refused:
-        load_cases(labelled)
+        load_cases(named)
     make, python = _commands(str(refused.value))
-    assert make == f"cd {ROOT} && make validate FILE={labelled} ALL=1"
+    assert make == f"cd {ROOT} && make validate FILE={shlex.quote(str(named))} ALL=1"
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     run = subprocess.run(python, shell=True, cwd=elsewhere, capture_output=True, text=True)
@@ -152,7 +156,8 @@ def test_the_command_in_a_loading_error_runs_as_printed_from_anywhere(labelled, 
     assert run.returncode == 1
     assert "did you mean 'Female'?" in run.stdout
     listed = sum(" SCH008 note: " in line for line in run.stdout.splitlines())  # --all
-    assert listed == len(check_file(labelled)[1].notes) > 20
+    assert listed == len(check_file(named)[1].notes) > 20
+    assert f"{named}: 10 rows read; 3 error(s)" in run.stdout
 
 
 def test_make_validate_all_1_asks_for_every_problem():

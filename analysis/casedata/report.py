@@ -94,10 +94,11 @@ class ValidationReport:
     def note_texts(self, detail: bool = False) -> list[str]:
         """The notes as sentences: the reader's, then the checks' (several of one kind in one
         sentence unless ``detail``)."""
-        return self.reader_notes + [m for _, m in self._note_lines(detail, how="--all")]
+        return self.reader_notes + [m for _, m in self._note_lines(detail, how=None)]
 
-    def _note_lines(self, detail: bool, how: str) -> list[tuple[tuple | None, str]]:
-        """``(problem or None, sentence)`` per line of notes; a summarised kind has no problem."""
+    def _note_lines(self, detail: bool, how: str | None) -> list[tuple[tuple | None, str]]:
+        """``(problem or None, sentence)`` per line of notes; a summarised kind has no problem
+        and ends with its rule and ``how`` to list each (if there is a way where it is read)."""
         notes = self.notes
         templates = text()["summary"]
         lines = []
@@ -110,7 +111,8 @@ class ValidationReport:
             if len(columns) > _SHOWN:
                 listed += f" and {len(columns) - _SHOWN} more"
             sentence = say("summary", rule, n=len(columns), columns=listed)
-            lines.append((None, f"{sentence} ({rule}; {how} lists each)"))
+            where = f"{rule}; {how} lists each" if how else rule
+            lines.append((None, f"{sentence} ({where})"))
         return lines
 
     def to_text(self, limit: int | None = None, detail: bool | None = None, how="--all") -> str:
