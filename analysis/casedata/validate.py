@@ -83,7 +83,7 @@ def build_schema(periods: list[str]) -> pa.DataFrameSchema:
     for name, var in variables.items():
         checks = [pa.Check.isin(list(var.codes))] if var.is_category else []
         columns[name] = pa.Column(
-            None,  # text held as categories (see casedata.read); the codes are what is checked
+            None,  # text held as categories (see casedata.tidy); the codes are what is checked
             checks=checks,
             nullable=not (name in required and not var.blank_allowed),
             unique=var.unique,
