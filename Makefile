@@ -92,8 +92,8 @@ format: $(STAMP) ## Format code and notebooks with ruff
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-validate: $(STAMP) ## Check a case file against the codebook: make validate FILE=path
-	$(PY) -m analysis validate
+validate: $(STAMP) ## Check a case file against the codebook: make validate FILE=path (ALL=1: every problem and note)
+	$(PY) -m analysis validate $(if $(ALL),--all)
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab (DATA=file to use your own data)
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/

@@ -23,17 +23,15 @@ EXIT_TERMINATED = 143  # ... and one stopped by `kill` (SIGTERM)
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from analysis.casedata.load import check_file
+    from analysis.casedata.report import usage
 
-    files, sheet = list(args.files), args.sheet
+    files, sheet, how = list(args.files), args.sheet, "--all"
     if not files and os.environ.get(FILE_ENV_VAR, "").strip():
         files = [user_path(os.environ[FILE_ENV_VAR].strip())]  # make validate FILE=...
         sheet = sheet if sheet is not None else sheet_override()  # ... SHEET=...
+        how = "ALL=1"  # what lists everything, as make was asked
     if not files:
-        print(
-            "Name the file to check: make validate FILE=path/to/cases.csv "
-            "(or python -m analysis validate path/to/cases.csv).",
-            file=sys.stderr,
-        )
+        print(usage(), file=sys.stderr)
         return EXIT_UNREADABLE
     worst = EXIT_OK
     for path in files:
@@ -43,7 +41,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             print(f"{exc.path}: cannot be read: {exc.reason}", file=sys.stderr)
             worst = max(worst, EXIT_UNREADABLE)
             continue
-        print(report.to_text(limit=None if args.all else args.limit))
+        print(report.to_text(limit=None if args.all else args.limit, how=how))
         if args.output:
             report.problems.to_csv(args.output, index=False)
             print(f"problems written to {args.output}")
@@ -192,7 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
         "files", nargs="*", type=Path, help="CSV, .xlsx, .sav or .dta files (or $SCR_FILE)"
     )
     p.add_argument("--limit", type=int, default=200, help="problems to print (default 200)")
-    p.add_argument("--all", action="store_true", help="print every problem")
+    p.add_argument(
+        "--all", action="store_true", help="print every problem, and each note on its own line"
+    )
     p.add_argument("--output", type=Path, help="also write the problems to this CSV")
     _add_sheet(p)
     p.set_defaults(func=_cmd_validate)
@@ -314,12 +314,11 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except InvalidCaseDataError as exc:
-        print(exc.report.to_text(limit=50), file=sys.stderr)
-        print(
-            "Stopped: the data file has problems, so nothing was run or written. Fix them and "
-            "run again; `python -m analysis validate FILE --all` lists every one.",
-            file=sys.stderr,
-        )
+        from analysis.casedata.messages import say
+
+        report = exc.report
+        print(report.to_text(limit=50), file=sys.stderr)
+        print(f"{say('command', 'stopped')} {report.how_to_list_all()}", file=sys.stderr)
         return EXIT_INVALID
     except CaseDataError as exc:
         print(str(exc), file=sys.stderr)

@@ -24,11 +24,15 @@ class InvalidCaseDataError(CaseDataError):
     def __init__(self, report):
         self.report = report
         errors = report.errors
+        first = errors.iloc[0]
+        # a file-level problem (a missing column) has no row: it is not "row <NA>"
+        where = ", ".join(
+            f"{what} {first[what]}" for what in ("row", "column") if str(first[what]) != "<NA>"
+        )
         super().__init__(
-            f"{report.source}: {len(errors)} problem(s) found; "
-            f"first: row {errors.iloc[0]['row']}, column {errors.iloc[0]['column']}, "
-            f"rule {errors.iloc[0]['rule']}: {errors.iloc[0]['message']}. "
-            "Run `python -m analysis validate FILE` to list them all."
+            f"{report.source}: {len(errors)} problem(s) found; first: "
+            f"{where + ', ' if where else ''}rule {first['rule']}: {first['message']}. "
+            f"{report.how_to_list_all()}"
         )
 
 

@@ -376,7 +376,7 @@ TEXT_REFUSED = [
 @pytest.mark.parametrize("name", TEXT_REFUSED)
 def test_each_problem_names_the_row_and_case_id_the_user_sees(name):
     from analysis.casedata.characters import clean_text
-    from analysis.casedata.read import _header_key
+    from analysis.casedata.headers import header_key as _header_key
 
     path = BAD_INPUTS / name
     records = _file_records(path)

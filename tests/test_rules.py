@@ -25,6 +25,7 @@ MUTATIONS = {
     "SCH007": None,  # empty rows likewise
     "SCH008": (lambda f: _set(f, 1, sex="Female"), None, "sex"),
     "SCH009": (lambda f: _set(f, 1, case_id="EX002\u200b"), None, "case_id"),
+    "SCH010": (lambda f: f.rename(columns={"age_band": "age_bnd"}), None, "age_bnd"),
     "XF001": (lambda f: _set(f, 2, csc_ever_involved="no"), 2, "csc_ever_involved"),
     "XF002": (lambda f: _set(f, 1, death_category="sudi"), 1, "death_category"),
     "XF003": (lambda f: _set(f, 0, harm_type="neglect"), 0, "harm_type"),
@@ -65,6 +66,9 @@ def test_rule_fires_on_its_mutation(code, valid_frame, write_csv):
     others = report.errors[report.errors["rule"] != code]
     if code == "SCH004":
         assert others.empty
+    elif code == "SCH010":  # age_band is required: its absence is the error the note explains
+        assert others[["rule", "column"]].values.tolist() == [["SCH001", "age_band"]]
+        assert "did you mean the column 'age_bnd'?" in others["message"].iloc[0]
     elif code not in {"SCH005", "SCH008", "SCH009"}:
         assert set(others["rule"]) <= {code}, report.to_text()
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis.casedata.read import recode_categories
+from analysis.casedata.tidy import recode_categories
 
 #: Removed from ids and codes: they look like nothing at all.
 INVISIBLE = {
@@ -34,6 +34,13 @@ SPACES = {
     "\u2009": "a thin space",
     "\u202f": "a narrow non-breaking space",
     "\u3000": "an ideographic space",
+}
+#: Control characters with a name a person knows (the others are "an invisible character").
+CONTROLS = {
+    "\x00": "a NUL byte",
+    "\t": "a tab",
+    "\n": "a line break",
+    "\r": "a carriage return",
 }
 #: Visible look-alikes, named in messages but never changed (a guess could be wrong).
 LOOKALIKES = {
@@ -77,6 +84,8 @@ def describe(char: str) -> str | None:
         return f"{what}, not {like}"
     if char in INVISIBLE:
         return f"{INVISIBLE[char]} ({_codepoint(char)}, invisible)"
+    if char in CONTROLS:
+        return f"{CONTROLS[char]} ({_codepoint(char)})"
     if char in SPACES:
         return f"{SPACES[char]} ({_codepoint(char)}), not a space"
     if char in _HOMOGLYPHS:

@@ -102,7 +102,7 @@ def _load_one(path: Path, sheet: str | None) -> pd.DataFrame:
     if not report.ok:
         raise InvalidCaseDataError(report)
     typed = to_typed(frame)
-    typed.attrs["notes"] = list(report.reader_notes) + report.notes["message"].tolist()
+    typed.attrs["notes"] = report.note_texts()  # several of one kind in one sentence
     return typed
 
 

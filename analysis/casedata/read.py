@@ -4,26 +4,32 @@ Reading is kept apart from checking: everything is read as text (nothing coerced
 dropped), the format is told from the file's content rather than trusted from its extension,
 and each row keeps the number the user sees it under in their own file.
 
-Columns are held as pandas categoricals of text: a coded file has few distinct values per
-column, so stripping, recoding and checking work on the distinct values only, which keeps a
-million-row file fast and small (see ``docs/performance.md``).
+Each format has its reader (``read_csv``, ``read_excel``, ``read_stats``); all of them share
+the header helpers of :mod:`analysis.casedata.headers` (so a column name is cleaned and checked
+the same whatever the format) and the tidying of :mod:`analysis.casedata.tidy` (columns held as
+categoricals of text, see ``docs/performance.md``).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from analysis.casedata.codebook import all_variables
+from analysis.casedata.headers import match_header
+from analysis.casedata.read_csv import read_csv
+from analysis.casedata.read_excel import read_excel
+from analysis.casedata.read_stats import read_stats
 from analysis.errors import UnreadableFileError
 
 SUPPORTED = {".csv": "csv", ".txt": "csv", ".xlsx": "excel", ".sav": "spss", ".dta": "stata"}
-#: Column every case file must have; used to find the header row below any title rows.
-HEADER_MARKER = "case_id"
-_HEADER_SEARCH_ROWS = 20
+#: Bytes looked at to tell a binary file from text, and the share of them that are control
+#: characters (not tab or line ends) above which it is binary: a NUL byte or two pasted into a
+#: column name leaves a CSV text, and its header is cleaned (see ``headers``).
+_TEXT_SAMPLE, _BINARY_SHARE = 512, 0.1
+_TEXT_CONTROLS = frozenset(b"\t\n\r")
 
 
 @dataclass
@@ -34,7 +40,8 @@ class RawCases:
     ----------
     frame : DataFrame
         Every cell as text in a categorical column, blanks as missing; columns as in the file
-        (names stripped); index = 0-based position of the row in the file's data rows.
+        (names cleaned: see :mod:`analysis.casedata.headers`); index = 0-based position of the
+        row in the file's data rows.
     path : Path
         The file read.
     format : str
@@ -102,117 +109,18 @@ def detect_format(path: Path) -> str:
         b"\x00" in head
         and SUPPORTED[suffix] == "csv"
         and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        and _looks_binary(path)
     ):
         raise UnreadableFileError(path, "this file is binary, not a text CSV")
     return SUPPORTED[suffix]
 
 
-def _header_offset(rows: list[list[str]]) -> int:
-    """Index of the header row: the first of the top rows that names ``case_id``."""
-    for i, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
-        if any(_header_key(cell) == HEADER_MARKER for cell in row):
-            return i
-    return 0
-
-
-def _header_key(name) -> str:
-    """A column name folded for matching: "Case ID" and "case_id" agree."""
-    return re.sub(r"[\s\-]+", "_", str(name).strip().casefold())
-
-
-def _refuse_duplicate_names(path: Path, names) -> None:
-    """Two columns with one name would leave one of them unchecked: refuse the file."""
-    keys = [_header_key(n) for n in names if str(n).strip()]
-    twice = sorted({k for k in keys if keys.count(k) > 1})
-    if twice:
-        raise UnreadableFileError(
-            path, f"column name(s) appear more than once: {', '.join(twice)}; keep one of each"
-        )
-
-
-def _read_csv(path: Path, notes: list[str], broken: list) -> tuple[pd.DataFrame, int]:
-    from analysis.casedata.read_csv import read_csv  # it uses this module's helpers
-
-    return read_csv(path, notes, broken)
-
-
-def _drop_trailing_blank_rows(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    """Blank lines at the very end are an artefact of saving, not records; say so."""
-    filled = np.flatnonzero(frame.notna().any(axis=1).to_numpy())
-    keep = int(filled[-1]) + 1 if len(filled) else 0
-    trailing = len(frame) - keep
-    if trailing:
-        notes.append(f"ignored {trailing} empty line(s) at the end of the file")
-        frame = frame.iloc[:keep]
-    return frame
-
-
-def _drop_empty_unnamed(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    """Columns with neither a name nor a value (spreadsheets leave them) are dropped, with a note.
-
-    Nothing is lost: a column with any value, or with a name, is always kept.
-    """
-    empty = [c for c in frame.columns if str(c).startswith("Unnamed:") and frame[c].isna().all()]
-    if empty:
-        notes.append(f"ignored {len(empty)} empty column(s) without a name")
-        frame = frame.drop(columns=empty)
-    return frame
-
-
-def tidy_column(column: pd.Series) -> pd.Series:
-    """Text values stripped, blanks as missing.
-
-    A categorical column is tidied on its distinct values and stays categorical; any other
-    column becomes pandas text (identifiers such as ``case_id``).
-    """
-    if not isinstance(column.dtype, pd.CategoricalDtype):
-        text = column.astype("string").str.strip()
-        return text.mask(text == "")
-    old = column.cat.categories.astype(str)
-    new = old.str.strip()
-    if new.equals(old) and not (new == "").any():
-        return column  # the usual case: nothing to strip, no blank cells
-    return _remap(column, new.where(new != "", None))
-
-
-def recode_categories(column: pd.Series, recode) -> pd.Series:
-    """Apply ``recode`` (text -> text or None) to each distinct value of a categorical column.
-
-    Distinct values that recode to the same text are merged; None becomes missing. The rows
-    themselves are never touched one by one.
-    """
-    return _remap(column, pd.Index([recode(str(v)) for v in column.cat.categories], dtype=object))
-
-
-def _remap(column: pd.Series, new: pd.Index) -> pd.Series:
-    """Replace a categorical's categories by ``new`` (same length; None = missing), merging."""
-    kept = pd.Index(pd.unique(new[new.notna()]), dtype=object)
-    position = kept.get_indexer(new)  # -1 for None
-    codes = column.cat.codes.to_numpy()
-    mapped = np.where(codes >= 0, position[codes] if len(position) else -1, -1)
-    return pd.Series(
-        pd.Categorical.from_codes(mapped, categories=kept.astype(str)),
-        index=column.index,
-        name=column.name,
-    )
-
-
-def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return pd.DataFrame({c: tidy_column(frame[c]) for c in frame.columns}).reset_index(drop=True)
-
-
-def match_header(frame: pd.DataFrame, known: set[str], notes: list[str]) -> pd.DataFrame:
-    """Rename columns that match a codebook name up to case and spacing ("Case ID" -> case_id)."""
-    renames = {}
-    for name in frame.columns:
-        key = _header_key(name)
-        if name not in known and key in known and key not in frame.columns:
-            renames[name] = key
-    if renames:
-        pairs = ", ".join(f"{a!r} -> {b}" for a, b in renames.items())
-        notes.append(f"column names matched to the codebook ignoring case and spaces: {pairs}")
-    return frame.rename(columns=renames)
+def _looks_binary(path: Path) -> bool:
+    """True when many of the file's first bytes are control characters (not text)."""
+    with path.open("rb") as handle:
+        sample = handle.read(_TEXT_SAMPLE)
+    controls = sum(1 for byte in sample if byte < 32 and byte not in _TEXT_CONTROLS)
+    return controls > _BINARY_SHARE * len(sample)
 
 
 def read_raw(path: Path | str, sheet: str | None = None) -> RawCases:
@@ -232,8 +140,6 @@ def read_raw(path: Path | str, sheet: str | None = None) -> RawCases:
     UnreadableFileError
         Missing, empty, unsupported or undecodable file, or one with no data rows (exit 2).
     """
-    from analysis.casedata.codebook import all_variables
-
     path = Path(path)
     if not path.exists():
         raise UnreadableFileError(path, "no such file")
@@ -252,14 +158,10 @@ def read_raw(path: Path | str, sheet: str | None = None) -> RawCases:
         notes.append(f"the sheet option ({sheet!r}) is for Excel workbooks, not this {fmt} file")
     try:
         if fmt == "csv":
-            frame, first_row = _read_csv(path, notes, broken)
+            frame, first_row = read_csv(path, notes, broken)
         elif fmt == "excel":
-            from analysis.casedata.read_excel import read_excel
-
             frame, first_row, sheets = read_excel(path, notes, sheet)
         else:
-            from analysis.casedata.read_stats import read_stats
-
             frame, first_row, found = read_stats(path, fmt, notes)
             cells = found.problems
     except UnreadableFileError:

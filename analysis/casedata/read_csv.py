@@ -2,8 +2,9 @@
 
 The encoding and delimiter are told from the file itself; the header may sit below title lines;
 every row is kept, and rows whose field count differs from the header's are reported (SCH006)
-at the row the user sees them in. Shared helpers (header search, tidying) live in
-:mod:`analysis.casedata.read`.
+at the row the user sees them in. The header is found, cleaned and checked by
+:mod:`analysis.casedata.headers`, as every reader's is; values are tidied by
+:mod:`analysis.casedata.tidy`.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.casedata.read import (
-    _HEADER_SEARCH_ROWS,
-    _drop_empty_unnamed,
-    _drop_trailing_blank_rows,
-    _header_key,
-    _header_offset,
-    _refuse_duplicate_names,
-    _tidy,
+from analysis.casedata.codebook import all_variables
+from analysis.casedata.headers import (
+    HEADER_SEARCH_ROWS,
+    clean_columns,
+    header_key,
+    header_offset,
+    refuse_ambiguous,
 )
+from analysis.casedata.tidy import drop_empty_unnamed, drop_trailing_blank_rows, tidy_frame
 from analysis.errors import UnreadableFileError
 
 _SAMPLE_BYTES = 1 << 16
@@ -95,12 +96,10 @@ def _fields_per_row(data: bytes, encoding: str, delimiter: str, skip: int) -> np
 def _column_types(header: list[str]) -> dict[str, str]:
     """Read coded columns as categories (few distinct values: fast and small) and identifiers
     as plain text (a category per row would only cost time)."""
-    from analysis.casedata.codebook import all_variables
-
     variables = all_variables()
     types = {}
     for name in header:
-        var = variables.get(_header_key(name))
+        var = variables.get(header_key(name))
         types[name] = "str" if var is not None and not var.is_category else "category"
     return types
 
@@ -137,7 +136,7 @@ def read_csv(path: Path, notes: list[str], broken: list) -> tuple[pd.DataFrame, 
     Returns
     -------
     frame : DataFrame
-        Every row, tidied (see ``read._tidy``).
+        Every row, tidied (see ``tidy.tidy_frame``), its column names cleaned.
     first_row : int
         The line number of the first data row in the file.
     """
@@ -149,7 +148,7 @@ def read_csv(path: Path, notes: list[str], broken: list) -> tuple[pd.DataFrame, 
         raise UnreadableFileError(path, "the file is empty")
     # split as the parser does (\r\n, \n or a lone \r), not as str.splitlines (which also
     # breaks at form feeds and Unicode line separators) so line numbers agree
-    sample_lines = _LINE_END.split(sample.lstrip("\ufeff"))[:_HEADER_SEARCH_ROWS]
+    sample_lines = _LINE_END.split(sample.lstrip("\ufeff"))[:HEADER_SEARCH_ROWS]
     delimiter = _delimiter_hint(sample_lines[0])
     hint = 1 if delimiter else 0
     if delimiter:
@@ -162,12 +161,12 @@ def read_csv(path: Path, notes: list[str], broken: list) -> tuple[pd.DataFrame, 
         if delimiter != ",":
             notes.append(f"read with delimiter {delimiter!r} (not a comma)")
     rows = list(csv.reader(sample_lines[hint:], delimiter=delimiter))
-    titles = _header_offset(rows)
+    titles = header_offset(rows)
     if titles:
         notes.append(f"skipped {titles} line(s) above the header row")
     skip = hint + titles
     header = rows[titles] if titles < len(rows) else []
-    _refuse_duplicate_names(path, header)
+    refuse_ambiguous(path, header)  # before pandas renames a second 'sex' to 'sex.1'
     try:
         frame = pd.read_csv(
             path,
@@ -184,7 +183,7 @@ def read_csv(path: Path, notes: list[str], broken: list) -> tuple[pd.DataFrame, 
         frame = _read_csv_row_by_row(data.decode(encoding), delimiter, skip)
     except pd.errors.EmptyDataError:
         raise UnreadableFileError(path, "the file is empty") from None
-    frame = _drop_trailing_blank_rows(_tidy(frame), notes)
+    frame = clean_columns(path, drop_trailing_blank_rows(tidy_frame(frame), notes), notes)
     # The parser pads a short row silently: count each row's fields so no truncated line
     # passes unnoticed (the row is kept and reported as SCH006).
     width = len(frame.columns)
@@ -194,4 +193,4 @@ def read_csv(path: Path, notes: list[str], broken: list) -> tuple[pd.DataFrame, 
             (int(position), f"this row has {fields[position]} fields but the header has {width}")
         )
     # header on line skip+1, so the first data row is line skip+2
-    return _drop_empty_unnamed(frame, notes), skip + 2
+    return drop_empty_unnamed(frame, notes), skip + 2

@@ -18,16 +18,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.casedata.read import (
-    _HEADER_SEARCH_ROWS,
+from analysis.casedata.codebook import all_variables
+from analysis.casedata.headers import (
     HEADER_MARKER,
-    _drop_empty_unnamed,
-    _drop_trailing_blank_rows,
-    _header_key,
-    _header_offset,
-    _refuse_duplicate_names,
-    _tidy,
+    HEADER_SEARCH_ROWS,
+    clean_columns,
+    header_key,
+    header_offset,
+    refuse_ambiguous,
 )
+from analysis.casedata.tidy import drop_empty_unnamed, drop_trailing_blank_rows, tidy_frame
 from analysis.errors import UnreadableFileError
 
 #: ``sheet=`` value that reads every visible sheet with case data, in workbook order.
@@ -73,11 +73,9 @@ def _has_header(ws, strict: bool = True) -> bool:
     headers are all misspelt passes only the loose test; :func:`_sheets_of_cases` falls back to
     it, so such a sheet is still found and its headers reported.
     """
-    from analysis.casedata.codebook import all_variables
-
     others = set(all_variables()) - {HEADER_MARKER}
-    for row in ws.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True):
-        keys = {_header_key(v) for v in row if v is not None}
+    for row in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True):
+        keys = {header_key(v, excel=True) for v in row if v is not None}
         if HEADER_MARKER in keys and (keys & others or not strict):
             return True
     return False
@@ -234,16 +232,18 @@ def _sheet_notes(ws, header: int, prefix: str, notes: list[str]) -> None:
 
 def _read_sheet(path: Path, book, ws, notes: list[str], prefix: str) -> tuple[pd.DataFrame, int]:
     """One sheet as a tidy text frame, and the Excel row number of its first data row."""
-    top = pd.read_excel(book, ws.title, header=None, nrows=_HEADER_SEARCH_ROWS, dtype=str)
+    top = pd.read_excel(book, ws.title, header=None, nrows=HEADER_SEARCH_ROWS, dtype=str)
     if top.empty:
         raise UnreadableFileError(path, f"sheet {ws.title!r} is empty")
-    skip = _header_offset(top.fillna("").values.tolist())
+    skip = header_offset(top.fillna("").values.tolist())
     if skip:
         notes.append(f"{prefix}skipped {skip} row(s) above the header row")
-    _refuse_duplicate_names(path, top.iloc[skip].dropna().tolist())
+    # before pandas renames a second 'sex' to 'sex.1'
+    refuse_ambiguous(path, top.iloc[skip].tolist(), excel=True)
     frame = pd.read_excel(book, ws.title, header=skip, dtype=str, keep_default_na=False)
-    frame = _drop_trailing_blank_rows(_tidy(frame), notes)
-    return _drop_empty_unnamed(frame, notes), skip + 2
+    frame = drop_trailing_blank_rows(tidy_frame(frame), notes)
+    frame = clean_columns(path, frame, notes, prefix, excel=True)
+    return drop_empty_unnamed(frame, notes), skip + 2
 
 
 def _same_columns(path: Path, frames: list[tuple[str, pd.DataFrame]]) -> None:

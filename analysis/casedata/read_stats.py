@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.casedata.codebook import Variable, all_variables, normalise_token
-from analysis.casedata.read import _header_key, _tidy
+from analysis.casedata.headers import clean_columns, header_key
+from analysis.casedata.tidy import tidy_frame
 from analysis.errors import UnreadableFileError
 
 #: Rule under which a declared missing value that stands for no codebook missing code is reported.
@@ -110,7 +111,7 @@ def _missing_message(fmt: str, var: Variable, shown: str, label: str | None) -> 
 def _column(fmt: str, meta, name: str, values: pd.Series, found: StatsRead) -> np.ndarray:
     """One column as text: labels applied, declared missing values read as their code."""
     labels = meta.variable_value_labels.get(name, {})
-    var = all_variables().get(_header_key(name))
+    var = all_variables().get(header_key(name))
     is_missing = _declared_missing(fmt, meta, name)
     positions, uniques = pd.factorize(values, use_na_sentinel=True)
     texts: list[str | None] = []
@@ -181,5 +182,7 @@ def read_stats(path: Path, fmt: str, notes: list[str]) -> tuple[pd.DataFrame, in
         index=frame.index,
     )
     _notes(fmt, meta, found, notes)
-    found.problems.sort()
-    return _tidy(out), 1, found
+    cleaned = clean_columns(path, tidy_frame(out), notes)
+    renamed = dict(zip(out.columns, cleaned.columns, strict=True))
+    found.problems = sorted((at, renamed[c], *rest) for at, c, *rest in found.problems)
+    return cleaned, 1, found

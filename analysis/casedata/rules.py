@@ -23,7 +23,8 @@ class Rule:
     ``check`` (cross-field rules only) takes the frame of codes and returns, for each column it
     blames, a boolean Series that is True on failing rows. ``explain``, if given, words the
     message of each failing row itself: it takes the frame, the column, the failing rows'
-    labels and the row numbers the user sees (a Series indexed by label).
+    labels, the row numbers the user sees (a Series indexed by label) and the frame as the user
+    typed it (labels not yet read as codes), from which a message quotes values.
     """
 
     code: str
@@ -32,7 +33,9 @@ class Rule:
     message: str
     columns: tuple[str, ...] = ()
     check: Callable[[pd.DataFrame], dict[str, pd.Series]] | None = None
-    explain: Callable[[pd.DataFrame, str, pd.Index, pd.Series], list[str]] | None = None
+    explain: Callable[[pd.DataFrame, str, pd.Index, pd.Series, pd.DataFrame], list[str]] | None = (
+        None
+    )
 
 
 def _has(frame: pd.DataFrame, *columns: str) -> bool:
@@ -174,17 +177,22 @@ def _xf009(f: pd.DataFrame) -> dict[str, pd.Series]:
     return out
 
 
-def _xf009_explain(f: pd.DataFrame, column: str, failing: pd.Index, rows: pd.Series) -> list[str]:
-    """For each failing row: its review, and which of the review's rows give which value."""
+def _xf009_explain(
+    f: pd.DataFrame, column: str, failing: pd.Index, rows: pd.Series, typed: pd.DataFrame
+) -> list[str]:
+    """For each failing row: its review, and which of the review's rows give which value (rows
+    grouped by code, the value quoted as its first row typed it)."""
     keys = pd.Series(_review_keys(f), index=f.index).loc[failing]
     values = f.loc[failing, column].astype("object").fillna("")
+    shown = typed.loc[failing, column].astype("object").fillna("")
     said = {}
     for key, group in values.groupby(keys.to_numpy(), sort=False):
         parts = []
         for value, members in group.groupby(group, sort=False):
             seen = [str(r) for r in rows.loc[members.index]]
+            as_typed = shown.loc[members.index[0]] if value else ""
             parts.append(
-                f"{repr(value) if value else 'blank'} in row{'s' * (len(seen) > 1)} "
+                f"{repr(as_typed) if value else 'blank'} in row{'s' * (len(seen) > 1)} "
                 + ", ".join(seen)
             )
         said[key] = (
@@ -241,6 +249,14 @@ SCHEMA_RULES: tuple[Rule, ...] = (
         "ids or codes held characters that are not what they look like (a zero-width space, a "
         "byte-order mark, a non-breaking space): invisible ones were removed and odd spaces read "
         "as spaces, so each value reads as it looks and duplicates are caught",
+    ),
+    Rule(
+        "SCH010",
+        "column_name_close_to_codebook",
+        "note",
+        "a column the codebook does not know, whose name is close to a codebook variable the "
+        "file lacks (did you mean it?); until it is renamed it is kept, unchecked, and not used, "
+        "and the variable is missing from the analysis",
     ),
 )
 

@@ -7,7 +7,6 @@ message. Nothing is dropped: unknown columns are kept and reported as notes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -22,69 +21,20 @@ from analysis.casedata.codebook import (
     normalise_token,
     value_lookup,
 )
-from analysis.casedata.read import RawCases, recode_categories, tidy_column
+from analysis.casedata.headers import close_names
+from analysis.casedata.messages import say
+from analysis.casedata.read import RawCases
+from analysis.casedata.report import PROBLEM_COLUMNS, ValidationReport
 from analysis.casedata.rules import CROSS_FIELD_RULES, RULES
+from analysis.casedata.suggest import column_forms, not_allowed
+from analysis.casedata.tidy import recode_categories, tidy_column
 
 YEAR_HINT = (
     "; give the financial year of the incident, e.g. 2012-13 for 15 March 2013 "
     "(dates are not converted: 03/04 could be March or April)"
 )
-PROBLEM_COLUMNS = ["file", "row", "case_id", "column", "rule", "severity", "message", "value"]
-
-
-@dataclass
-class ValidationReport:
-    """Every problem found in one file.
-
-    Attributes
-    ----------
-    source : str
-        The file checked.
-    n_rows : int
-        Rows read (all of them are kept).
-    problems : DataFrame
-        One row per problem, columns ``PROBLEM_COLUMNS``; severity ``error`` or ``note``.
-    reader_notes : list of str
-        What the reader noticed and handled (encoding, delimiter...).
-    """
-
-    source: str
-    n_rows: int
-    problems: pd.DataFrame
-    reader_notes: list[str] = field(default_factory=list)
-
-    @property
-    def errors(self) -> pd.DataFrame:
-        return self.problems[self.problems["severity"] == "error"].reset_index(drop=True)
-
-    @property
-    def notes(self) -> pd.DataFrame:
-        return self.problems[self.problems["severity"] == "note"].reset_index(drop=True)
-
-    @property
-    def ok(self) -> bool:
-        return self.errors.empty
-
-    def summary(self) -> str:
-        """One line: rows read and problems found."""
-        verdict = "valid" if self.ok else f"{len(self.errors)} error(s)"
-        notes = len(self.notes) + len(self.reader_notes)
-        return f"{self.source}: {self.n_rows} rows read; {verdict}; {notes} note(s)"
-
-    def to_text(self, limit: int | None = None) -> str:
-        """Every problem, one per line, as ``file:row [case_id] column RULE: message``."""
-        lines = [self.summary()]
-        lines += [f"  note: {n}" for n in self.reader_notes]
-        shown = self.problems if limit is None else self.problems.head(limit)
-        for p in shown.itertuples(index=False):
-            where = f"row {p.row}" if pd.notna(p.row) else "file"
-            who = f" [case_id {p.case_id}]" if pd.notna(p.case_id) else ""
-            col = f" column {p.column}" if pd.notna(p.column) else ""
-            value = f" (value {p.value!r})" if pd.notna(p.value) else ""
-            lines.append(f"{p.file}: {where}{who}{col}: {p.rule} {p.severity}: {p.message}{value}")
-        if limit is not None and len(self.problems) > limit:
-            lines.append(f"  ... and {len(self.problems) - limit} more")
-        return "\n".join(lines)
+#: Rows and columns of a problem, found by the checks; the report adds file, row and severity.
+_FOUND = ["position", "column", "rule", "value", "message"]
 
 
 def periods_in(frame: pd.DataFrame) -> list[str]:
@@ -133,7 +83,7 @@ def build_schema(periods: list[str]) -> pa.DataFrameSchema:
     for name, var in variables.items():
         checks = [pa.Check.isin(list(var.codes))] if var.is_category else []
         columns[name] = pa.Column(
-            None,  # text held as categories (see casedata.read); the codes are what is checked
+            None,  # text held as categories (see casedata.tidy); the codes are what is checked
             checks=checks,
             nullable=not (name in required and not var.blank_allowed),
             unique=var.unique,
@@ -173,33 +123,62 @@ def _rule_for(check: str) -> str:
     return "SCH002"
 
 
-def _schema_problems(frame: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+def _as_typed(typed: pd.DataFrame, positions: pd.Series, columns: pd.Series, found) -> list:
+    """The values as the user typed them (before labels were read as codes), where a problem
+    names a row and a column of the file; ``found`` elsewhere. Column by column, so a file
+    with a million refused values is not read cell by cell."""
+    values = pd.Series(found).astype(object).to_numpy().copy()
+    at = pd.to_numeric(positions, errors="coerce").to_numpy()
+    names = columns.to_numpy()
+    for column in pd.unique(names):
+        rows = (names == column) & ~np.isnan(at)
+        if column in typed.columns and rows.any():
+            values[rows] = typed[column].astype(object).to_numpy()[at[rows].astype(np.int64)]
+    return list(values)
+
+
+def _schema_problems(
+    frame: pd.DataFrame,
+    periods: list[str],
+    typed: pd.DataFrame,
+    forms: dict[str, str],
+    near: dict[str, str],
+) -> pd.DataFrame:
+    """Problems pandera finds, worded for the user: a refused value quoted as typed, with
+    "did you mean" and the allowed values in the form its column was typed in; a missing
+    required column with the column whose name is close to it (``near``: column -> variable).
+    """
     try:
         build_schema(periods).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
     else:
-        return pd.DataFrame(columns=["position", "column", "rule", "value", "message"])
+        return pd.DataFrame(columns=_FOUND)
     fc = fc[~fc["check"].astype(str).str.startswith("dtype")]
     rules = fc["check"].astype(str).map(_rule_for)
     missing_column = rules == "SCH001"
+    positions = fc["index"].where(~missing_column)
+    values = _as_typed(typed, positions, fc["column"], fc["failure_case"])
     variables = all_variables()
+    close_to = {variable: column for column, variable in near.items()}
     messages = []
-    for rule, column, value in zip(rules, fc["column"], fc["failure_case"], strict=True):
+    for rule, column, value in zip(rules, fc["column"], values, strict=True):
         if rule == "SCH001":
-            messages.append(f"required column {value!r} is missing")
+            also = close_to.get(value)
+            hint = say("close", "required_column", column=also) if also else ""
+            messages.append(f"required column {value!r} is missing{hint}")
         elif rule == "SCH002":
-            codes = ", ".join(variables[column].codes)
             hint = YEAR_HINT if column == "incident_year" else _number_hint(column, str(value))
-            messages.append(f"not a code of {column}; allowed: {codes} (or their labels){hint}")
+            form = forms.get(column, "codes")
+            messages.append(not_allowed(variables[column], str(value), form, hint))
         else:
             messages.append(RULES[rule].message)
     return pd.DataFrame(
         {
-            "position": fc["index"].where(~missing_column),
+            "position": positions,
             "column": fc["column"].where(~missing_column, fc["failure_case"]),
             "rule": rules,
-            "value": fc["failure_case"].where(~missing_column & (rules != "SCH003")),
+            "value": pd.Series(values, index=fc.index).where(~missing_column & (rules != "SCH003")),
             "message": messages,
         }
     )
@@ -218,7 +197,8 @@ def _row_list(rows, most: int = 5) -> str:
     return f"row{'s' if len(rows) > 1 else ''} {', '.join(rows[:most])}{more}"
 
 
-def _cross_field_problems(frame: pd.DataFrame, rows: pd.Series) -> pd.DataFrame:
+def _cross_field_problems(frame: pd.DataFrame, rows: pd.Series, typed: pd.DataFrame):
+    """Problems of the cross-field rules, checked on codes and quoting values as typed."""
     parts = []
     for rule in CROSS_FIELD_RULES:
         for column, failing in rule.check(frame).items():
@@ -228,7 +208,7 @@ def _cross_field_problems(frame: pd.DataFrame, rows: pd.Series) -> pd.DataFrame:
                 message = (
                     rule.message
                     if rule.explain is None
-                    else rule.explain(frame, column, positions, rows)
+                    else rule.explain(frame, column, positions, rows, typed)
                 )
                 parts.append(
                     pd.DataFrame(
@@ -236,7 +216,7 @@ def _cross_field_problems(frame: pd.DataFrame, rows: pd.Series) -> pd.DataFrame:
                             "position": positions,
                             "column": column,
                             "rule": rule.code,
-                            "value": frame.loc[positions, column].to_numpy(),
+                            "value": typed.loc[positions, column].to_numpy(),
                             "message": message,
                         }
                     )
@@ -260,15 +240,20 @@ def validate_frame(raw: RawCases) -> tuple[pd.DataFrame, ValidationReport]:
     """
     known = set(all_variables())
     # ids and codes read as they look (a zero-width space would make two children of one)
-    frame, cleaned = clean_frame(raw.frame.reset_index(drop=True), known)
-    frame, recoded = normalise_codes(frame)
+    typed, cleaned = clean_frame(raw.frame.reset_index(drop=True), known)
+    frame, recoded = normalise_codes(typed)
+    required = {n for p in PERIODS for n in load_codebook(p).required}
+    near = close_names([c for c in frame.columns if c not in known], known, required)
     # Empty rows get one problem each (SCH007) instead of a cascade of blank-value errors.
     empty = frame.isna().all(axis=1).to_numpy()
     checked = frame.iloc[~empty] if empty.any() else frame
     rows = _rows_as_seen(raw, frame.index)
     # a broken row's shifted fields would only make its siblings disagree with it (XF009)
     whole = checked.drop(index=[p for p, _ in raw.broken_rows], errors="ignore")
-    parts = [_schema_problems(checked, periods_in(checked)), _cross_field_problems(whole, rows)]
+    parts = [
+        _schema_problems(checked, periods_in(checked), typed, column_forms(typed), near),
+        _cross_field_problems(whole, rows, typed),
+    ]
     if raw.cell_problems:  # a cell the reader explained (a declared missing value) is told once
         told = {(at, column) for at, column, *_ in raw.cell_problems}
         parts = [
@@ -299,48 +284,11 @@ def validate_frame(raw: RawCases) -> tuple[pd.DataFrame, ValidationReport]:
             }
         )
     )
-    parts.append(
-        pd.DataFrame(raw.cell_problems, columns=["position", "column", "rule", "value", "message"])
-    )
-    file_level = [
-        {
-            "position": pd.NA,
-            "column": c,
-            "rule": "SCH005",
-            "value": pd.NA,
-            "message": RULES["SCH005"].message,
-        }
-        for c in frame.columns
-        if c not in known
-    ]
-    file_level += [
-        {
-            "position": pd.NA,
-            "column": c,
-            "rule": "SCH008",
-            "value": pd.NA,
-            "message": f"{n} value(s) given as labels or variant spellings were read as codes",
-        }
-        for c, n in recoded.items()
-    ]
-    file_level += [
-        {
-            "position": pd.NA,
-            "column": c,
-            "rule": "SCH009",
-            "value": pd.NA,
-            "message": f"{len(originals)} value(s) cleaned ({_row_list(rows[originals.index])}): "
-            f"they held {' and '.join(named_characters(''.join(originals.unique())))}",
-        }
-        for c, originals in cleaned.items()
-    ]
-    parts.append(pd.DataFrame(file_level))
+    parts.append(pd.DataFrame(raw.cell_problems, columns=_FOUND))
+    file_level = _file_level(frame, known, near, recoded, cleaned, rows)
+    parts.append(pd.DataFrame(file_level, columns=_FOUND))
     parts = [p for p in parts if not p.empty]
-    found = (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame(columns=["position", "column", "rule", "value", "message"])
-    )
+    found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_FOUND)
     # A broken row's fields are shifted, so its other "problems" are only echoes of SCH006:
     # report the row once, as broken (it still fails validation).
     broken = {p for p, _ in raw.broken_rows}
@@ -349,6 +297,42 @@ def validate_frame(raw: RawCases) -> tuple[pd.DataFrame, ValidationReport]:
         echo = position.isin(broken) & (found["rule"] != "SCH006")
         found = found[~echo.to_numpy()].reset_index(drop=True)
     return frame, _report(raw, frame, found)
+
+
+def _file_level(frame, known, near, recoded, cleaned, rows) -> list[dict]:
+    """Notes on whole columns: unknown (SCH005), close to a codebook name (SCH010), values read
+    as codes (SCH008), values cleaned of invisible characters (SCH009)."""
+
+    def note(rule: str, column: str, message: str) -> dict:
+        return {
+            "position": pd.NA,
+            "column": column,
+            "rule": rule,
+            "value": pd.NA,
+            "message": message,
+        }
+
+    found = [
+        note("SCH010", c, say("close", "column", column=c, variable=near[c]))
+        if c in near
+        else note("SCH005", c, RULES["SCH005"].message)
+        for c in frame.columns
+        if c not in known
+    ]
+    found += [
+        note("SCH008", c, f"{n} value(s) given as labels or variant spellings were read as codes")
+        for c, n in recoded.items()
+    ]
+    found += [
+        note(
+            "SCH009",
+            c,
+            f"{len(originals)} value(s) cleaned ({_row_list(rows[originals.index])}): "
+            f"they held {' and '.join(named_characters(''.join(originals.unique())))}",
+        )
+        for c, originals in cleaned.items()
+    ]
+    return found
 
 
 def _locations(raw: RawCases, position: pd.Series) -> tuple[object, pd.Series]:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.casedata.read import HEADER_MARKER, read_raw
+from analysis.casedata.headers import HEADER_MARKER
+from analysis.casedata.read import read_raw
 from analysis.errors import CodingFileError
 
 
@@ -74,8 +75,8 @@ def read_coding(path: Path | str, sheet: str | None = None) -> pd.DataFrame:
         raise CodingFileError(
             path,
             f"{len(report.errors)} problem(s) against the codebook, so its codes cannot be "
-            f"compared (first: {where}column {first['column']}: {first['message']}); list them "
-            f"with python -m analysis validate {path}",
+            f"compared (first: {where}column {first['column']}: {first['message']}). "
+            f"{report.how_to_list_all()}",
         )
     return to_typed(frame)
 

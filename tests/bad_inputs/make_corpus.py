@@ -638,6 +638,69 @@ def excel_year_as_date() -> bytes:
     return _workbook(table, date_format)
 
 
+def _renamed(renames: dict[str, str]) -> list[str]:
+    header, _ = example()
+    return [renames.get(h, h) for h in header]
+
+
+def header_nul_byte() -> bytes:
+    # a NUL byte inside a column name (a file mangled by a program that pads names)
+    header, rows = example()
+    return csv_text(_renamed({"theme_hanging_back": "theme_hang\x00ing_back"}), rows).encode()
+
+
+def header_odd_spaces() -> bytes:
+    # header cells typed with a non-breaking space, a trailing space, a line break (Alt+Enter)
+    # and doubled spaces
+    header, rows = example()
+    renamed = _renamed(
+        {
+            "sex": "Sex\u00a0",
+            "outcome": "outcome ",
+            "review_period": "review\nperiod",
+            "age_band": "age  band",
+        }
+    )
+    return _workbook([renamed, *rows])
+
+
+def header_same_once_cleaned() -> bytes:
+    # sex pasted in again at the end as "Sex" with a non-breaking space: the same name once
+    # the space and case are set aside, so which column is meant cannot be told
+    header, rows = example()
+    at = header.index("sex")
+    return csv_text([*header, "Sex\u00a0"], [[*row, row[at]] for row in rows]).encode("utf-8")
+
+
+def header_misspelt() -> bytes:
+    header, rows = example()
+    return csv_text(_renamed({"sex": "sexx"}), rows).encode("utf-8")
+
+
+def stata_name_cut_at_nul() -> bytes:
+    # a NUL byte in a variable name: Stata keeps the name up to it, "age"
+    frame = _example_frame().rename(columns={"age_band": "age\x00band"})
+    return _stats_file("dta", frame)
+
+
+def labels_with_slips() -> bytes:
+    # typed as labels, as the coding workbook's drop-downs give them, with two slips
+    from analysis.casedata.codebook import load_codebook
+
+    header, rows = example()
+    codebook = load_codebook("2014-17")
+    labelled = [
+        [
+            codebook[h].codes.get(v, v) if codebook[h].is_category else v
+            for h, v in zip(header, row, strict=True)
+        ]
+        for row in rows
+    ]
+    labelled[1][header.index("sex")] = "Femal"
+    labelled[2][header.index("outcome")] = "Deaht"
+    return csv_text(header, labelled).encode("utf-8")
+
+
 CORPUS: dict[str, Callable[[], bytes]] = {
     "valid_example.csv": valid_example,
     "empty.csv": empty,
@@ -681,6 +744,12 @@ CORPUS: dict[str, Callable[[], bytes]] = {
     "trailing_blank_lines.csv": trailing_blank_lines,
     "empty_columns_at_right.csv": empty_columns_at_right,
     "header_other_case.csv": header_other_case,
+    "header_nul_byte.csv": header_nul_byte,
+    "header_odd_spaces.xlsx": header_odd_spaces,
+    "header_same_once_cleaned.csv": header_same_once_cleaned,
+    "header_misspelt.csv": header_misspelt,
+    "stata_name_cut_at_nul.dta": stata_name_cut_at_nul,
+    "labels_with_slips.csv": labels_with_slips,
     "spss_unlabelled_numbers.sav": spss_unlabelled_numbers,
     "spss_value_labels.sav": spss_value_labels,
     "stata.dta": stata,
@@ -732,15 +801,23 @@ def docs_markdown(rows: list[dict[str, str]] | None = None) -> str:
         "Generated from `tests/bad_inputs/expected.csv` by "
         "`python tests/bad_inputs/make_corpus.py --docs`; do not edit.",
         "",
-        "`python -m analysis validate FILE` checks a case file against the codebook "
+        "`make validate FILE=path/to/cases.csv`, in the kit's folder (or, without make, "
+        "`.venv/bin/python -m analysis validate FILE`), checks a case file against the codebook "
         "(`docs/codebook.md`). It never stops with a Python traceback; it ends with an exit code:",
         "",
         "- **0**: the file is valid and will be used (any notes say what was noticed and "
         "handled, such as the encoding or a delimiter other than a comma);",
         "- **1**: the file was read but breaks codebook rules: every problem is listed with its "
         "row (as numbered in your file), `case_id`, column and rule code, and nothing is run "
-        "until they are fixed (`python -m analysis rules` explains each code);",
+        "until they are fixed (`.venv/bin/python -m analysis rules` explains each code);",
         "- **2**: the file could not be read at all, and the message says why.",
+        "",
+        "Errors come first, then notes; notes of one kind are told in one line (the columns of "
+        "labels read as codes, say), and `ALL=1` (`--all` without make) lists each. A refused "
+        'value is quoted as typed, with "did you mean" for a slip and the allowed values in '
+        "the form its column was typed in (labels or codes). Column names are checked like "
+        "values: cleaned with a note, refused when two become one, and named with "
+        '"did you mean" when close to a codebook variable.',
         "",
         f"Each row below is a file in `tests/bad_inputs/` (the test suite checks all "
         f"{len(rows)}), the kind of file a real user produces. Use it to find what your message "
