@@ -232,9 +232,7 @@ def test_no_code_a_chapter_names_can_be_combined():
     from analysis.casedata.recode import allowed_sets, recode_rules
     from analysis.paths import ROOT
 
-    combinable = {
-        (v, c) for v in recode_rules()["variables"] for s in allowed_sets(v) for c in s
-    }
+    combinable = {(v, c) for v in recode_rules()["variables"] for s in allowed_sets(v) for c in s}
     named = set()
     folders = ["analysis/chapters", "analysis/charts", "analysis/stats", "analysis/publish"]
     files = [p for f in folders for p in (ROOT / f).rglob("*") if p.suffix in (".py", ".yaml")]

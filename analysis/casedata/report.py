@@ -24,8 +24,9 @@ PROBLEM_COLUMNS = ["file", "row", "case_id", "column", "rule", "severity", "mess
 _SHOWN = 12
 
 
-def _python() -> str:
-    """The Python that runs the kit now, as typed from the kit's folder."""
+def kit_python() -> str:
+    """The Python that runs the kit now, as typed from the kit's folder (``.venv/bin/python``),
+    so a printed command works outside an activated environment."""
     if Path(sys.prefix).resolve() == (ROOT / ".venv").resolve():
         return os.path.relpath(sys.executable, ROOT)  # .venv/bin/python
     return shlex.quote(sys.executable)
@@ -36,7 +37,7 @@ def list_command(path: Path | str) -> str:
     printed from any folder: ``make validate`` in the kit's folder, or the kit's Python."""
     file = shlex.quote(str(Path(path).resolve()))
     root = shlex.quote(str(ROOT))
-    python = say("command", "python", root=root, python=_python(), file=file)
+    python = say("command", "python", root=root, python=kit_python(), file=file)
     if not (ROOT / "Makefile").exists():  # installed without the kit's folder: Python only
         return say("command", "list_all_python", python=python)
     make = say("command", "make", root=root, file=file)
@@ -45,7 +46,7 @@ def list_command(path: Path | str) -> str:
 
 def usage() -> str:
     """What to type to check a file, when no file was named."""
-    return say("command", "usage", python=_python())
+    return say("command", "usage", python=kit_python())
 
 
 @dataclass

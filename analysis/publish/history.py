@@ -39,6 +39,7 @@ import hmac
 import json
 import os
 import secrets
+import shlex
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -47,8 +48,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.casedata.report import kit_python
 from analysis.files import private_folder, write_text
-from analysis.paths import runs_dir
+from analysis.paths import ROOT, runs_dir
 
 HISTORY_DIRNAME = ".history"
 SALT_NAME = "salt"
@@ -293,8 +295,9 @@ def check(found: Sequence[Overlap]) -> None:
         f"than {risky[0].minimum}: {named}. Set beside such a run's outputs, this run's would "
         "give back the coded details of the cases that differ (differencing). Nothing was "
         "written. If an earlier run's outputs never left this machine, remove its record with "
-        f"`python -m analysis forget-run NAME`. If your output checker agrees to release "
-        f"both, run again with ALLOW_OVERLAP={runs} (--allow-overlap NAME, once for each); "
+        f"`cd {shlex.quote(str(ROOT))} && {kit_python()} -m analysis forget-run NAME`. "
+        "If your output checker agrees to release both, run again with "
+        f"ALLOW_OVERLAP={runs} (--allow-overlap NAME, once for each); "
         "the override is written into the checking record."
     )
 

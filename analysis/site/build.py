@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.casedata.report import kit_python
 from analysis.files import copy_file, replace_folder, replacing
 from analysis.paths import DATA_DIR, DOCS_DIR
 from analysis.publish.checking import add_report
@@ -80,8 +81,8 @@ def _read_scorecard(outputs_dir: Path) -> pd.DataFrame:
     path = outputs_dir / "scorecard.csv"
     if not path.is_file():
         raise ReportError(
-            f"no scorecard at {path}: run `make reproduce` (python -m analysis "
-            "reproduce) first, then build the report"
+            f"no scorecard at {path}: run `make reproduce` (or `{kit_python()} -m analysis "
+            "reproduce`, from the kit's folder) first, then build the report"
         )
     scorecard = pd.read_csv(path)
     missing = [c for c in ("figure_id", "statement", "status") if c not in scorecard.columns]
