@@ -20,7 +20,8 @@ from analysis.site.markdown import render_markdown
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value)
+    """A cell as text: "" for nothing (a CSV's empty cell reads back as NaN)."""
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
 def _fmt_number(value: float) -> str:
@@ -86,6 +87,11 @@ def _source(url) -> dict | None:
     return {"url": url, "host": urlsplit(url).netloc.removeprefix("www.") or url}
 
 
+def _withheld_in_brackets(text: str) -> str:
+    """A text cell disclosure control withheld ("c") as the workbook shows it: "[c]"."""
+    return "[c]" if text == "c" else text
+
+
 def _yes_no(value) -> str:
     return "Yes" if str(value).strip().lower() in {"true", "1", "yes"} else "No"
 
@@ -120,7 +126,7 @@ def scorecard_rows(scorecard: pd.DataFrame) -> tuple[list[dict], list[dict]]:
                 "basis": basis,
                 "interval": _interval(r),
                 "difference": _difference(r),
-                "accepts": _text(r.get("accepts", "")),
+                "accepts": _withheld_in_brackets(_text(r.get("accepts", ""))),
                 "all_reviews": _all_reviews(r),
                 "calibration_target": _yes_no(r.get("calibration_target")),
                 "detail": _detail(r),
