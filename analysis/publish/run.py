@@ -166,7 +166,10 @@ class Run:
 
         The written file starts with a ``dataset`` column saying what made it. On own data the
         table is protected with every other table of the run (see the class notes) and the
-        protected table is returned: draw figures from it. ``path`` is in ``attrs``.
+        protected table is returned: draw figures from it. ``path`` is in ``attrs``. In the
+        pipeline's second pass on own data the cell also shows which table it wrote
+        (:class:`TableWritten`), so the report can show the table where the notebook's
+        printed output is withheld.
         """
         self._check_public_name(name)
         public = bool(table.attrs.get(PUBLIC_COUNTS))  # counts of published things, not children
