@@ -82,9 +82,10 @@ def own_run(valid_frame, write_csv, tmp_path, monkeypatch):
     pass's notebooks replaced by one cheap stand-in (a table of children, a scorecard and a
     chapter 6 figure, written through ``Run`` as a notebook would). ``watch(stage)`` is called
     inside each pass; ``fail`` names a pass that then fails; ``frame`` runs on other cases
-    (``runs/other_cases/``), ``release`` is passed on, ``tables(cases)`` gives more tables to
-    write (name -> table). Returns (exit code, runs folder); the
-    run is ``runs/my_cases/``."""
+    (``runs/other_cases/``), ``release`` is passed on; ``tables(cases)`` gives more tables to
+    write (name -> table); ``extra(run, stage, out_dir)`` writes
+    more through ``run`` in each pass (and may write executed notebooks into ``out_dir``).
+    Returns (exit code, runs folder); the run is ``runs/my_cases/``."""
     from matplotlib.figure import Figure
 
     from analysis.chapters.scorecard import SCORECARD_COLUMNS
@@ -108,7 +109,7 @@ def own_run(valid_frame, write_csv, tmp_path, monkeypatch):
     ):
         monkeypatch.delenv(key, raising=False)
 
-    def notebooks(watch, fail, data_path, tables):
+    def notebooks(watch, fail, data_path, tables, extra):
         def run_all(notebook_paths, out_dir, **kwargs):
             from analysis import load_cases
 
@@ -134,6 +135,8 @@ def own_run(valid_frame, write_csv, tmp_path, monkeypatch):
             fig.subplots().bar(["a", "b"], [10, 20])
             data = pd.DataFrame({"label": ["a", "b"], "value": [10, 20]})
             public_statistics_run(cases).figure(fig, "06_context", data=data, alt_text="Bars.")
+            if extra is not None:
+                extra(run, stage, out_dir)
             if watch is not None:
                 watch(stage)
             Path(out_dir).mkdir(parents=True, exist_ok=True)
@@ -141,9 +144,10 @@ def own_run(valid_frame, write_csv, tmp_path, monkeypatch):
 
         return run_all
 
-    def make(watch=None, fail=None, frame=None, release=None, tables=None):
+    def make(watch=None, fail=None, frame=None, release=None, tables=None, extra=None):
         data_path = path if frame is None else write_csv(frame, name="other_cases.csv")
-        monkeypatch.setattr(reproduce_module, "run_all", notebooks(watch, fail, data_path, tables))
+        stand_in = notebooks(watch, fail, data_path, tables, extra)
+        monkeypatch.setattr(reproduce_module, "run_all", stand_in)
         return reproduce_module.reproduce(data=data_path, jobs=1, release=release), runs
 
     return make

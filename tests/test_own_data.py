@@ -18,8 +18,14 @@ from analysis.casedata.codebook import load_codebook
 from analysis.casedata.load import synthetic_path
 from analysis.paths import ROOT
 from analysis.pipeline.notebooks import chapter_notebooks
+from analysis.publish.checking import WITHHELD_KEY
 from analysis.publish.disclosure import unprotected_small_counts
-from analysis.publish.run import PUBLIC_STATISTICS_OUTPUTS
+from analysis.publish.run import (
+    FIGURE_METADATA_KEY,
+    NOT_DRAWN_KEY,
+    PUBLIC_STATISTICS_OUTPUTS,
+    TABLE_METADATA_KEY,
+)
 from analysis.site.build import build_report
 
 
@@ -150,6 +156,7 @@ def test_own_file_claiming_to_be_synthetic_is_protected_audited_and_checked(own_
     ids = set(frame["case_id"])
     executed = list((out / "outputs" / "notebooks").glob("*.ipynb"))
     assert len(executed) == len(chapter_notebooks())
+    named = 0  # notes naming the table their cell wrote (shown by the report in their place)
     for notebook in executed:
         text = notebook.read_text(encoding="utf-8")
         assert not [i for i in ids if i in text], notebook.name
@@ -158,8 +165,15 @@ def test_own_file_claiming_to_be_synthetic_is_protected_audited_and_checked(own_
         for cell in nb.cells:
             for output in cell.get("outputs", []):
                 assert output.get("output_type") != "error", notebook.name
-                if output.get("output_type") == "stream":
-                    assert output["text"].startswith("[Output withheld"), notebook.name
+                metadata = output.get("metadata", {})
+                if metadata.get(WITHHELD_KEY):
+                    assert output["data"]["text/plain"].startswith("[Output withheld")
+                    named += TABLE_METADATA_KEY in metadata
+                else:  # a figure, or the sentence in place of one: nothing else is kept
+                    assert FIGURE_METADATA_KEY in metadata or NOT_DRAWN_KEY in metadata
+    assert named > 20
+    page = (out / "report" / "02_the_children.html").read_text(encoding="utf-8")
+    assert page.count('class="scr-protected"') > page.count("Output withheld on own data")
 
     # Ctrl-C part-way through a second run: the finished run stays whole, nothing left behind
     finished = _hashes(out)

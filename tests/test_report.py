@@ -28,6 +28,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from analysis.chapters.scorecard import SCORECARD_COLUMNS, summary
 from analysis.paths import ROOT
+from analysis.publish.checking import Written
 from analysis.publish.run import FIGURE_METADATA_KEY
 from analysis.site.build import MARKER, ReportError, build_report
 from analysis.site.command import main
@@ -507,6 +508,17 @@ def _template_context(tmp_path: Path) -> dict:
         "content": None,
         "kit_path": "docs/missing.md",
         "page": nb,
+        "table": {
+            "name": "01_x",
+            "file": "outputs/01_x.csv",
+            "title": "Title <x>",
+            "label": "Own <x>",
+            "headers": ["<x> (number)"],
+            "rows": [[{"text": "<b>& lines</b>", "number": False}]],
+        },
+        "fold": 25,
+        "file": "outputs/<x>.csv",
+        "notebook_tables": [Written("01_<x>", "outputs/01_<x>.csv")],
     }
 
 
@@ -580,6 +592,67 @@ def test_an_own_data_report_has_no_calibration_column(tmp_path):
     assert "Calibration target" not in text and "agrees by construction" not in text
     synthetic = Page(build_report(_fake_run(tmp_path / "run2"), tmp_path / "site2")).text
     assert "Calibration target" in synthetic and "agrees by construction" in synthetic
+
+
+def test_a_part_of_the_country_reads_so_and_a_withheld_verdict_keeps_its_statement(tmp_path):
+    """Issue 21: a 70-review file's scorecard. The old page showed a withheld verdict as "? c"
+    and no interval; counts of a part of the country now read "not comparable", a share shows
+    the interval it was judged by, and the published statement stays beside a withheld row."""
+    run = _fake_run(tmp_path / "run", dataset="my_cases")
+    part = {"reviews_count": 70, "published_reviews": 293, "review_period": "2011-14"}
+    rows = [
+        {c: "" for c in SCORECARD_COLUMNS}
+        | part
+        | {
+            "figure_id": "p2011_scrs",
+            "measure": "scrs_count",
+            "statement": "293 SCRs",
+            "published_value": "293",
+            "recomputed_value": 70.0,
+            "status": "not comparable",
+            "verdict": "not comparable (part of the country: 70 of 293 reviews)",
+        },
+        {c: "" for c in SCORECARD_COLUMNS}
+        | part
+        | {
+            "figure_id": "p2011_cp_plan_current",
+            "measure": "cp_plan_current_percent",
+            "statement": "12% had a current child protection plan",
+            "published_value": "12%",
+            "recomputed_value": 100 * 5 / 70,
+            "numerator": 5,
+            "denominator": 70,
+            "ci_low_percent": 3.09,
+            "ci_high_percent": 15.66,
+            "status": "consistent (interval)",
+            "verdict": "consistent with 12%: 95% interval 3.1% to 15.7% (part of the country: "
+            "70 of 293 reviews)",
+        },
+        {c: "" for c in SCORECARD_COLUMNS}
+        | part
+        | {
+            "figure_id": "p2011_age_11_17",
+            "measure": "age_11_17_percent",
+            "statement": "28% of SCRs in the two oldest age groups",
+            "published_value": "28%",
+            "status": "c",
+            "verdict": "c",
+        },
+    ]
+    card = pd.DataFrame(rows, columns=SCORECARD_COLUMNS).drop(columns="calibration_target")
+    card.insert(0, "dataset", "my_cases")
+    card.to_csv(run / "outputs" / "scorecard.csv", index=False)
+    _checking_record(run)
+    text = Page(build_report(run, tmp_path / "site")).text
+    assert "– Not comparable (part of the country) not comparable (part of the country: 70 of " in (
+        text
+    )
+    assert "71.4% ≈ Consistent (95% interval)" not in text  # a share is shown as a share
+    assert "7.1% (5 of 70) 95% interval 3.1% to 15.7%" in text
+    assert "consistent with 12%: 95% interval 3.1% to 15.7%" in text
+    assert "28% of SCRs in the two oldest age groups 28%" in text
+    assert "[c] Withheld (disclosure control)" in text and "? c" not in text
+    assert "For 2011-14 the file holds 70 of the 293 reviews the report analysed" in text
 
 
 def test_a_notebook_that_stopped_with_an_error_is_flagged(tmp_path):

@@ -11,7 +11,10 @@ import pytest
 
 from analysis import load_cases
 from analysis.chapters.scorecard import SCORECARD_COLUMNS, STATUSES, build_scorecard, summary
+from analysis.publish.disclosure import protect
 from analysis.reference.published import load_published
+from analysis.stats.compare import Statement
+from analysis.stats.inference import wilson_interval
 from analysis.stats.measures import compute
 from analysis.stats.members import strip
 
@@ -181,3 +184,89 @@ def test_summary_of_an_own_data_scorecard_speaks_of_agreement_not_evidence(card)
     assert "calibration" not in text and "synthetic" not in text
     assert "not evidence that the kit or the report is right" in text
     assert "evidence that the data and the kit agree" not in text
+
+
+# --- a part of the country (issue 21, item 6) -------------------------------------------------
+def _part(cases, plans: int) -> pd.DataFrame:
+    """The first 70 shipped 2011-14 children (70 reviews of the 293), ``plans`` of them on a
+    child protection plan at the incident."""
+    part = cases[EARLY].head(70).copy()
+    status = part["csc_status_at_incident"]
+    now = int((status == "open_child_protection_plan").sum())
+    assert now <= plans
+    movable = part.index[status.isin(["closed_before_incident", "not_known_to_csc"])]
+    part.loc[movable[: plans - now], "csc_status_at_incident"] = "open_child_protection_plan"
+    return part
+
+
+def test_a_part_of_the_country_compares_no_count_and_judges_shares_by_their_interval(cases):
+    """70 of the 293 reviews: the old scorecard said "differs by -223.0 from 293" and judged
+    5 plans of 70 (7.1%) to differ from the published 12% on the point alone."""
+    card = _verdicts(_part(cases, plans=5))
+    scrs = card.loc["p2011_scrs"]
+    assert scrs["status"] == "not comparable" and scrs["recomputed_value"] == 70
+    assert scrs["verdict"] == "not comparable (part of the country: 70 of 293 reviews)"
+    assert pd.isna(scrs["difference"]) and scrs["accepts"] == ""
+    assert (scrs["reviews_count"], scrs["published_reviews"]) == (70, 293)
+    for figure_id in ("p2011_final_reports", "p2011_deaths_per_year", "sudi2011_sudi_count"):
+        assert card.loc[figure_id, "status"] == "not comparable", figure_id
+    plan = card.loc["p2011_cp_plan_current"]
+    low, high = wilson_interval(5, 70)  # one child per review in 2011-14: no design effect
+    assert (plan["numerator"], plan["denominator"]) == (5, 70)
+    assert plan["ci_low_percent"] == pytest.approx(100 * low)
+    assert plan["ci_high_percent"] == pytest.approx(100 * high)
+    assert round(100 * low, 1) == 3.1 and round(100 * high, 1) == 15.7  # meets 11.5 to 12.5
+    assert plan["status"] == "consistent (interval)"
+    assert plan["verdict"] == (
+        "consistent with 12%: 95% interval 3.1% to 15.7% (part of the country: 70 of 293 reviews)"
+    )
+    assert plan["difference"] == pytest.approx(100 * 5 / 70 - 12)  # the point, still shown
+    # every share is judged by its interval, whatever its point says
+    shares = card[card["measure"].str.endswith("_percent") & card["numerator"].notna()]
+    assert len(shares) == 6
+    for figure_id, row in shares.iterrows():
+        fig = load_published().set_index("figure_id").loc[figure_id]
+        statement = Statement(fig["relation"], fig["value"], fig["value_low"], fig["value_high"])
+        meets = statement.meets(row["ci_low_percent"], row["ci_high_percent"])
+        assert row["status"] == ("consistent (interval)" if meets else "differs"), figure_id
+
+
+def test_a_share_whose_interval_leaves_the_published_figure_out_differs(cases):
+    card = _verdicts(_part(cases, plans=25))  # 35.7%: 95% interval 25.5% to 47.4%
+    plan = card.loc["p2011_cp_plan_current"]
+    assert plan["status"] == "differs"
+    assert plan["verdict"] == (
+        "differs from 12%: 95% interval 25.5% to 47.4% leaves it out "
+        "(part of the country: 70 of 293 reviews)"
+    )
+    # the 21 children moved onto a plan are now involved with social care: 78.6% of 70
+    assert card.loc["p2011_csc_current", "verdict"].startswith(
+        "differs from < 50%: 95% interval 67.6% to 86.6% leaves it out"
+    )
+    text = summary(card.reset_index().drop(columns="calibration_target"))
+    assert "4 are consistent within their 95% intervals, 2 differ; " in text
+    assert "2 differ; 4 counts not comparable (part of the country)" in text
+    assert "For 2011-14 the file holds 70 of the 293 reviews the report analysed" in text
+    assert "A part of the country can differ for a real reason" in text
+    # no sentence about precision: nothing here was judged at the precision of a whole period
+    assert "at the precision it was stated to" not in text
+
+
+def test_a_whole_period_is_still_judged_at_the_precision_it_was_published(card):
+    """The shipped data holds every review of both periods: no row is a part of the country."""
+    assert not card["status"].isin(["not comparable", "consistent (interval)"]).any()
+    assert card.set_index("figure_id").loc["p2011_scrs", "status"] == "agrees"
+    assert "part of the country" not in summary(card)
+
+
+def test_a_protected_scorecard_never_hides_what_was_published(cases):
+    """Disclosure control withholds the run's numbers and verdicts beside a suppressed count,
+    never the published statement, value or number of reviews (the old scorecard replaced a
+    hidden row's statement with "c")."""
+    card = build_scorecard({EARLY: _part(cases, plans=4)})  # 4 plans: suppressed
+    shown = protect(card)
+    plan = shown.set_index("figure_id").loc["p2011_cp_plan_current"]
+    assert plan["numerator_marker"] == "c" and plan["status"] == "c" and plan["verdict"] == "c"
+    assert pd.isna(plan["ci_low_percent"]) and pd.isna(plan["recomputed_value"])
+    published = ["statement", "published_value", "published_reviews", "relation", "strength"]
+    assert shown[published].equals(strip(card)[published])

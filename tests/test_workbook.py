@@ -91,6 +91,25 @@ def test_a_withheld_verdict_or_yes_no_reads_as_a_bracketed_marker():
     ]
 
 
+def test_a_row_withheld_with_a_hidden_count_reads_c_not_x():
+    """Issue 21: a scorecard row whose statistics went with a hidden count (a count measure's
+    own units, ``members__implied``) has no marker beside any count shown; its blank value read
+    "[x]" (not available) where it is confidential."""
+    table = pd.DataFrame(
+        {
+            "recomputed_value": [None, 70.0],
+            "numerator": [float("nan"), float("nan")],
+            "numerator_marker": ["", ""],
+            "status": ["c", "not comparable"],
+            "accepts": ["c", ""],
+        }
+    )
+    assert shown(table).values.tolist() == [
+        ["[c]", "[c]", "[c]", "[c]"],
+        [70.0, "[x]", "not comparable", "[z]"],
+    ]
+
+
 def test_shown_reads_booleans_and_statistics():
     table = pd.DataFrame({"changed_clearly": [True, False], "p_value": [0.012345, None]})
     assert shown(table).values.tolist() == [["Yes", 0.012], ["No", "[x]"]]

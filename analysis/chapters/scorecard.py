@@ -11,6 +11,18 @@ For every row of ``data/published/``, a verdict that says what was checked
 - ``not computable``: the case data cannot speak to it, or its source could not be verified
   (with the reason).
 
+A file that holds fewer reviews of a period than the report published (a part of the country,
+a sample) cannot give the report's counts back, and its shares carry the uncertainty of a few
+reviews. For such a period (:func:`part_of_the_country`), a count reads ``not comparable``
+("part of the country: 70 of 293 reviews"), and a share is judged by its 95% Wilson interval,
+the interval every table of the kit gives a share (:func:`analysis.stats.tables.with_interval`):
+
+- ``consistent (interval)``: the interval meets the values the published statement accepts;
+- ``differs``: it leaves them all out.
+
+The published statement and value are public: disclosure control never hides them
+(``attrs[PUBLISHED_COLUMNS]``); only the run's own numbers and verdicts can read ``c``.
+
 A figure that was also a calibration target of the synthetic data is flagged: on synthetic
 data it agrees by construction, which proves the pipeline, not the finding. Figures held out
 of calibration are the scorecard's real test on the shipped data.
@@ -23,10 +35,27 @@ import math
 import pandas as pd
 
 from analysis.casedata.load import SYNTHETIC_LABEL
+from analysis.chapters.part_of_country import (
+    CONSISTENT_INTERVAL,
+    NOT_COMPARABLE,
+    coverage,
+    coverage_lines,
+    is_part,
+    judge_part,
+    part_periods,
+    share_interval,
+)
 from analysis.reference.published import load_published, stated
 from analysis.stats.compare import Statement
 from analysis.stats.measures import MEASURES, Result, compute, reviews
-from analysis.stats.members import IMPLIED, PREFIX, PUBLIC_COUNTS, members_of, strip
+from analysis.stats.members import (
+    IMPLIED,
+    PREFIX,
+    PUBLIC_COUNTS,
+    PUBLISHED_COLUMNS,
+    members_of,
+    strip,
+)
 from analysis.stats.tables import proportion_table, unknown_reviews
 from analysis.stats.units import is_final_report_measure
 from analysis.synthetic import calibration_figure_ids, held_out_figure_ids
@@ -42,6 +71,10 @@ SCORECARD_COLUMNS = [
     "recomputed_value",
     "numerator",
     "denominator",
+    "ci_low_percent",
+    "ci_high_percent",
+    "reviews_count",
+    "published_reviews",
     "status",
     "verdict",
     "difference",
@@ -55,11 +88,20 @@ SCORECARD_COLUMNS = [
 ]
 #: A published figure's status; on own data a verdict withheld with a count it rests on reads
 #: as the disclosure marker instead (``c``).
-STATUSES = ("agrees", "consistent (weak)", "differs", "not computable")
+STATUSES = (
+    "agrees",
+    "consistent (weak)",
+    CONSISTENT_INTERVAL,
+    "differs",
+    NOT_COMPARABLE,
+    "not computable",
+)
 #: How the scorecard's figures name a status withheld by disclosure control.
 WITHHELD_LABEL = "verdict withheld (disclosure control)"
 #: Which units the counts (and a count measure's value) count, for disclosure control.
-_MEMBERS = [PREFIX + "numerator", PREFIX + "denominator", IMPLIED]
+_MEMBERS = [PREFIX + "numerator", PREFIX + "denominator", PREFIX + "reviews_count", IMPLIED]
+#: Columns that state the published figure: public, never withheld by disclosure control.
+PUBLISHED = ("statement", "published_value", "published_reviews", "relation", "strength")
 
 
 def judge(result: Result, statement: Statement) -> dict:
@@ -146,8 +188,14 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
     -------
     DataFrame
         One row per published figure, columns :data:`SCORECARD_COLUMNS`, then
-        ``members__numerator``, ``members__denominator`` and ``members__implied`` (a count
-        measure's value), None where nothing was computed from case data.
+        ``members__numerator``, ``members__denominator``, ``members__reviews_count`` and
+        ``members__implied`` (a count measure's value), None where nothing was computed from
+        case data. Beside each recomputed value: ``ci_low_percent`` and ``ci_high_percent``
+        (a share's 95% Wilson interval), ``reviews_count`` (the file's reviews in the
+        figure's period) and ``published_reviews`` (the report's, where published). A period
+        the file holds only part of is judged by :func:`judge_part`; every other by
+        :func:`judge`. ``attrs[PUBLISHED_COLUMNS]`` names the columns that state the
+        published figure, which disclosure control never withholds.
     """
     calibration = calibration_figure_ids()
     rows = []
@@ -163,6 +211,10 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "recomputed_value": math.nan,
             "numerator": pd.NA,
             "denominator": pd.NA,
+            "ci_low_percent": math.nan,
+            "ci_high_percent": math.nan,
+            "reviews_count": pd.NA,
+            "published_reviews": pd.NA,
             "verdict": "",
             "difference": math.nan,
             "accepts": "",
@@ -184,17 +236,32 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
             except ValueError as exc:
                 row.update(status="not computable", reason_kind="column missing", reason=str(exc))
             else:
+                interval = share_interval(result)
                 row.update(
                     recomputed_value=result.value,
                     numerator=result.numerator,
                     denominator=result.denominator,
-                    **judge(result, _statement(fig)),
+                    **interval,
+                    **coverage(cases, fig["review_period"]),
                     **result.row_members(),
                 )
+                row.update(_verdict(result, fig, interval, row))
                 if is_final_report_measure(fig["measure"]):
                     row.update(_over_all_reviews(result, cases, row[IMPLIED]))
         rows.append(row)
-    return pd.DataFrame(rows, columns=SCORECARD_COLUMNS + _MEMBERS)
+    card = pd.DataFrame(rows, columns=SCORECARD_COLUMNS + _MEMBERS)
+    for column in ("reviews_count", "published_reviews"):
+        card[column] = card[column].astype("Int64")
+    card.attrs[PUBLISHED_COLUMNS] = PUBLISHED
+    return card
+
+
+def _verdict(result: Result, fig: pd.Series, interval: dict, row: dict) -> dict:
+    """The verdict on a whole period (:func:`judge`) or on a part of one (:func:`judge_part`)."""
+    held, published = row["reviews_count"], row["published_reviews"]
+    if not is_part(held, published):
+        return judge(result, _statement(fig))
+    return judge_part(result, _statement(fig), stated(fig), interval, held, published)
 
 
 def _over_all_reviews(result: Result, cases: pd.DataFrame, implied) -> dict:
@@ -230,13 +297,37 @@ def verdict_counts(scorecard: pd.DataFrame) -> str:
     ...     print(part)
     1 agrees with an exact figure, 1 is consistent with a weak statement, 0 differ
     1 verdict withheld by disclosure control
+
+    A part of the country's verdicts (:mod:`analysis.chapters.part_of_country`) are named
+    when there are any:
+
+    >>> card = pd.DataFrame({"status": ["consistent (interval)", "differs", "not comparable"]})
+    >>> for part in verdict_counts(card).split(", "):
+    ...     print(part)
+    0 agree with an exact figure
+    0 are consistent with a weak statement
+    1 is consistent within its 95% interval
+    1 differs; 1 count not comparable (part of the country)
     """
     n = _tally(scorecard)
+    interval = n[CONSISTENT_INTERVAL]
+    within = (
+        "is consistent within its 95% interval"
+        if interval == 1
+        else "are consistent within their 95% intervals"
+    )
     text = (
         f"{n['agrees']} {'agrees' if n['agrees'] == 1 else 'agree'} with an exact figure, "
         f"{n['consistent (weak)']} {'is' if n['consistent (weak)'] == 1 else 'are'} consistent "
-        f"with a weak statement, {n['differs']} {'differs' if n['differs'] == 1 else 'differ'}"
+        "with a weak statement, "
+        + (f"{interval} {within}, " if interval else "")
+        + f"{n['differs']} {'differs' if n['differs'] == 1 else 'differ'}"
     )
+    if n[NOT_COMPARABLE]:
+        many = n[NOT_COMPARABLE] != 1
+        text += (
+            f"; {n[NOT_COMPARABLE]} count{'s' if many else ''} not comparable (part of the country)"
+        )
     if n["withheld"]:
         text += (
             f"; {n['withheld']} verdict{'s' if n['withheld'] != 1 else ''} withheld by "
@@ -278,7 +369,9 @@ def summary(scorecard: pd.DataFrame) -> str:
             if len(held_out)
             else "None was held out of calibration, so this run tests only the pipeline."
         )
-    elif not synthetic:
+    parts = coverage_lines(scorecard)
+    lines += parts
+    if not synthetic and _judged_whole(scorecard):
         lines.append(
             "Agreement means your coded cases give the figure the report published, at the "
             "precision it was stated to; it is not evidence that the kit or the report is right. "
@@ -286,6 +379,15 @@ def summary(scorecard: pd.DataFrame) -> str:
             "a figure that differs deserves a look at the coding."
         )
     return "\n".join(lines)
+
+
+def _judged_whole(scorecard: pd.DataFrame) -> bool:
+    """Some figure of a period the file holds whole (not a part of the country) was judged."""
+    parts = part_periods(scorecard)
+    if not parts:
+        return True
+    computed = scorecard[scorecard["status"] != "not computable"]
+    return not computed["review_period"].astype(str).isin(parts).all()
 
 
 def not_computable_reasons(scorecard: pd.DataFrame) -> pd.DataFrame:

@@ -8,7 +8,8 @@ audit's result and the data file's hash. Written as ``checking/results.json`` an
 person, ``checking/summary.md``.
 
 Executed notebooks on own data keep their narrative and figures; any other output is replaced
-by a note (:func:`withhold_notebook_text`), because printed text is not audited.
+by a note (:func:`withhold_notebook_text`), because printed text is not audited. Where the cell
+wrote a table, the note names it, and the report shows that table's checked file in its place.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 import pandas as pd
@@ -24,13 +26,25 @@ import pandas as pd
 from analysis.files import file_sha256, write_text
 from analysis.paths import ROOT, runs_dir
 from analysis.publish.disclosure import Plan, unprotected_small_counts
-from analysis.publish.run import FIGURE_METADATA_KEY, NOT_A_VALUE, NOT_DRAWN_KEY
+from analysis.publish.run import (
+    FIGURE_METADATA_KEY,
+    NOT_A_VALUE,
+    NOT_DRAWN_KEY,
+    TABLE_METADATA_KEY,
+)
 
 CHECKING_DIR = "checking"
 WITHHELD = (
     "[Output withheld on own data: printed text is not disclosure-checked. The protected "
     "tables are in outputs/, each listed in checking/results.json.]\n"
 )
+#: The note in place of a cell's printed output when the cell wrote a table.
+WITHHELD_TABLE = (
+    "[Output withheld on own data: printed text is not disclosure-checked. The protected "
+    "table it shows is {file}, listed in checking/results.json.]\n"
+)
+#: Key of the output metadata of a note in place of withheld output (the report finds it so).
+WITHHELD_KEY = "scr_withheld"
 
 #: What each kind of file is, and the rules that were applied to it.
 KINDS = {
@@ -51,7 +65,10 @@ KINDS = {
     "alt_text": ["built from protected tables", "no missing values read out"],
     "not_drawn": ["sentence in place of a figure with too little left to show"],
     "figure_vector": ["an SVG carries its data as text: a person checks it"],
-    "notebook": ["text outputs withheld; figures kept", "no absolute paths"],
+    "notebook": [
+        "text outputs withheld (a note names the table a cell wrote); figures kept",
+        "no absolute paths",
+    ],
     "workbook": ["built from the protected tables (markers [c], [x], [z]); no other values"],
     "report": ["built only from files this record lists, checksums matching"],
     "other": ["not made by the kit's rules: a person checks it"],
@@ -314,28 +331,90 @@ def withhold_notebook_text(path: Path, root: Path) -> None:
     """Keep an executed notebook's narrative and figures; replace every other output.
 
     A figure saved by :meth:`analysis.publish.run.Run.figure` (its output carries
-    ``scr_figure`` metadata) keeps its PNG; printed text, tables and errors become one note.
-    The absolute path of the run folder is removed wherever it appears.
+    ``scr_figure`` metadata) keeps its PNG; printed text, tables and errors are withheld. A
+    cell that withheld anything gets one note (metadata ``scr_withheld``): for each table the
+    cell wrote (:meth:`~analysis.publish.run.Run.table` showed it with ``scr_table``
+    metadata), a note naming its file, where the table was written; else one note saying
+    where the protected tables are. The notebook's metadata (``scr_table``) lists every table
+    it wrote. The absolute path of the run folder is removed wherever it appears.
     """
     nb = nbformat.read(path, as_version=4)
+    every: list[Written] = []
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        kept, withheld = [], False
+        kept, tables, withheld = [], [], False  # kept: outputs, and tables where written
         for output in cell.get("outputs", []):
-            figure = output.get("metadata", {}).get(FIGURE_METADATA_KEY)
+            metadata = output.get("metadata", {})
+            figure = metadata.get(FIGURE_METADATA_KEY)
+            table = table_written(metadata.get(TABLE_METADATA_KEY))
             if figure and "image/png" in output.get("data", {}):
                 output["data"] = {"image/png": output["data"]["image/png"]}
                 kept.append(output)
-            elif output.get("metadata", {}).get(NOT_DRAWN_KEY):
+            elif metadata.get(NOT_DRAWN_KEY):
                 kept.append(output)  # the sentence shown in place of a figure
+            elif table is not None:
+                if table not in tables:
+                    tables.append(table)
+                    kept.append(table)
             else:
                 withheld = True
-        if withheld:
-            kept.append(nbformat.v4.new_output("stream", name="stdout", text=WITHHELD))
-        cell["outputs"] = kept
+        # a table a cell wrote stands where its printed output was; one that printed nothing
+        # (its figure is kept) needs no note
+        cell["outputs"] = [
+            _note(item) if isinstance(item, Written) else item
+            for item in kept
+            if withheld or not isinstance(item, Written)
+        ]
+        if withheld and not tables:
+            cell["outputs"].append(_note(None))
+        every += [t for t in tables if t not in every]
+    # every table the notebook wrote, for a note whose cell printed a view of one of them
+    nb.metadata[TABLE_METADATA_KEY] = [t._asdict() for t in every]
     text = nbformat.writes(nb).replace(str(root), ".")
     write_text(path, text)
+
+
+class Written(NamedTuple):
+    """A table a notebook cell wrote: its name and file (relative to the run's folder)."""
+
+    name: str
+    file: str
+
+
+def table_written(record) -> Written | None:
+    """The table a notebook output says its cell wrote, if it names one of the run's tables.
+
+    Parameters
+    ----------
+    record : object
+        The output's ``scr_table`` metadata (:data:`TABLE_METADATA_KEY`), as read.
+
+    Returns
+    -------
+    Written or None
+        Its name and file (``outputs/{name}.csv``); None for anything else, so no other
+        path can be named.
+    """
+    if not isinstance(record, dict):
+        return None
+    name, file = record.get("name"), record.get("file")
+    if not isinstance(name, str) or "/" in name or file != f"outputs/{name}.csv":
+        return None
+    return Written(name, file)
+
+
+def _note(table: Written | None):
+    """The note in place of a cell's withheld output (naming the table it wrote, if any)."""
+    if table is None:
+        return nbformat.v4.new_output(
+            "display_data", data={"text/plain": WITHHELD}, metadata={WITHHELD_KEY: True}
+        )
+    return nbformat.v4.new_output(
+        "display_data",
+        data={"text/plain": WITHHELD_TABLE.format(file=table.file)},
+        metadata={WITHHELD_KEY: True, TABLE_METADATA_KEY: table._asdict()},
+    )
 
 
 def add_report(run_dir: Path, report_dir: Path) -> Path:

@@ -44,7 +44,7 @@ import pandas as pd
 from analysis.content import read_yaml
 from analysis.publish.audit import Bound, Cell, CellKey, Solutions, System
 from analysis.publish.secondary import audited, bound_of, closed, search
-from analysis.stats.members import IMPLIED, PREFIX, counted_column, strip
+from analysis.stats.members import IMPLIED, PREFIX, PUBLISHED_COLUMNS, counted_column, strip
 
 CONFIG_PATH = Path(__file__).with_name("disclosure.yaml")
 
@@ -237,14 +237,18 @@ def plan_protection(
 
 
 def withheld_columns(table: pd.DataFrame, r: Rules | None = None) -> list[str]:
-    """Columns of a row that a suppressed count in it could be worked out from."""
+    """Columns of a row that a suppressed count in it could be worked out from.
+
+    Columns a table names in ``attrs[PUBLISHED_COLUMNS]`` state published figures and stay.
+    """
     r = r or rules()
     counts = {counted_column(c) for c in table.columns if c.startswith(PREFIX)}
+    published = set(table.attrs.get(PUBLISHED_COLUMNS, ()))
     out = []
     for column in table.columns:
         if column in counts or column.startswith(PREFIX) or column.endswith("_marker"):
             continue
-        if column in r.descriptive_columns:
+        if column in r.descriptive_columns or column in published:
             continue
         series = table[column]
         numeric = pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)

@@ -45,6 +45,10 @@ FORMATS_ENV_VAR = "SCR_FIGURE_FORMATS"
 FIGURE_METADATA_KEY = "scr_figure"
 #: Key of the output metadata of a sentence shown in place of a figure.
 NOT_DRAWN_KEY = "scr_not_drawn"
+#: Key of the output metadata that says which table a notebook cell wrote (own data only): the
+#: executed notebook's printed output is withheld, and the report shows the table's checked file
+#: in its place (:func:`analysis.publish.checking.withhold_notebook_text`).
+TABLE_METADATA_KEY = "scr_table"
 #: An interactive own-data session writes here: protected table by table, not audited as a run.
 DRAFT_SUFFIX = "__draft"
 FLOAT_DECIMALS = 4
@@ -162,7 +166,10 @@ class Run:
 
         The written file starts with a ``dataset`` column saying what made it. On own data the
         table is protected with every other table of the run (see the class notes) and the
-        protected table is returned: draw figures from it. ``path`` is in ``attrs``.
+        protected table is returned: draw figures from it. ``path`` is in ``attrs``. In the
+        pipeline's second pass on own data the cell also shows which table it wrote
+        (:class:`TableWritten`), so the report can show the table where the notebook's
+        printed output is withheld.
         """
         self._check_public_name(name)
         public = bool(table.attrs.get(PUBLIC_COUNTS))  # counts of published things, not children
@@ -194,6 +201,8 @@ class Run:
         with replacing(path) as tmp:
             written.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
         out.attrs["path"] = path
+        if _stage() == "publish":  # the pipeline's second pass on own data
+            _show_in_notebook(TableWritten(name))
         return out
 
     # Figures ---------------------------------------------------------------------------------
@@ -269,6 +278,31 @@ class Run:
         text = f"{name}: {why}"
         write_text(self.figures_dir / f"{name}.not_drawn.txt", text + "\n")
         return Sentence(text)
+
+
+class TableWritten:
+    """Which table a notebook cell wrote, shown by the cell on own data (see
+    :data:`TABLE_METADATA_KEY`): the cell's printed output is withheld, and this output names
+    the protected table in its place."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.file = f"outputs/{name}.csv"  # relative to the run's folder: no machine's path
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        record = {"name": self.name, "file": self.file}
+        return {"text/plain": f"[Table written: {self.file}]"}, {TABLE_METADATA_KEY: record}
+
+
+def _show_in_notebook(shown) -> None:
+    """Display ``shown`` as an output of the running cell; nothing outside a kernel."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        display(shown)
 
 
 class Sentence(str):

@@ -91,9 +91,17 @@ def shown(table: pd.DataFrame) -> pd.DataFrame:
         for c in table.columns
         if c.endswith("_marker")
     }
-    row_marked = [any(marks) for marks in zip(*markers.values(), strict=True)] or [False] * len(
-        table
-    )
+    # a row is withheld when a count in it is suppressed, or when its statistics went with a
+    # hidden count they rest on (a verdict reads "c" though every count shown has no marker)
+    suppressed = rules().markers["suppressed"]
+    withheld = [
+        [_text(v) == suppressed for v in table[c].tolist()]
+        for c in table.columns
+        if c in rules().derived_text_columns
+    ]
+    row_marked = [any(marks) for marks in zip(*markers.values(), *withheld, strict=True)] or [
+        False
+    ] * len(table)
     out = {}
     for column in table.columns:
         if column.endswith("_marker") or column == "dataset":

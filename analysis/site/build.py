@@ -6,7 +6,8 @@ self-contained folder of plain HTML pages that opens from disk in any browser, w
 - ``index.html``: what the kit is, which data made the run (a banner when it is synthetic), the
   scorecard summary and table, and links to every other page;
 - one page per executed notebook in ``<run>/outputs/notebooks/`` (rendered by nbconvert, with
-  the figures each cell saved shown in place, and no scripts loaded from anywhere);
+  the figures each cell saved shown in place, on own data the protected table a cell wrote in
+  place of its withheld printed output, and no scripts loaded from anywhere);
 - ``figures.html``: every figure with its alt text, and links to its PNG, SVG, plotted data and
   alt text (the files are copied into the report);
 - ``data_register.html``, ``assumptions.html`` and ``codebook.html`` from the Markdown in
@@ -163,9 +164,11 @@ def build_report(
         }
         for source, page, title in DOCUMENTS:
             pages[page] = document_page(site, source, page, title)
+        # a withheld cell shows the table it wrote from the report's copy: the bytes checked
+        copies = {Path(name).stem: work / "tables" / name for name in tables}
         for nb in notebooks:
             _copy(nb.path, work / "notebooks" / nb.path.name, checked)
-            pages[nb.page] = notebook_page(site, nb, by_name, exporter)
+            pages[nb.page] = notebook_page(site, nb, by_name, exporter, copies)
         for name, text in pages.items():
             _write(work / name, text)
         manifest = {"data": site.labels, "pages": sorted(pages), "figures": len(figures)}

@@ -2,13 +2,17 @@
 
 The kernel showed each figure ``Run.figure`` saved as its PNG, with metadata saying which figure
 it is (``scr_figure``); on the page that output becomes the saved figure with its alt text and
-links to its files. No script is loaded, from anywhere.
+links to its files. On own data, a cell's withheld printed output becomes the protected table
+the cell wrote (:mod:`analysis.site.tables`). No script is loaded, from anywhere.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from analysis.site.contents import FigureFiles, NotebookPage, recorded_figure
 from analysis.site.layout import SITE_NAME, TEMPLATES_DIR, Site, render, stylesheet
+from analysis.site.tables import show_tables
 
 #: The name nbconvert knows the report's notebook template by.
 TEMPLATE_NAME = "scr_notebook.html.j2"
@@ -75,7 +79,13 @@ def show_figures(nb, figures: dict[str, FigureFiles]):
     return nb
 
 
-def notebook_page(site: Site, page: NotebookPage, figures: dict[str, FigureFiles], exporter) -> str:
+def notebook_page(
+    site: Site,
+    page: NotebookPage,
+    figures: dict[str, FigureFiles],
+    exporter,
+    tables: dict[str, Path] | None = None,
+) -> str:
     """The HTML page of one executed notebook.
 
     Parameters
@@ -88,10 +98,15 @@ def notebook_page(site: Site, page: NotebookPage, figures: dict[str, FigureFiles
         The run's saved figures, by name.
     exporter : HTMLExporter
         From :func:`make_exporter` (made once per report).
+    tables : dict, optional
+        The checked tables the report may use, by name (its copies of them): shown where a
+        notebook on own data withheld the printed output of the cell that wrote them
+        (:func:`analysis.site.tables.show_tables`).
     """
     import nbformat
 
     nb = show_figures(nbformat.read(page.path, as_version=4), figures)
+    nb = show_tables(nb, tables or {})
     resources = {
         "metadata": {"name": f"{page.title} – {SITE_NAME}"},
         "scr_css": stylesheet(),

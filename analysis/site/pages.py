@@ -20,7 +20,8 @@ from analysis.site.markdown import render_markdown
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value)
+    """A cell as text: "" for nothing (a CSV's empty cell reads back as NaN)."""
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
 def _fmt_number(value: float) -> str:
@@ -60,12 +61,35 @@ def _all_reviews(row: pd.Series) -> str:
     return f"{low:.1f}% to {high:.1f}%"
 
 
+def _interval(row: pd.Series) -> str:
+    """A share's 95% interval ("6.9% to 22.7%"; "" where none, or withheld)."""
+    low, high = row.get("ci_low_percent"), row.get("ci_high_percent")
+    if pd.isna(low) or pd.isna(high):
+        return ""
+    return f"{low:.1f}% to {high:.1f}%"
+
+
+#: Verdicts the status badge says in full (a withheld one, ``c``, is said by its badge too).
+_SAID_BY_THE_BADGE = {"", "c", "agrees (exact figure)", "consistent (weak statement)"}
+
+
+def _detail(row: pd.Series) -> str:
+    """The verdict's words where they say more than its badge ("differs by +1.0 points...")."""
+    verdict = _text(row.get("verdict", "")).strip()
+    return "" if verdict in _SAID_BY_THE_BADGE or verdict == "nan" else verdict
+
+
 def _source(url) -> dict | None:
     """A source link: its address and the host it is shown as."""
     if pd.isna(url) or not str(url).strip():
         return None
     url = str(url).strip()
     return {"url": url, "host": urlsplit(url).netloc.removeprefix("www.") or url}
+
+
+def _withheld_in_brackets(text: str) -> str:
+    """A text cell disclosure control withheld ("c") as the workbook shows it: "[c]"."""
+    return "[c]" if text == "c" else text
 
 
 def _yes_no(value) -> str:
@@ -100,10 +124,12 @@ def scorecard_rows(scorecard: pd.DataFrame) -> tuple[list[dict], list[dict]]:
             | {
                 "recomputed": recomputed,
                 "basis": basis,
+                "interval": _interval(r),
                 "difference": _difference(r),
-                "accepts": _text(r.get("accepts", "")),
+                "accepts": _withheld_in_brackets(_text(r.get("accepts", ""))),
                 "all_reviews": _all_reviews(r),
                 "calibration_target": _yes_no(r.get("calibration_target")),
+                "detail": _detail(r),
             }
         )
     rest_rows = [

@@ -101,6 +101,24 @@ class Statement:
             return value >= self.value
         return abs(value - self.value) <= APPROXIMATE_TOLERANCE * abs(self.value) + 1e-9
 
+    def meets(self, low: float | None, high: float | None) -> bool:
+        """Whether some value from ``low`` to ``high`` (an interval) meets the statement.
+
+        The values a statement accepts form one range, so the two meet when an end of the
+        interval is accepted or the interval holds an accepted value inside it.
+
+        >>> Statement("equals", 12).meets(5.9, 19.8), Statement("equals", 12).meets(13.1, 20)
+        (True, False)
+        >>> Statement("less_than", 50).meets(49.95, 60), Statement("at_least", 50).meets(30, 49)
+        (True, False)
+        """
+        if not (_given(low) and _given(high)):
+            return False
+        inside = self.low if self.relation == "between" else self.value
+        if self.relation == "less_than":
+            inside = min(low, self.value - 1e-9)  # any value below the bound will do
+        return self.accepts(low) or self.accepts(high) or low <= inside <= high
+
     def difference(self, value: float) -> float:
         """How far ``value`` is from the nearest figure the statement names (0 inside a range
         or a bound it meets)."""

@@ -31,6 +31,9 @@ IMPLIED = PREFIX + "implied"
 #: ``table.attrs`` key of a table whose counts are of published things (figures by scorecard
 #: status, a published split), not of children: it needs no membership and no suppression.
 PUBLIC_COUNTS = "public_counts"
+#: ``table.attrs`` key naming a table's columns that state published figures (the scorecard's
+#: ``statement``): public, so never withheld with a suppressed count in their row.
+PUBLISHED_COLUMNS = "published_columns"
 
 
 def unit_keys(rows: pd.DataFrame) -> pd.Series:
