@@ -249,3 +249,21 @@ def test_no_code_a_chapter_names_can_be_combined():
         }
     # the age bands of 11 to 17 are summed wherever they are named, combined or not
     assert named <= {"11_15", "16_17"}, sorted(named)
+
+
+def test_merging_keeps_rows_of_different_years_apart():
+    """A whole-number key (a year) still says which row is which; counts never do."""
+    table = pd.DataFrame(
+        {
+            "incident_year": [2012, 2012, 2013, 2013],
+            "age_band": ["11_15", "16_17", "11_15", "16_17"],
+            "count": [1, 2, 3, 4],
+            PREFIX + "count": [("a",), ("b", "c"), ("d", "e", "f"), ("g", "h", "i", "j")],
+        }
+    )
+    merged = merge_rows(table, "age_band", ("11_15", "16_17"))
+    assert merged["incident_year"].tolist() == [2012, 2013]
+    assert merged[PREFIX + "count"].tolist() == [
+        ("a", "b", "c"),
+        ("d", "e", "f", "g", "h", "i", "j"),
+    ]

@@ -14,6 +14,7 @@ only which combinations were applied.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,10 @@ from analysis.casedata.recode import (
 )
 from analysis.files import private_folder, write_text
 from analysis.stats.members import IMPLIED, PREFIX
+
+#: Columns that hold counts, never a row's key (as ``analysis.publish.run.COUNT_NAME``, with a
+#: statistic's ``n``).
+COUNT_NAME = re.compile(r"^(count|numerator|denominator|n|.*_count)$")
 
 #: The private folder, under the runs folder, that keeps each run's advice.
 ADVICE_DIRNAME = ".advice"
@@ -70,8 +75,11 @@ def merge_rows(table: pd.DataFrame, variable: str, codes: tuple[str, ...]) -> pd
 
 
 def _is_key(column: pd.Series) -> bool:
-    """A column that says which row is which (text), not a statistic (numbers)."""
-    return not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column))
+    """A column that says which row is which (text, or whole numbers such as a year), not a
+    count or a statistic (counts differ between the rows merged; statistics are not kept)."""
+    if pd.api.types.is_bool_dtype(column) or COUNT_NAME.match(str(column.name)):
+        return False
+    return not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_integer_dtype(column)
 
 
 def _join_units(values: pd.Series):
