@@ -267,3 +267,18 @@ def test_merging_keeps_rows_of_different_years_apart():
         ("a", "b", "c"),
         ("d", "e", "f", "g", "h", "i", "j"),
     ]
+
+
+def test_no_set_crosses_a_line_the_codebook_defines():
+    """A set half inside a definition (involved at the incident: child in need or above) would
+    let a reader subtract the definition's count from the combined one and get the rest."""
+    from analysis.casedata.codebook import PERIODS, load_codebook
+    from analysis.casedata.recode import allowed_sets, recode_rules
+
+    for period in PERIODS:
+        for name, definition in load_codebook(period).definitions.items():
+            inside = set(map(str, definition["codes"]))
+            for codes in allowed_sets(definition["variable"]):
+                part = set(codes) & inside
+                assert part in (set(), set(codes)), (period, name, codes)
+    assert recode_rules()["variables"]  # the loop above saw sets

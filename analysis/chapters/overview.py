@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.casedata.codebook import load_codebook
+from analysis.casedata.recode import JOIN
 from analysis.reference.published import figure, stated
 from analysis.stats.compare import agrees
 from analysis.stats.inference import wilson_interval
@@ -234,9 +235,9 @@ def death_category_table(
     """
     deaths = _deaths(cases, level)
     table = proportion_table(deaths, "death_category", by=by)
-    groups = outcome_group(
-        pd.DataFrame({"outcome": "death", "death_category": table["death_category"]})
-    )
+    # a category combined by a recode file lies within one group (recode.yaml): its first code's
+    first = table["death_category"].str.split(JOIN, regex=False).str[0]
+    groups = outcome_group(pd.DataFrame({"outcome": "death", "death_category": first}))
     position = table.columns.get_loc("death_category")
     table.insert(position, "outcome_group", groups.to_numpy())
     table.insert(position + 1, "outcome_group_label", table["outcome_group"].map(OUTCOME_GROUPS))

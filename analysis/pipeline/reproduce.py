@@ -379,6 +379,9 @@ def _advise(tables, hidden, combined, runs: Path, name: str, source: Path) -> No
     try:
         advice = advise(tables, hidden, combined)
         trial = try_together(tables, hidden, advice) if advice else None
+        if trial is not None and trial.hidden_after >= trial.hidden_before:
+            advice, trial = [], None  # table by table it helped; the run as a whole, not
+        saved = save_suggestion(runs, name, as_recode_file(advice, combined)) if advice else None
     except Exception as error:  # noqa: BLE001 - advice is a help: it never stops a release
         print(
             "Advice on combining categories could not be worked out "
@@ -386,9 +389,6 @@ def _advise(tables, hidden, combined, runs: Path, name: str, source: Path) -> No
             file=sys.stderr,
         )
         return
-    if trial is not None and trial.hidden_after >= trial.hidden_before:
-        advice, trial = [], None  # table by table it helped; the run as a whole, not
-    saved = save_suggestion(runs, name, as_recode_file(advice, combined)) if advice else None
     print(advice_text(advice, trial, saved, source.with_name(source.stem + SUFFIX)))
 
 

@@ -83,11 +83,13 @@ def _is_key(column: pd.Series) -> bool:
 
 
 def _join_units(values: pd.Series):
-    """The units of merged rows: one copy of a total they share, else every row's joined."""
+    """The units of merged rows: one copy of a denominator they share (rows of one group),
+    else every row's joined (two siblings of one review in two bands stay two units)."""
     present = [v for v in values if isinstance(v, tuple)]
     if not present:
         return None
-    if all(v == present[0] for v in present):
+    shared = "denominator" in str(values.name)
+    if shared and all(v == present[0] for v in present):
         return present[0]
     if values.name == IMPLIED:  # a statistic's hidden cells: each row's, side by side
         return tuple(cell for v in present for cell in v)
@@ -244,7 +246,8 @@ def advice_text(
     lines += [f"  - {item.group.describe()}" for item in advice]
     verdict = "passed" if trial.passed else "FAILED"
     lines.append(
-        f"Tried together through the run's protection and audit ({verdict}): "
+        f"Estimated by trying them together through the run's protection and audit "
+        f"({verdict}; statistics are recounted only when you run again): about "
         f"{trial.hidden_after} counts hidden instead of {trial.hidden_before}; "
         + ", ".join(f"{n} {a} -> {b}" for n, (a, b) in trial.tables.items())
         + "."
