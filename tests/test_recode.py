@@ -19,8 +19,9 @@ from analysis.casedata.recode import (
     read_recode,
 )
 from analysis.errors import RecodeFileError
+from analysis.publish.history import forget
 from analysis.publish.recoding import merge_rows
-from analysis.stats.members import PREFIX
+from analysis.stats.members import COMPONENTS, PREFIX
 from analysis.stats.tables import dimension_codes, label_of, proportion_table
 
 
@@ -133,8 +134,11 @@ def test_merging_rows_gives_the_units_the_recoded_table_counts(sample, recode_fi
     recode_file("combine:\n  age_band:\n    - [11_15, 16_17]\n")
     recounted = proportion_table(cases, "csc_status_at_incident", by="age_band")
     assert merged["age_band"].tolist() == recounted["age_band"].tolist()
-    for column in (PREFIX + "count", PREFIX + "denominator_count"):
+    for column in (PREFIX + "count", PREFIX + "denominator_count", COMPONENTS):
         assert merged[column].tolist() == recounted[column].tolist()
+    # each combined row carries its two bands' children, apart
+    teens = recounted[recounted["age_band"] == "11_15+16_17"]
+    assert all(len(parts) == 2 for parts in teens[COMPONENTS])
 
 
 def test_the_age_title_adds_combined_bands():
@@ -199,6 +203,12 @@ def test_advice_is_private_and_applying_it_publishes_more(own_run, sample, capsy
     )
 
     shutil.copy(suggestion, tmp_path / "other_cases.recode.yaml")  # as the advice says
+    # the same cases with other categories, beside the first run's outputs: refused
+    code, runs = own_run(frame=sample, tables=_ages)
+    assert code == 2
+    assert "the same cases, other categories combined" in capsys.readouterr().err
+    assert "forget-run other_cases" in out  # the advice said what to do
+    assert forget("other_cases") == 1  # its outputs never left this machine
     code, runs = own_run(frame=sample, tables=_ages)
     assert code == 0
     after = json.loads((released / "checking" / "results.json").read_text())
@@ -282,3 +292,31 @@ def test_no_set_crosses_a_line_the_codebook_defines():
                 part = set(codes) & inside
                 assert part in (set(), set(codes)), (period, name, codes)
     assert recode_rules()["variables"]  # the loop above saw sets
+
+
+def _units(prefix: str, n: int) -> tuple[str, ...]:
+    return tuple(f"{prefix}{i}" for i in range(n))
+
+
+def test_a_code_inside_a_combined_category_is_audited_not_given_back():
+    """ "11 to 17" = 12 beside another table's "16 to 17" = 9 gives "11 to 15" = 3 back; the
+    audit sees the codes inside the combined row and hides one of the two counts."""
+    from analysis.publish.disclosure import plan_protection
+
+    teens, older = _units("a", 3), _units("b", 9)
+    combined = pd.DataFrame(
+        {
+            "age_band": ["11_15+16_17"],
+            "count": [12],
+            PREFIX + "count": [tuple(sorted(teens + older))],
+            COMPONENTS: [(teens, older)],
+        }
+    )
+    alone = pd.DataFrame({"measure": ["16_17"], "count": [9], PREFIX + "count": [older]})
+    plan = plan_protection({"combined": combined})
+    assert plan.shown_suppressed == 0 and plan.passed  # nothing else tells the codes apart
+    assert not plan.mask("combined", 1).any()  # the combined row's statistics stay
+    plan = plan_protection({"combined": combined, "alone": alone})
+    shown = {k for k in plan.suppressed if not k[2].startswith("implied")}
+    assert shown & {("combined", 0, "count"), ("alone", 0, "count")}
+    assert plan.passed

@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -271,10 +272,24 @@ def _read_cached(path: str, modified: float) -> Recode:
     return read_recode(path)
 
 
+_suspended = False
+
+
+@contextmanager
+def suspended():
+    """No recode in force inside the block (the codes of a combined category, counted apart)."""
+    global _suspended
+    before, _suspended = _suspended, True
+    try:
+        yield
+    finally:
+        _suspended = before
+
+
 def active() -> Recode:
     """The recode in force: the file ``$SCR_RECODE`` names (set by the pipeline), else none."""
     value = os.environ.get(RECODE_ENV_VAR, "").strip()
-    if not value:
+    if not value or _suspended:
         return Recode()
     path = Path(value)
     modified = path.stat().st_mtime if path.exists() else 0.0

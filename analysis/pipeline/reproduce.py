@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shlex
 import shutil
 import sys
 import time
@@ -22,6 +23,7 @@ import pandas as pd
 from analysis.casedata.handoff import handing_off
 from analysis.casedata.load import is_synthetic
 from analysis.casedata.recode import RECODE_ENV_VAR
+from analysis.casedata.report import kit_python
 from analysis.errors import RecodeFileError
 from analysis.files import private_folder, replace_folder, write_text
 from analysis.paths import (
@@ -218,8 +220,9 @@ def reproduce_own_data(
     source = Path(cases.attrs["sources"][0])
     name = run_name(release.name or source)
     try:
-        fingerprint, differencing = history.guard(cases, release.allow_overlap)
         recode_file, combined = _recode(release, source)
+        recode = history.recode_key(combined.groups)
+        fingerprint, differencing = history.guard(cases, release.allow_overlap, recode=recode)
     except (history.DifferencingError, PermissionError, RecodeFileError) as error:
         print(str(error), file=sys.stderr)  # refused, runs/.history not private, bad recode
         return 2
@@ -319,7 +322,7 @@ def reproduce_own_data(
             )
             return 1
         try:  # again: a run released meanwhile counts too
-            history.guard(cases, release.allow_overlap)
+            history.guard(cases, release.allow_overlap, recode=recode)
         except history.DifferencingError as error:
             print(str(error), file=sys.stderr)
             return 2
@@ -389,7 +392,8 @@ def _advise(tables, hidden, combined, runs: Path, name: str, source: Path) -> No
             file=sys.stderr,
         )
         return
-    print(advice_text(advice, trial, saved, source.with_name(source.stem + SUFFIX)))
+    forget = f"cd {shlex.quote(str(ROOT))} && {kit_python()} -m analysis forget-run {name}"
+    print(advice_text(advice, trial, saved, source.with_name(source.stem + SUFFIX), forget))
 
 
 #: The working folders a run keeps beside ``runs/<name>/`` (``.<name>.<kind>-<pid>``).

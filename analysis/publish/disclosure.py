@@ -44,7 +44,14 @@ import pandas as pd
 from analysis.content import read_yaml
 from analysis.publish.audit import Bound, Cell, CellKey, Solutions, System
 from analysis.publish.secondary import audited, bound_of, closed, search
-from analysis.stats.members import IMPLIED, PREFIX, PUBLISHED_COLUMNS, counted_column, strip
+from analysis.stats.members import (
+    COMPONENTS,
+    IMPLIED,
+    PREFIX,
+    PUBLISHED_COLUMNS,
+    counted_column,
+    strip,
+)
 
 CONFIG_PATH = Path(__file__).with_name("disclosure.yaml")
 
@@ -79,6 +86,9 @@ def rules() -> Rules:
     )
 
 
+#: Key prefix of a code inside a combined category (a hidden count, like a statistic's).
+PART = "implied-part:"
+
 THRESHOLD = rules().threshold
 SUPPRESSED = rules().markers["suppressed"]
 
@@ -99,7 +109,11 @@ def _total_column(column: str, columns: Sequence[str]) -> str | None:
 
 def table_cells(name: str, table: pd.DataFrame) -> list[Cell]:
     """Every count of a table (and every hidden count its statistics rest on), as audit cells."""
-    columns = [counted_column(c) for c in table.columns if c.startswith(PREFIX) and c != IMPLIED]
+    columns = [
+        counted_column(c)
+        for c in table.columns
+        if c.startswith(PREFIX) and c not in (IMPLIED, COMPONENTS)
+    ]
     cells = []
     for position, row in enumerate(table.itertuples(index=False)):
         values = dict(zip(table.columns, row, strict=True))
@@ -114,6 +128,16 @@ def table_cells(name: str, table: pd.DataFrame) -> list[Cell]:
         if isinstance(hidden, tuple):
             for k, members in enumerate(hidden):
                 cells.append(Cell((name, position, f"implied:{k}"), members, implied=True))
+        parts = values.get(COMPONENTS)
+        if isinstance(parts, tuple):  # the codes inside a combined category: never published
+            total = _total_column("count", columns)
+            for k, members in enumerate(parts):
+                key = (name, position, f"{PART}{k}")
+                cells.append(
+                    Cell(
+                        key, members, total=(name, position, total) if total else None, implied=True
+                    )
+                )
     return cells
 
 
@@ -148,7 +172,13 @@ class Plan:
         """Rows of table ``name`` whose ``column`` is suppressed (any count of the row's, shown
         or hidden, when ``column`` is None: the rows whose statistics are withheld)."""
         out = np.zeros(n_rows, dtype=bool)
-        rows = [r for t, r, c in self.suppressed if t == name and column in (None, c)]
+        # the codes inside a combined category are never shown: their row's statistics are
+        # of the combined count, so they stay
+        rows = [
+            r
+            for t, r, c in self.suppressed
+            if t == name and (c == column or (column is None and not c.startswith(PART)))
+        ]
         out[[r for r in rows if r < n_rows]] = True
         return out
 
@@ -218,17 +248,22 @@ def plan_protection(
     cells = [cell for name, table in tables.items() for cell in table_cells(name, table)]
     by_key = {c.key: c for c in cells}
     hidden = closed(cells, primary(cells, r.threshold), r)
+    # the codes inside a combined category are never published: all hidden, the small ones
+    # (primary, above) audited like any suppressed count, the rest left free
+    free = {c.key for c in cells if c.key[2].startswith(PART)} - hidden
+    hidden |= free
     system = System(cells)
     solutions = Solutions(system)  # whole-number solutions found on the way pass cells cheaply
     # The search works on the relaxation's ranges (fast, and never narrower than a reader's);
     # the final audit is in whole numbers, and a count that fails only there is searched again
-    queue = audited(by_key, hidden)
+    queue = [k for k in audited(by_key, hidden) if k not in free]
     for exact in (False, True):
         if secondary:
             hidden = search(system, cells, hidden, queue, r, exact=exact, solutions=solutions)
         bounds = [
             bound_of(system, cells, hidden, key, r, solutions=solutions)
             for key in audited(by_key, hidden)
+            if key not in free
         ]
         queue = [b.key for b in bounds if not b.ok]
         if not queue:
@@ -264,7 +299,11 @@ def apply_plan(name: str, table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     marker = r.markers["suppressed"]
     out = table.reset_index(drop=True).copy()
     n = len(out)
-    counts = [counted_column(c) for c in out.columns if c.startswith(PREFIX) and c != IMPLIED]
+    counts = [
+        counted_column(c)
+        for c in out.columns
+        if c.startswith(PREFIX) and c not in (IMPLIED, COMPONENTS)
+    ]
     for column in counts:
         mask = plan.mask(name, n, column)
         values = pd.to_numeric(out[column], errors="coerce").astype("float64")

@@ -34,6 +34,7 @@ releasing nearly the same cases twice by accident, not against a data holder set
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -71,9 +72,15 @@ class Fingerprint:
 
     columns: tuple[str, ...]  # the coded variables with data (what "full" covers)
     parts: Mapping[str, Mapping[str, tuple[str, ...]]]  # period or ALL -> kind -> hashes
+    #: the categories combined before protection ("age_band:11_15+16_17"), sorted
+    recode: tuple[str, ...] = ()
 
     def as_record(self) -> dict:
-        return {"columns": list(self.columns), "parts": {p: dict(k) for p, k in self.parts.items()}}
+        return {
+            "columns": list(self.columns),
+            "parts": {p: dict(k) for p, k in self.parts.items()},
+            "recode": list(self.recode),
+        }
 
 
 @dataclass(frozen=True)
@@ -86,10 +93,16 @@ class Overlap:
     differing: int
     minimum: int
     allowed_by_user: bool
+    #: whether the earlier run combined the same categories (a recode file)
+    same_categories: bool = True
 
     @property
     def risky(self) -> bool:
-        return 0 < self.differing < self.minimum
+        # the same cases with other categories combined: "11 to 17" in one run beside "16 to
+        # 17" in the other gives "11 to 15" back
+        return 0 < self.differing < self.minimum or (
+            self.differing == 0 and not self.same_categories
+        )
 
     @property
     def overridden(self) -> bool:
@@ -97,7 +110,11 @@ class Overlap:
 
     def as_record(self) -> dict:
         """The entry in the checking record, for the output checker."""
-        if self.differing == 0:
+        if self.differing == 0 and not self.same_categories:
+            outcome = (
+                "the same cases with other categories combined: released on the user's override"
+            )
+        elif self.differing == 0:
             outcome = "the same cases, coded the same: the outputs are the earlier run's"
         elif not self.risky:
             outcome = f"differs by {self.minimum} or more cases"
@@ -107,6 +124,7 @@ class Overlap:
             "earlier_run": self.label,
             "released": self.released,
             "cases_differing": self.differing,
+            "same_categories_combined": self.same_categories,
             "outcome": outcome,
             "overridden": self.overridden,
         }
@@ -230,7 +248,9 @@ def _entries(folder: Path) -> list[dict]:
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
             entry["fingerprint"] = Fingerprint(
-                tuple(entry["columns"]), {p: dict(k) for p, k in entry["parts"].items()}
+                tuple(entry["columns"]),
+                {p: dict(k) for p, k in entry["parts"].items()},
+                tuple(entry.get("recode", ())),  # a run recorded before recode files: none
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             raise DifferencingError(
@@ -255,9 +275,11 @@ def overlaps(
     allowed: Iterable[str],
     minimum: int,
     folder: Path | None = None,
+    recode: tuple[str, ...] = (),
 ) -> list[Overlap]:
     """Earlier released runs that share cases with ``cases``, with how many cases differ
-    (``minimum``: ``differencing.minimum_difference`` of ``disclosure.yaml``)."""
+    (``minimum``: ``differencing.minimum_difference`` of ``disclosure.yaml``) and whether
+    they combined the same categories as this run (``recode``)."""
     allowed = set(allowed)
     _, present = _coded(cases)
     out = []
@@ -267,8 +289,11 @@ def overlaps(
         count, shared = differing(earlier, fingerprint(cases, key, columns))
         if shared:
             run = entry["run"]
+            same = tuple(earlier.recode) == tuple(recode)
             out.append(
-                Overlap(run, entry["label"], entry["released"], count, minimum, run in allowed)
+                Overlap(
+                    run, entry["label"], entry["released"], count, minimum, run in allowed, same
+                )
             )
     return out
 
@@ -286,15 +311,22 @@ def check(found: Sequence[Overlap]) -> None:
     if not risky:
         return
     named = ", ".join(
-        f"'{o.run}' (released {o.released}; {o.differing} case{'s' if o.differing > 1 else ''})"
+        f"'{o.run}' (released {o.released}; "
+        + (
+            f"{o.differing} case{'s' if o.differing > 1 else ''})"
+            if o.differing
+            else "the same cases, other categories combined)"
+        )
         for o in risky
     )
     runs = ",".join(o.run for o in risky)
     raise DifferencingError(
         f"This file's cases differ from those of {len(risky)} earlier released run(s) by fewer "
-        f"than {risky[0].minimum}: {named}. Set beside such a run's outputs, this run's would "
-        "give back the coded details of the cases that differ (differencing). Nothing was "
-        "written. If an earlier run's outputs never left this machine, remove its record with "
+        f"than {risky[0].minimum}, or are the same cases with other categories combined (a "
+        f"recode file): {named}. Set beside such a run's outputs, this run's would give back "
+        "the coded details of the cases that differ, or counts that each run hides "
+        "(differencing). Nothing was written. If an earlier run's outputs never left this "
+        "machine, remove its record with "
         f"`cd {shlex.quote(str(ROOT))} && {kit_python()} -m analysis forget-run NAME`. "
         "If your output checker agrees to release both, run again with "
         f"ALLOW_OVERLAP={runs} (--allow-overlap NAME, once for each); "
@@ -303,9 +335,13 @@ def check(found: Sequence[Overlap]) -> None:
 
 
 def guard(
-    cases: pd.DataFrame, allowed: Iterable[str] = (), folder: Path | None = None
+    cases: pd.DataFrame,
+    allowed: Iterable[str] = (),
+    folder: Path | None = None,
+    recode: tuple[str, ...] = (),
 ) -> tuple[Fingerprint, dict]:
-    """Refuse a run that differs from an earlier released run by too few cases.
+    """Refuse a run that differs from an earlier released run by too few cases, or that
+    combines other categories (``recode``, :func:`recode_key`) of the same cases.
 
     Returns
     -------
@@ -322,12 +358,17 @@ def guard(
 
     minimum = rules().minimum_difference
     key = salt(folder)
-    found = overlaps(cases, key, allowed, minimum, folder)
+    found = overlaps(cases, key, allowed, minimum, folder, recode)
     check(found)
-    return fingerprint(cases, key), {
+    return dataclasses.replace(fingerprint(cases, key), recode=tuple(recode)), {
         "minimum_difference": minimum,
         "earlier_runs": [o.as_record() for o in found],
     }
+
+
+def recode_key(groups) -> tuple[str, ...]:
+    """The categories a run combined, as history compares them (``age_band:11_15+16_17``)."""
+    return tuple(sorted(f"{g.variable}:{g.code}" for g in groups))
 
 
 def file_identity(path: Path, plain: bool = False, folder: Path | None = None) -> dict:

@@ -31,7 +31,7 @@ from analysis.casedata.recode import (
     recode_rules,
 )
 from analysis.files import private_folder, write_text
-from analysis.stats.members import IMPLIED, PREFIX
+from analysis.stats.members import COMPONENTS, IMPLIED, PREFIX
 
 #: Columns that hold counts, never a row's key (as ``analysis.publish.run.COUNT_NAME``, with a
 #: statistic's ``n``).
@@ -63,7 +63,21 @@ def merge_rows(table: pd.DataFrame, variable: str, codes: tuple[str, ...]) -> pd
         if c not in members and not c.endswith("label") and _is_key(table[c])
     ]
     out = table[keys + members].copy()
-    out[variable] = out[variable].astype(str).where(~out[variable].isin(codes), JOIN.join(codes))
+    merging = out[variable].isin(codes)
+    out[variable] = out[variable].astype(str).where(~merging, JOIN.join(codes))
+    # each merged row's counts become codes inside the combined category, audited as the next
+    # run's members__components will be (analysis.stats.components)
+    counted = [c for c in members if c not in (IMPLIED, COMPONENTS) and "denominator" not in c]
+    own = [
+        tuple(row[c] for c in counted if isinstance(row[c], tuple)) if merge else None
+        for row, merge in zip(out[counted].to_dict("records"), merging, strict=True)
+    ]
+    earlier = out[COMPONENTS] if COMPONENTS in out else pd.Series([None] * len(out))
+    out[COMPONENTS] = [
+        (tuple(e or ()) + o) if o is not None else e
+        for e, o in zip(earlier.tolist(), own, strict=True)
+    ]
+    members = [*dict.fromkeys([*members, COMPONENTS])]
     group_keys = [out[k].astype(str) for k in keys]
     merged = out.groupby(group_keys, sort=False, dropna=False)[members].agg(_join_units)
     result = merged.reset_index(drop=True)
@@ -91,7 +105,7 @@ def _join_units(values: pd.Series):
     shared = "denominator" in str(values.name)
     if shared and all(v == present[0] for v in present):
         return present[0]
-    if values.name == IMPLIED:  # a statistic's hidden cells: each row's, side by side
+    if values.name in (IMPLIED, COMPONENTS):  # hidden cells: each row's, side by side
         return tuple(cell for v in present for cell in v)
     return tuple(sorted(u for v in present for u in v))
 
@@ -202,7 +216,7 @@ def try_together(
 
 
 def _has_units(table: pd.DataFrame) -> bool:
-    return any(c.startswith(PREFIX) and c != IMPLIED for c in table.columns)
+    return any(c.startswith(PREFIX) and c not in (IMPLIED, COMPONENTS) for c in table.columns)
 
 
 def _rows_hidden(
@@ -234,7 +248,11 @@ def as_recode_file(advice: list[Advice], applied: Recode) -> str:
 
 
 def advice_text(
-    advice: list[Advice], trial: Trial | None, suggestion: Path | None, data_recode: Path
+    advice: list[Advice],
+    trial: Trial | None,
+    suggestion: Path | None,
+    data_recode: Path,
+    forget: str = "python -m analysis forget-run NAME",
 ) -> str:
     """What the console says: the combinations, and what the run would publish with them."""
     if not advice or trial is None:
@@ -254,10 +272,12 @@ def advice_text(
     )
     if suggestion is not None:
         lines.append(
-            f"To apply them, copy {suggestion} to {data_recode} (or pass RECODE={suggestion}) "
-            "and run again. This advice is private: it is worked out from the hidden counts, "
-            "so it is not in the run's outputs. Release the outputs of one run only: the "
-            "same cases published with and without a combination can be set against each other."
+            f"To apply them, copy {suggestion} to {data_recode} (or pass RECODE={suggestion}). "
+            "Release the outputs of one run only: the same cases published with and without a "
+            "combination, side by side, give back counts each hides. So the next run is refused "
+            f"while this one is on record: if its outputs never left this machine, first run "
+            f"`{forget}`, then run again. This advice is private: it is worked out from the "
+            "hidden counts, so it is not in the run's outputs."
         )
     return "\n".join(lines)
 

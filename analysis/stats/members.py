@@ -28,6 +28,9 @@ import pandas as pd
 
 PREFIX = "members__"
 IMPLIED = PREFIX + "implied"
+#: Members of each code a combined category holds (a recode file): never published, and audited
+#: so that no other table gives one back by subtraction.
+COMPONENTS = PREFIX + "components"
 #: ``table.attrs`` key of a table whose counts are of published things (figures by scorecard
 #: status, a published split), not of children: it needs no membership and no suppression.
 PUBLIC_COUNTS = "public_counts"

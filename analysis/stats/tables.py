@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.casedata import recode
 from analysis.casedata.codebook import all_variables, load_codebook
+from analysis.stats.components import with_components
 from analysis.stats.inference import design_effect, wilson_interval
 from analysis.stats.measures import reviews
 from analysis.stats.members import IMPLIED, PREFIX, members_of, unit_keys
@@ -183,6 +184,11 @@ def proportion_table(
         ``ci_low_percent``, ``ci_high_percent``.
     """
     keys = _as_list(by)
+    table = _proportion_table(cases, column, keys)
+    return with_components(table, lambda: _proportion_table(cases, column, keys), [*keys, column])
+
+
+def _proportion_table(cases: pd.DataFrame, column: str, keys: list[str]) -> pd.DataFrame:
     values = cases[column].astype("object").where(cases[column].notna(), "(blank)")
     values = values.map(str).map(partial(recode.active().code_of, column))
     order = dimension_codes(cases[column], column)
@@ -255,6 +261,11 @@ def involvement_now_vs_ever(
         ``denominator_count``, ``percent``, ``ci_low_percent``, ``ci_high_percent``.
     """
     keys = _as_list(by)
+    table = _involvement_now_vs_ever(cases, keys)
+    return with_components(table, lambda: _involvement_now_vs_ever(cases, keys), keys)
+
+
+def _involvement_now_vs_ever(cases: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     flags = involvement_flags(cases)
     frame = _dimension_frame(cases, keys).assign(_unit=unit_keys(cases).to_numpy())
     parts = []
