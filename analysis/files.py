@@ -1,8 +1,13 @@
-"""Writing files so that no reader ever sees half of one.
+"""Writing files so that no reader ever sees half of one, with the permissions they should have.
 
 Every output is written to a temporary file in the same folder and moved into place when
 complete (``os.replace`` is atomic on one file system), so an interrupted or failed run leaves
 the previous file, never a truncated one.
+
+Outputs get the permissions any new file of the user's gets (the umask's), so a colleague on a
+shared drive reads them as they read the user's other files; only what is written into a
+private folder (:func:`private_folder`: the staging and handoff folders, the history of
+released runs) is readable by the user alone.
 """
 
 from __future__ import annotations
@@ -10,9 +15,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import secrets
 import shutil
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +25,9 @@ from pathlib import Path
 @contextlib.contextmanager
 def replacing(path: Path | str) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; move it over ``path`` if the block succeeds.
+
+    The file has the permissions a new file gets from the user's umask, or is readable by the
+    user only when its folder is private (:func:`is_private`), whatever the umask.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "t.txt"
@@ -30,14 +38,28 @@ def replacing(path: Path | str) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(handle)
-    tmp = Path(name)
+    # POSIX only: on Windows a mode says no more than read-only, and is_private asks for a uid
+    tmp = _new_file(path, private=hasattr(os, "getuid") and is_private(path.parent))
     try:
         yield tmp
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _new_file(path: Path, *, private: bool) -> Path:
+    """A new empty file beside ``path``, made as any file is: the umask takes from 0o666 what
+    the user's setting takes (tempfile.mkstemp would make every output 0o600, unreadable by a
+    colleague); 0o600 in a private folder. ``O_EXCL`` never opens an existing file or link."""
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        try:
+            handle = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
+        except FileExistsError:
+            continue
+        os.close(handle)
+        return tmp
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 def write_text(path: Path | str, text: str) -> Path:
@@ -105,6 +127,34 @@ def private_folder(path: Path | str) -> Path:
         return path
     path.chmod(0o700)
     return path
+
+
+def umask() -> int:
+    """The process's umask, read without a moment in which new files are made looser.
+
+    Linux reports it (``/proc/self/status``); elsewhere it is read the one way POSIX offers, by
+    setting it and setting it back, to 0o077 meanwhile: a file another thread makes in that
+    moment is private, never open to others.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+def usual_permissions(folder: Path | str) -> Path:
+    """Give a folder made private while it was built (:func:`private_folder`) the permissions
+    a new folder of the user's gets (0o777 less the umask), keeping a shared drive's setgid bit.
+
+    Only the folder itself: what was made inside it was made with the usual permissions.
+    """
+    folder = Path(folder)
+    kept = stat.S_IMODE(folder.stat().st_mode) & (stat.S_ISGID | stat.S_ISVTX)
+    folder.chmod(kept | (0o777 & ~umask()))
+    return folder
 
 
 def is_private(folder: Path | str) -> bool:

@@ -8,7 +8,16 @@ import pandas as pd
 import pytest
 
 from analysis.casedata.load import synthetic_path
-from analysis.coding.agreement import agreement, kappa_with_interval
+from analysis.coding.agreement import (
+    BOOTSTRAP_RESAMPLES,
+    agreement,
+    all_agree_floor,
+    kappa_interval,
+    kappa_with_interval,
+    kappas,
+)
+from analysis.coding.agreement_report import to_text
+from analysis.paths import ROOT
 
 FINAL_REPORT_ONLY = [
     "parent_domestic_abuse",
@@ -158,11 +167,82 @@ def test_kappa_is_not_defined_for_one_code_and_statsmodels_otherwise():
     table = np.array([[20, 5, 1], [3, 15, 2], [0, 4, 10]])
     kappa, low, high, note = kappa_with_interval(table)
     reference = cohens_kappa(table)
-    assert (kappa, low, high, note) == pytest.approx(
-        (reference.kappa, reference.kappa_low, min(1.0, reference.kappa_upp), "")
+    assert (kappa, note) == (pytest.approx(reference.kappa, abs=1e-12), "")
+    # the bootstrap's interval; with 60 cases the large-sample one is close to it
+    assert (low, high) == pytest.approx((reference.kappa_low, reference.kappa_upp), abs=0.02)
+    assert kappas(table) == pytest.approx(reference.kappa, abs=1e-12)
+
+
+def _exact_bootstrap_percentiles(table: np.ndarray) -> tuple[float, float]:
+    """The 2.5th and 97.5th percentiles of kappa over every possible resample of the cases,
+    each weighted by its multinomial probability (resamples without a kappa left out), by
+    enumeration: what the seeded bootstrap estimates, computed without it."""
+    from itertools import combinations_with_replacement
+    from math import factorial, prod
+
+    n, shares = int(table.sum()), (table / table.sum()).ravel()
+    weights: dict[float, float] = {}
+    for drawn in combinations_with_replacement(range(table.size), n):
+        counts = np.bincount(drawn, minlength=table.size)
+        resample = counts.reshape(table.shape)
+        observed = np.trace(resample) / n
+        chance = (resample.sum(axis=1) * resample.sum(axis=0)).sum() / n**2
+        if chance == 1:  # both coders one code only: no kappa
+            continue
+        probability = factorial(n) / prod(factorial(int(c)) for c in counts)
+        probability *= prod(float(p) ** int(c) for p, c in zip(shares, counts, strict=True))
+        key = round((observed - chance) / (1 - chance), 9)
+        weights[key] = weights.get(key, 0) + probability
+    values = sorted(weights)
+    cumulative = np.cumsum([weights[v] for v in values]) / sum(weights.values())
+    return tuple(values[int(np.searchsorted(cumulative, q))] for q in (0.025, 0.975))
+
+
+@pytest.mark.parametrize(
+    "table, expected",
+    [([[4, 1], [1, 4]], (0.0, 1.0)), ([[8, 2], [2, 8]], (0.2, 0.9))],
+)
+def test_the_interval_is_the_bootstrap_percentiles_computed_by_enumeration(table, expected):
+    table = np.array(table)
+    assert _exact_bootstrap_percentiles(table) == pytest.approx(expected, abs=1e-9)
+    low, high, left_out = kappa_interval(table)
+    assert (low, high) == pytest.approx(expected, abs=1e-9)
+    assert kappa_interval(table) == (low, high, left_out)  # seeded: the same every time
+    # all ten cases from one cell of [[4, 1], [1, 4]]: probability 2 * 0.4**10, about 2 in 10,000
+    assert left_out == (2 if table.sum() == 10 else 0)
+    kappa, shown_low, shown_high, note = kappa_with_interval(table)
+    assert (shown_low, shown_high) == (low, high) and kappa == pytest.approx(0.6)
+    left = "interval from the resamples where kappa is defined: 2 of 9,999 drew one code only"
+    assert note == (f"{left} and were left out" if left_out else "")
+
+
+def test_twenty_cases_that_all_agree_have_no_interval_of_one_to_one(tmp_path):
+    from scipy.stats import binomtest
+
+    kappa, low, high, note = kappa_with_interval(np.array([[12, 0], [0, 8]]))
+    assert kappa == 1.0 and np.isnan(low) and np.isnan(high)
+    floor = binomtest(20, 20, alternative="greater").proportion_ci(0.95).low
+    assert all_agree_floor(20) == pytest.approx(floor, abs=1e-9)
+    assert round(100 * floor) == 86
+    assert note == (
+        "no interval: all 20 agree; agreement may be as low as 86% (exact, one-sided 95%)"
     )
-    # perfect agreement on two codes: kappa 1, and an interval no wider than [-1, 1]
-    assert kappa_with_interval(np.array([[5, 0], [0, 3]]))[:3] == (1.0, 1.0, 1.0)
+    # two coders who agree on every one of 20 cases: the report never says "1.00 to 1.00"
+    shipped = pd.read_csv(synthetic_path("2014-17"), dtype=str, keep_default_na=False)
+    shipped.head(20).to_csv(tmp_path / "a.csv", index=False)
+    shipped.head(20).to_csv(tmp_path / "b.csv", index=False)
+    result = agreement(tmp_path / "a.csv", tmp_path / "b.csv")
+    shown = to_text(result)
+    assert "1.00 to 1.00" not in shown
+    sex = result.variables.set_index("variable").loc["sex"]
+    assert (sex["compared_count"], sex["kappa"]) == (20, 1.0)
+    assert "no interval: all 20 agree" in sex["kappa_note"] and sex["kappa_note"] in shown
+
+
+def test_docs_say_what_the_interval_is():
+    text = (ROOT / "docs" / "coding.md").read_text(encoding="utf-8")
+    assert "percentile bootstrap" in text and f"{BOOTSTRAP_RESAMPLES:,} resamples" in text
+    assert "1.00 to 1.00" in text and "no interval: all" in text and "Clopper-Pearson" in text
 
 
 def test_a_code_kept_for_one_outcome_is_compared_only_where_both_coders_gave_it(tmp_path):

@@ -12,8 +12,12 @@ For each coded variable in both files:
 - a blank cell is a code like any other ("(blank)"): leaving a cell blank where the other coder
   chose "Not recorded" is a disagreement;
 - kappa is statsmodels' :func:`~statsmodels.stats.inter_rater.cohens_kappa` on the table of the
-  two coders' codes, with its asymptotic 95% interval cut to [-1, 1]; it is not defined when
-  both coders gave every case one and the same code.
+  two coders' codes; it is not defined when both coders gave every case one and the same code.
+  Its 95% interval is a percentile bootstrap over the cases compared (:func:`kappa_interval`:
+  seeded, so the same files give the same interval), not the asymptotic one, which is 0 wide
+  at perfect agreement and rough for the few cases a coding team double-codes. Where every
+  case agrees, so does every resample: the interval is not estimable, and the note says how
+  low agreement could still be.
 
 The output is for the coding team, not for publication: small numbers are shown as they are.
 """
@@ -32,8 +36,14 @@ from analysis.coding.coders import CoderPair, match_coders
 from analysis.content import read_yaml
 
 TEXT_FILE = Path(__file__).with_name("agreement.yaml")
-#: A variance this close to 0 is 0: floating-point sums leave -1e-17 where 0 is meant.
+#: A chance agreement this close to 1 is 1 (kappa not defined): sums leave 1 - 1e-16.
 _ROUNDING = 1e-12
+#: Resamples of the cases for kappa's interval, and their seed (the same files, the same
+#: interval); the number scipy.stats.bootstrap takes by default.
+BOOTSTRAP_RESAMPLES = 9_999
+BOOTSTRAP_SEED = 20_211
+#: The interval's level, and the one-sided level of the lower limit given when all agree.
+LEVEL = 0.95
 #: The columns of :attr:`Agreement.variables`.
 COLUMNS = [
     "variable",
@@ -121,14 +131,76 @@ def _rows(var: Variable, pair: CoderPair, had_report: pd.Series) -> tuple[pd.Ind
     return pair.a.index[(keep & first).to_numpy()], "reviews"
 
 
+def kappas(tables: np.ndarray) -> np.ndarray:
+    """Cohen's kappa of each square table of counts along the last two axes (NaN where it is
+    not defined: both coders gave every case one and the same code).
+
+    The formula statsmodels' ``cohens_kappa`` computes, for thousands of tables at once.
+
+    >>> kappas(np.array([[[10, 2], [3, 15]], [[5, 0], [0, 0]]])).round(4)
+    array([0.6575,    nan])
+    """
+    n = tables.sum(axis=(-2, -1))
+    observed = np.trace(tables, axis1=-2, axis2=-1) / n
+    chance = (tables.sum(axis=-1) * tables.sum(axis=-2)).sum(axis=-1) / n**2
+    defined = 1 - chance > _ROUNDING
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(defined, (observed - chance) / (1 - chance), np.nan)
+
+
+def kappa_interval(table: np.ndarray) -> tuple[float, float, int]:
+    """Kappa's 95% percentile bootstrap interval over the cases of a square table of counts.
+
+    The cases are resampled with replacement, :data:`BOOTSTRAP_RESAMPLES` times from
+    :data:`BOOTSTRAP_SEED`; the interval runs from the 2.5th to the 97.5th percentile of the
+    resamples' kappas. A resample in which kappa is not defined (every case drawn from one
+    cell where both coders gave the same code) is left out, and counted.
+
+    Drawing the table's cells from a multinomial is resampling its cases, exactly, and costs
+    one draw per cell, not per case. scipy.stats.bootstrap is not used: one resample whose
+    kappa is not defined makes its whole interval NaN, and a table of 20 cases with a rare
+    code has such a resample among 9,999 almost surely.
+
+    Returns
+    -------
+    tuple of float, float, int
+        The lower and upper limits, and the number of resamples left out.
+    """
+    n = int(table.sum())
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    draws = rng.multinomial(n, table.ravel() / n, size=BOOTSTRAP_RESAMPLES)
+    values = kappas(draws.reshape(-1, *table.shape))
+    defined = values[np.isfinite(values)]
+    tail = 100 * (1 - LEVEL) / 2
+    low, high = np.percentile(defined, [tail, 100 - tail])
+    return float(low), float(high), BOOTSTRAP_RESAMPLES - len(defined)
+
+
+def all_agree_floor(n: int) -> float:
+    """The lowest share of agreeing cases that ``n`` of ``n`` agreeing leaves plausible: the
+    exact (Clopper-Pearson) one-sided lower limit at :data:`LEVEL`, which for ``n`` of ``n`` is
+    ``(1 - LEVEL) ** (1 / n)`` (scipy's ``binomtest(n, n, alternative="greater")`` gives the
+    same; tested).
+
+    >>> round(all_agree_floor(20), 3)
+    0.861
+    """
+    return (1 - LEVEL) ** (1 / n)
+
+
 def kappa_with_interval(table: np.ndarray) -> tuple[float, float, float, str]:
     """Cohen's kappa of a square table of counts, its 95% interval, and a note ("" if none).
+
+    The interval is :func:`kappa_interval`'s. Where it cannot be estimated the limits are NaN
+    and the note says why: nothing compared, one code only (kappa not defined), one coder
+    using one code (every resample's kappa is then 0), or every case agreeing (every
+    resample's is then 1).
 
     >>> round(kappa_with_interval(np.array([[10, 2], [3, 15]]))[0], 4)
     0.6575
     """
     notes = text()["kappa_notes"]
-    n = table.sum()
+    n = int(table.sum())
     if n == 0:
         return np.nan, np.nan, np.nan, notes["nothing_compared"]
     used = (table.sum(axis=0) + table.sum(axis=1)) > 0
@@ -136,19 +208,19 @@ def kappa_with_interval(table: np.ndarray) -> tuple[float, float, float, str]:
         return np.nan, np.nan, np.nan, notes["one_code"]
     from statsmodels.stats.inter_rater import cohens_kappa
 
-    with np.errstate(invalid="ignore"):  # the square root of a variance rounded below 0
-        result = cohens_kappa(table[np.ix_(used, used)])
-    kappa, low, high = float(result.kappa), float(result.kappa_low), float(result.kappa_upp)
-    if not np.isfinite(result.std_kappa) and abs(result.var_kappa) < _ROUNDING:
-        # perfect agreement: the variance is 0, give or take rounding, and so is the width
-        low = high = kappa
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return kappa, np.nan, np.nan, notes["no_interval"]
+    kappa = float(cohens_kappa(table[np.ix_(used, used)], return_results=False))
     if min((table.sum(axis=1) > 0).sum(), (table.sum(axis=0) > 0).sum()) < 2:
-        # statsmodels' variance collapses to 0 when one coder used one code: "-0.00 to 0.00"
-        # would claim a certainty the table does not have
+        # one coder used one code: every resample's kappa is 0, and "0.00 to 0.00" would
+        # claim a certainty the table does not have
         return kappa, np.nan, np.nan, notes["one_coder_one_code"]
-    return kappa, max(-1.0, low), min(1.0, high), ""
+    if np.trace(table) == n:
+        # every case agrees, and so does every resample: "1.00 to 1.00" would claim a
+        # certainty n cases cannot give
+        floor = f"{100 * all_agree_floor(n):.0f}"
+        return kappa, np.nan, np.nan, notes["all_agree"].format(n=n, floor=floor)
+    low, high, left_out = kappa_interval(table)
+    note = notes["left_out"].format(n=left_out, of=BOOTSTRAP_RESAMPLES) if left_out else ""
+    return kappa, low, high, note
 
 
 def compare_variable(

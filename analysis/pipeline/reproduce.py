@@ -25,7 +25,13 @@ from analysis.casedata.load import is_synthetic
 from analysis.casedata.recode import RECODE_ENV_VAR
 from analysis.casedata.report import kit_python
 from analysis.errors import RecodeFileError
-from analysis.files import private_folder, replace_folder, write_text
+from analysis.files import (
+    private_folder,
+    replace_folder,
+    replacing,
+    usual_permissions,
+    write_text,
+)
 from analysis.paths import (
     DATA_ENV_VAR,
     DATASET_NAME_ENV_VAR,
@@ -235,6 +241,7 @@ def reproduce_own_data(
     staging = runs / f".{name}.staging-{os.getpid()}"
     for folder in (work, staging):
         _private_writable(folder)  # fail now, in one sentence, not in eight notebooks later
+    private_folder(staging / "notebooks")  # the first pass's printed text is not checked
     kept = (OUTPUT_ENV_VAR, STAGE_ENV_VAR, STAGING_ENV_VAR, RECODE_ENV_VAR)
     saved = {k: os.environ.get(k) for k in kept}
     os.environ.update(
@@ -282,8 +289,8 @@ def reproduce_own_data(
             return 1
         hidden = _hidden_by_table(plan)
         _advise(tables, hidden, combined, runs, name, source)
-        with open(staging / "plan.pkl", "wb") as handle:
-            pickle.dump(plan, handle)
+        with replacing(staging / "plan.pkl") as tmp, open(tmp, "wb") as handle:
+            pickle.dump(plan, handle)  # readable by the user only, as the staging folder is
         print("Pass 2 of 2: writing the protected outputs...")
         start = time.perf_counter()
         os.environ[STAGE_ENV_VAR] = "publish"
@@ -326,7 +333,9 @@ def reproduce_own_data(
         except history.DifferencingError as error:
             print(str(error), file=sys.stderr)
             return 2
-        replace_folder(work, final)
+        # checked and complete: readable as the user's other files are (the umask), so a
+        # colleague on a shared drive can open it; private only while it was being built
+        replace_folder(usual_permissions(work), final)
         history.remember(name, run.label, fingerprint)
         print(
             f"Outputs: {where}/ (checking record: {where}/checking/results.json, "
@@ -439,7 +448,8 @@ def _private_writable(folder: Path) -> None:
     """Make ``folder`` afresh, private to the user from its creation, and check it is writable.
 
     The staging folder holds unprotected tables and the review ids behind every cell; the
-    partial run becomes ``runs/<name>/`` when swapped in (private too, as its files are).
+    partial run becomes ``runs/<name>/`` when swapped in, with the user's usual permissions
+    once it is checked (:func:`analysis.files.usual_permissions`).
     """
     shutil.rmtree(folder, ignore_errors=True)
     folder.parent.mkdir(parents=True, exist_ok=True)

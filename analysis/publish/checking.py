@@ -25,7 +25,7 @@ import pandas as pd
 
 from analysis.files import file_sha256, write_text
 from analysis.paths import ROOT, runs_dir
-from analysis.publish.disclosure import Plan, unprotected_small_counts
+from analysis.publish.disclosure import SHOWN_AS_C, Plan, unprotected_small_counts
 from analysis.publish.run import (
     FIGURE_METADATA_KEY,
     NOT_A_VALUE,
@@ -220,7 +220,11 @@ def write_record(
         "audit": {
             "why_suppressed": WHY_SUPPRESSED,
             "passed": plan.passed,
-            "counts_checked": len(plan.cells),
+            # counts a reader sees, and of them those shown as [c]: the one count of suppressed
+            # cells the console, the summary and the tables' lists below give too. The hidden
+            # counts behind statistics are audited but not counted here (how many there are
+            # says how many of their cells are not empty)
+            "counts_published": plan.shown_counts,
             "suppressed": plan.shown_suppressed,
             "fewest_whole_values_at_least": plan.narrowest,
             "summary": plan.summary(),
@@ -265,7 +269,7 @@ def _summary(record: dict) -> str:
         "Automatic control cannot know what a reader already knows about a case from elsewhere: "
         "read every output before release (docs/disclosure.md).",
         "",
-        "| file | kind | status | suppressed |",
+        f"| file | kind | status | {SHOWN_AS_C} |",
         "|---|---|---|---|",
     ]
     for e in record["outputs"]:
@@ -274,6 +278,9 @@ def _summary(record: dict) -> str:
             + (f" ({e['why']})" if e.get("why") else "")
             + f" | {len(e.get('suppressed', []))} |"
         )
+    # the column's sum: the paragraph's number again (tests/test_one_count.py), never another
+    total = sum(len(e.get("suppressed", [])) for e in record["outputs"])
+    lines.append(f"| all files | | | {total} |")
     return "\n".join(lines) + "\n"
 
 

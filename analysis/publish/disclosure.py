@@ -91,6 +91,8 @@ PART = "implied-part:"
 
 THRESHOLD = rules().threshold
 SUPPRESSED = rules().markers["suppressed"]
+#: How every message and record names the one number of suppressed cells (``shown_suppressed``).
+SHOWN_AS_C = f"suppressed, shown as [{SUPPRESSED}]"
 
 
 def _total_column(column: str, columns: Sequence[str]) -> str | None:
@@ -183,8 +185,16 @@ class Plan:
         return out
 
     @property
+    def shown_counts(self) -> int:
+        """Counts a reader sees, as numbers or as [c]. The hidden counts behind statistics are
+        audited too but never counted aloud: how many there are says how many cells of the
+        hidden cross-tabulations are not empty."""
+        return sum(1 for c in self.cells if not c.implied)
+
+    @property
     def shown_suppressed(self) -> int:
-        """Suppressed counts a reader sees as [c] (hidden counts behind statistics excluded)."""
+        """Suppressed counts a reader sees as [c] (hidden counts behind statistics excluded):
+        the one number of suppressed cells every output and message gives."""
         return sum(1 for k in self.suppressed if not k[2].startswith("implied"))
 
     @property
@@ -215,10 +225,11 @@ class Plan:
                 f"{r.minimum_values:g} whole values, and nothing left to hide widens them."
             )
         return (
-            f"Disclosure control: {len(self.cells)} counts checked; {self.shown_suppressed} "
-            f"suppressed (counts from 1 to {r.threshold - 1}, counts within {r.threshold - 1} "
-            "of their total, zeros of groups whose size is hidden, and those needed to protect "
-            f"them). Recovery audit: {'passed' if self.passed else 'FAILED'}; {audit}"
+            f"Disclosure control: {self.shown_counts} counts published, checked with the "
+            f"counts behind the run's statistics; {self.shown_suppressed} {SHOWN_AS_C} (counts "
+            f"from 1 to {r.threshold - 1}, counts within {r.threshold - 1} of their total, "
+            "zeros of groups whose size is hidden, and those needed to protect them). "
+            f"Recovery audit: {'passed' if self.passed else 'FAILED'}; {audit}"
         )
 
 

@@ -370,7 +370,8 @@ def _collect(name: str, table: pd.DataFrame) -> None:
             "tables are kept only in a folder private to the user"
         )
     folder = private_folder(staging / "tables")
-    table.to_pickle(folder / f"{name}.pkl")
+    with replacing(folder / f"{name}.pkl") as tmp:  # readable by the user only, as its folder
+        table.to_pickle(tmp)
 
 
 def _load_plan(name: str, table: pd.DataFrame) -> Plan:
