@@ -173,3 +173,27 @@ def test_only_a_tally_of_published_counts_may_differ_between_the_passes(
     children.to_pickle(staging / "tables" / "children.pkl")
     with pytest.raises(DisclosureError, match="differs between the two passes"):
         run.table(children.assign(count=[7], members__count=[("R",) * 7]), "children")
+
+
+def test_the_integer_audit_stops_on_nodes_not_on_a_busy_clock(monkeypatch):
+    """A limit in seconds made the plan depend on the machine's load (one file hid 153 or 154
+    cells): the integer programmes stop on a count of nodes, with seconds only a far backstop."""
+    import scipy.optimize
+
+    from analysis.publish import audit
+
+    seen = []
+    real = scipy.optimize.milp
+
+    def watched(*args, **kwargs):
+        seen.append(dict(kwargs.get("options", {})))  # milp empties the dict it is given
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scipy.optimize, "milp", watched)
+    # a total of 5 shared by two [c] with whole counts: the relaxation's optimum is fractional
+    problem = audit._Problem(
+        rows=np.array([[1.0, 1.0]]), values=np.array([5.0]), floor=None, exact=True
+    )
+    problem._integer(np.array([1.0, 0.0]), known=2.0)
+    assert seen and seen[0]["node_limit"] == audit.INTEGER_NODES
+    assert seen[0]["time_limit"] >= 60

@@ -222,10 +222,15 @@ def _whole(value: float) -> float:
     return value if math.isinf(value) else int(value)
 
 
-#: Seconds an integer programme may take before the audit settles for what it has found: a
-#: whole-number solution found by then, or the true value itself (both can be reached, so the
-#: range is never wider than the reader's, only perhaps narrower: more is hidden, never less).
-INTEGER_SECONDS = 2.0
+#: Branch-and-bound nodes an integer programme may use before the audit settles for what it
+#: has found: a whole-number solution found by then, or the true value itself (both can be
+#: reached, so the range is never wider than the reader's, only perhaps narrower: more is
+#: hidden, never less). A count of nodes, not seconds: a limit in seconds made the plan depend
+#: on how busy the machine was (153 or 154 cells hidden on one file), so two releases of the
+#: same file could hide different cells. The audit's programmes take one node or a few.
+INTEGER_NODES = 2000
+#: A backstop in seconds, far above what a limit of nodes takes, for a pathological programme.
+INTEGER_SECONDS = 120.0
 
 
 @dataclass
@@ -280,13 +285,13 @@ class _Problem:
             constraints=constraints,
             integrality=np.ones(len(objective)),
             bounds=Bounds(0, np.inf),
-            options={"time_limit": INTEGER_SECONDS},
+            options={"node_limit": INTEGER_NODES, "time_limit": INTEGER_SECONDS},
         )
         if result.status == 0:
             return float(round(result.fun)), np.round(result.x)
-        if result.x is not None:  # out of time: the best solution found is one a reader has
+        if result.x is not None:  # out of nodes: the best solution found is one a reader has
             return float(min(round(result.fun), known)), np.round(result.x)
-        if result.status == 1:  # out of time before any solution: the true value is one
+        if result.status == 1:  # out of nodes before any solution: the true value is one
             return float(known), None
         raise RuntimeError(f"recovery audit: integer programme failed ({result.message})")
 
