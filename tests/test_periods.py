@@ -182,3 +182,21 @@ def test_counts_a_year_are_count_over_years(shipped):
     table = counts_a_year(shipped)
     assert set(table["review_period"]) == {"2011-14", "2014-17"}
     assert np.allclose(table["per_year"] * table["years"], table["reviews_count"])
+
+
+def test_a_period_without_final_reports_gives_no_change_for_family_measures(shipped):
+    """No final report in 2011-14: the family measures have no share to compare, so their
+    change, intervals and tests are NaN, and the child measures are compared as before (the
+    power calculation stopped the chapter: 'f(a) and f(b) must have different signs')."""
+    cases = shipped.copy()
+    first = cases["review_period"] == "2011-14"
+    cases.loc[first, "final_report_available"] = "no"
+    family = [c for c in cases.columns if c.startswith(("parent_", "neglect_", "theme_"))]
+    for column in family:
+        cases.loc[first, column] = pd.NA
+    table = compare_periods(cases).set_index("measure")
+    no_share = table["first_denominator_count"] == 0
+    assert no_share.any() and not no_share.all()
+    statistics = ["difference_points", "ci_low_points", "simultaneous_low_points", "p_value"]
+    assert table.loc[no_share, statistics + ["detectable_points"]].isna().all().all()
+    assert table.loc[~no_share, statistics].notna().all().all()
