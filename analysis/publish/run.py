@@ -294,15 +294,22 @@ PLOTTED = (
 def too_little_left(data: pd.DataFrame) -> str | None:
     """Why a figure of ``data`` should not be drawn (fewer than two values left), or None.
 
+    >>> too_little_left(pd.DataFrame({"label": [], "percent": []}))
+    'Figure not drawn: its table has no values to show.'
+
     The plotted column is the first of :data:`PLOTTED` the data has; the sentence comes from
     :func:`analysis.charts.too_little_to_show`.
     """
     from analysis.charts import too_little_to_show
 
     column = next((c for c in PLOTTED if c in data.columns), None)
-    if column is None or not any(str(c).endswith("_marker") for c in data.columns):
+    if column is None:
         return None
-    return too_little_to_show(data, column)
+    # a table with no rows (no death in a file of serious harm) has nothing to draw, marked
+    # or not; otherwise only a protected table's markers say a value is withheld
+    if data.empty or any(str(c).endswith("_marker") for c in data.columns):
+        return too_little_to_show(data, column)
+    return None
 
 
 def _check_auditable(table: pd.DataFrame, name: str) -> None:
