@@ -206,3 +206,30 @@ def test_a_figure_of_a_table_with_no_rows_is_a_sentence():
     empty = pd.DataFrame({"label": [], "percent": []})
     assert too_little_left(empty) == "Figure not drawn: its table has no values to show."
     assert too_little_left(pd.DataFrame({"label": ["a"], "percent": [NAN]})) is None  # unmarked
+
+
+def test_a_chapter_that_cannot_draw_a_figure_writes_the_sentence_in_its_place(own_run):
+    """Every change between periods withheld: chapter 7 printed a line, which own data
+    withholds, so the run had neither the figure nor a sentence. Run.not_drawn writes it in the
+    second pass (nothing in the first) and the checking record lists it."""
+    import json
+    import os
+
+    from analysis.publish.run import Run
+
+    why = "Figure not drawn: none of its 13 values can be shown."
+    said = {}
+
+    def watch(stage):
+        from analysis import load_cases
+
+        said[stage] = Run(load_cases(os.environ["SCR_DATA"])).not_drawn("07_tests_of_change", why)
+
+    code, runs = own_run(watch=watch)
+    assert code == 0
+    assert said["collect"] == said["publish"] == f"07_tests_of_change: {why}"
+    path = runs / "my_cases" / "figures" / "07_tests_of_change.not_drawn.txt"
+    assert path.read_text(encoding="utf-8") == f"07_tests_of_change: {why}\n"
+    record = json.loads((runs / "my_cases" / "checking" / "results.json").read_text())
+    entry = next(e for e in record["outputs"] if e["file"].endswith(".not_drawn.txt"))
+    assert entry["kind"] == "not_drawn" and entry["status"] == "pass"

@@ -264,6 +264,17 @@ class Run:
                 f"{name!r}: outputs of public statistics are named {PUBLIC_STATISTICS_OUTPUTS}"
             )
 
+    def not_drawn(self, name: str, why: str) -> Sentence:
+        """The sentence a chapter shows, and the run writes as ``{name}.not_drawn.txt``, in
+        place of a figure it cannot draw (every change between periods withheld, say): printed
+        text is withheld on own data, so a reader would otherwise meet neither. ``why`` is
+        :func:`analysis.charts.too_little_to_show`'s sentence, or one like it.
+        """
+        self._check_public_name(name)
+        if self.protected and self.stage == "collect":
+            return Sentence(f"{name}: {why}")  # nothing is written in the first pass
+        return self._sentence_instead(name, why)
+
     def _sentence_instead(self, name: str, why: str) -> Sentence:
         self.figures_dir.mkdir(parents=True, exist_ok=True)
         text = f"{name}: {why}"
