@@ -156,6 +156,7 @@ def test_the_summary_names_each_shape_its_outcome_and_time():
     lines = summary_table([passed, failed]).splitlines()
     assert lines[2] == f"| 1 | `{SEEDED[1]}` | pass | 1 | 2 | 61 |"
     assert lines[3] == (
-        f"| 2 | `{SIXTY_SPSS}` | FAIL: exit code 1; notebook failed: 04_families.ipynb | 0 | 0 | 20 |"
+        f"| 2 | `{SIXTY_SPSS}` | FAIL: exit code 1; notebook failed: 04_families.ipynb "
+        "| 0 | 0 | 20 |"
     )
     assert lines[-1] == "1 of 2 shapes passed in 1.4 minutes."
