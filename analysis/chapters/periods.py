@@ -94,6 +94,7 @@ COMPARED = (
     Compared("neglect_feature_percent", "Neglect a feature"),
 )
 
+
 def computable(cases: pd.DataFrame, compared: Sequence[Compared] = COMPARED) -> tuple:
     """The measures of ``compared`` whose columns the data has: the codebook makes the
     parental factors and neglect optional, so a valid file may leave them out, and a measure
