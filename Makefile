@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 DATA ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lock reproduce test lint format validate codebook template agreement lab teach report clean
+.PHONY: help setup lock reproduce test sweep lint format validate codebook template agreement lab teach report clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -83,6 +83,16 @@ test: $(STAMP) ## Run lint and the whole test suite, notebooks included
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -n 2
+
+# SHAPES generated own files (tests/own_files.py), each run end to end through reproduce into a
+# folder of its own; SEED=n draws another sweep. The summary (shape, outcome, time) is written
+# to SUMMARY (runs/ is ignored by git); a failing shape's files stay in pytest's temporary folder.
+sweep: export SCR_SWEEP_SHAPES = $(or $(SHAPES),60)
+sweep: export SCR_SWEEP_SEED = $(or $(SEED),21)
+sweep: export SCR_SWEEP_SUMMARY = $(abspath $(or $(SUMMARY),runs/sweep_summary.md))
+sweep: $(STAMP) ## Run many generated own files end to end, before a release (SHAPES=60, about 1 min each)
+	$(PY) -m pytest -m sweep tests/test_own_files.py
+	@echo "Summary: $$SCR_SWEEP_SUMMARY"
 
 lint: $(STAMP) ## Check code style with ruff
 	$(PY) -m ruff check .

@@ -32,6 +32,19 @@ def write_csv(tmp_path: Path):
     return _write
 
 
+# --- the sweep of own files runs only when asked for ------------------------------------------
+def pytest_collection_modifyitems(config, items):
+    """Deselect the ``sweep`` tests (``make sweep``: an hour of own files) unless ``-m`` names
+    the marker: a marker expression in ``addopts`` would be replaced by any ``-m`` given on the
+    command line (``-m "not notebooks"`` would then run the sweep)."""
+    if "sweep" in (config.option.markexpr or ""):
+        return
+    swept = [item for item in items if item.get_closest_marker("sweep")]
+    if swept:
+        config.hook.pytest_deselected(items=swept)
+        items[:] = [item for item in items if not item.get_closest_marker("sweep")]
+
+
 # --- the suite writes only into temporary folders ---------------------------------------------
 # Checked when CI is set (.ci/run, `CI=true make test`): on a developer's machine a reproduce
 # running beside the tests would be blamed for writes the tests did not make.

@@ -8,6 +8,7 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 
 from analysis import load_cases
+from analysis.chapters.coverage import coverage_changes, coverage_sentence, coverage_table
 from analysis.chapters.periods import (
     ALPHA,
     COMPARED,
@@ -16,6 +17,7 @@ from analysis.chapters.periods import (
     Compared,
     change_headline,
     compare_periods,
+    computable,
     count_share,
     counts_a_year,
     holm,
@@ -182,3 +184,37 @@ def test_counts_a_year_are_count_over_years(shipped):
     table = counts_a_year(shipped)
     assert set(table["review_period"]) == {"2011-14", "2014-17"}
     assert np.allclose(table["per_year"] * table["years"], table["reviews_count"])
+
+
+def test_a_period_without_final_reports_gives_no_change_for_family_measures(shipped):
+    """No final report in 2011-14: the family measures have no share to compare, so their
+    change, intervals and tests are NaN, and the child measures are compared as before (the
+    power calculation stopped the chapter: 'f(a) and f(b) must have different signs')."""
+    cases = shipped.copy()
+    first = cases["review_period"] == "2011-14"
+    cases.loc[first, "final_report_available"] = "no"
+    family = [c for c in cases.columns if c.startswith(("parent_", "neglect_", "theme_"))]
+    for column in family:
+        cases.loc[first, column] = pd.NA
+    table = compare_periods(cases).set_index("measure")
+    no_share = table["first_denominator_count"] == 0
+    assert no_share.any() and not no_share.all()
+    statistics = ["difference_points", "ci_low_points", "simultaneous_low_points", "p_value"]
+    assert table.loc[no_share, statistics + ["detectable_points"]].isna().all().all()
+    assert table.loc[~no_share, statistics].notna().all().all()
+
+
+def test_a_file_without_the_optional_family_columns_compares_the_rest(shipped):
+    """Parental factors and neglect are optional: without them, chapter 7 compares the child
+    and outcome measures (it stopped: "parent_domestic_abuse_percent needs column(s)")."""
+    family = [c for c in shipped.columns if c.startswith(("parent_", "neglect_"))]
+    cases = shipped.drop(columns=family)
+    compared = computable(cases)
+    assert [c.key for c in compared] == [c.key for c in COMPARED[:6]]
+    assert computable(shipped) == COMPARED
+    table = compare_periods(cases, compared)
+    assert table["measure"].tolist() == [c.key for c in COMPARED[:6]]
+    coverage = coverage_table(cases, compared)  # no final-report measure left: no row
+    assert coverage.empty and "measure" in coverage.columns
+    sentence = coverage_sentence(coverage_changes(coverage))
+    assert sentence == "No coverage reading can be shown (withheld or not computable)."

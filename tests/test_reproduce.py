@@ -13,6 +13,7 @@ from analysis.pipeline.notebooks import (
     chapter_notebooks,
     execute_notebook,
     inputs_fingerprint,
+    required_columns,
     required_periods,
     run_all,
 )
@@ -30,6 +31,33 @@ def test_notebooks_declare_the_periods_they_need():
 def test_a_notebook_needing_a_missing_period_is_skipped_with_the_reason(tmp_path):
     results = run_all([TWO_PERIODS], out_dir=tmp_path, periods=["2011-14"], progress=lambda m: 0)
     assert results[0].ok and "2014-17" in results[0].skipped
+
+
+def test_chapters_on_optional_columns_declare_them():
+    """The families and practice-theme chapters are about columns the codebook makes optional."""
+    from analysis.casedata.codebook import load_codebook
+    from analysis.chapters.families import PARENTAL_FACTORS
+
+    codebook = load_codebook()
+    by_name = {p.name[:2]: required_columns(p) for p in chapter_notebooks()}
+    assert by_name["04"] == [*PARENTAL_FACTORS, "neglect_feature"]
+    assert by_name["05"] == [v for v in codebook.variables if v.startswith("theme_")]
+    needed = {c for columns in by_name.values() for c in columns}
+    assert not needed & set(codebook.required)  # a required column is always there
+
+
+def test_a_notebook_needing_a_missing_column_is_skipped_with_the_reason(tmp_path):
+    """A valid file without the practice themes (optional): chapter 5 stopped with a KeyError."""
+    themes = next(p for p in chapter_notebooks() if p.name.startswith("05_"))
+    said = []
+    results = run_all(
+        [themes], out_dir=tmp_path, periods=["2011-14"], columns=["case_id"], progress=said.append
+    )
+    assert results[0].ok and results[0].skipped.startswith(
+        "needs column theme_case_closed_too_soon, theme_threshold_disagreement, "
+        "theme_child_voice_not_heard and 3 more, not in the data"
+    )
+    assert said == [f"[skip] 05_practice_themes.ipynb: {results[0].skipped}"]
 
 
 def test_fingerprint_changes_with_the_data(tmp_path):

@@ -113,3 +113,17 @@ def test_a_row_withheld_with_a_hidden_count_reads_c_not_x():
 def test_shown_reads_booleans_and_statistics():
     table = pd.DataFrame({"changed_clearly": [True, False], "p_value": [0.012345, None]})
     assert shown(table).values.tolist() == [["Yes", 0.012], ["No", "[x]"]]
+
+
+def test_a_table_with_no_rows_is_a_sheet_saying_so(run_root):
+    """A file of serious harm only gives chapter 1's categories of death no row: gptables
+    refused a sheet of no cells, and the whole run stopped with a traceback (issue 21)."""
+    columns = ["dataset", "label", "count", "count_marker", "percent"]
+    pd.DataFrame(columns=columns).to_csv(
+        run_root / "outputs" / "01_death_categories.csv", index=False
+    )
+    path = write_workbook(run_root, "Own data", synthetic=False, protected=True)
+    rows = _sheet(path, "01_death_categories")
+    assert ["Note"] in rows
+    assert rows[rows.index(["Note"]) + 1][0].startswith("No rows: the data hold no case")
+    assert "01_death_categories" in str(_sheet(path, "Contents"))

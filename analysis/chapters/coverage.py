@@ -74,6 +74,27 @@ def standardised_share(cases: pd.DataFrame, column: str) -> tuple[float, tuple]:
     return 100 * value, tuple(hidden)
 
 
+#: :func:`coverage_table`'s columns: a file without the parental factors and neglect (they are
+#: optional) has no final-report measure, and its table no row.
+_COVERAGE_COLUMNS = [
+    "measure",
+    "label",
+    "review_period",
+    "count",
+    "reports_count",
+    "reviews_count",
+    "coverage_percent",
+    "percent",
+    "standardised_percent",
+    "all_reviews_low_percent",
+    "all_reviews_high_percent",
+    PREFIX + "count",
+    PREFIX + "reports_count",
+    PREFIX + "reviews_count",
+    IMPLIED,
+]
+
+
 def coverage_table(
     cases: pd.DataFrame,
     compared: Sequence[Compared] = COMPARED,
@@ -120,7 +141,7 @@ def coverage_table(
                     IMPLIED: (*hidden, members_of(unknown)),
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=_COVERAGE_COLUMNS)  # columns even with no measure
 
 
 def coverage_changes(table: pd.DataFrame) -> pd.DataFrame:
@@ -154,7 +175,8 @@ def coverage_changes(table: pd.DataFrame) -> pd.DataFrame:
                 "bounds_overlap": overlap,
             }
         )
-    return pd.DataFrame(rows)
+    columns = ["measure", "label", "change_points", "standardised_change_points", "bounds_overlap"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def coverage_sentence(changes: pd.DataFrame) -> str:

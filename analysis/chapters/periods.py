@@ -94,6 +94,25 @@ COMPARED = (
     Compared("neglect_feature_percent", "Neglect a feature"),
 )
 
+
+def computable(cases: pd.DataFrame, compared: Sequence[Compared] = COMPARED) -> tuple:
+    """The measures of ``compared`` whose columns the data has: the codebook makes the
+    parental factors and neglect optional, so a valid file may leave them out, and a measure
+    without its column is not compared (rather than stopping the chapter).
+
+    >>> cases = pd.DataFrame(columns=["review_period", "age_band", "outcome"])
+    >>> [c.key for c in computable(cases)]
+    ['age_under_1_percent', 'age_11_17_percent', 'deaths_percent']
+    """
+    return tuple(c for c in compared if set(_columns(c.key)) <= set(cases.columns))
+
+
+def _columns(key: str) -> list[str]:
+    """The codebook columns a compared measure reads (a review's id is optional: not needed)."""
+    needed = MEASURES[key].columns if key in MEASURES else (key, "final_report_available")
+    return [c for c in needed if c != "review_id"]
+
+
 #: Where the synthetic generator was told the periods differ (``docs/assumptions.md``). Every
 #: other share of 2014-17 reuses 2011-14's (S13), so differences elsewhere are chance or
 #: knock-on effects of the outcome mix (age and social-care status depend on the category of

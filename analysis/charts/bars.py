@@ -43,14 +43,28 @@ _MARKER = "__marker__"
 def interval_arms(values, low, high) -> np.ndarray:
     """The lengths of an interval's two arms about its value, never negative, for ``xerr`` or
     ``yerr``: an interval that does not straddle its value (a share of 100% whose upper limit
-    is a rounding below it; a published band) draws no arm on that side, where matplotlib
-    would refuse the whole figure.
+    is a rounding below it, a share of 0% whose lower limit is a rounding above it; a
+    published band) draws no arm on that side, where matplotlib would refuse the whole figure.
+    An interval withheld or not finite at either end (NaN, infinite) has no arms (NaN, which
+    matplotlib leaves undrawn): half an interval would read as a bound at the value.
 
     >>> interval_arms([100.0, 40.0], [97.0, 30.0], [99.99999999999997, 50.0]).tolist()
     [[3.0, 10.0], [0.0, 10.0]]
+    >>> interval_arms([0.0, 5.0], [1e-15, float("nan")], [4.0, 9.0]).tolist()
+    [[0.0, nan], [4.0, nan]]
     """
     values, low, high = (np.asarray(a, dtype=float) for a in (values, low, high))
-    return np.vstack([np.clip(values - low, 0, None), np.clip(high - values, 0, None)])
+    arms = np.vstack([np.clip(values - low, 0, None), np.clip(high - values, 0, None)])
+    return np.where(has_interval(values, low, high), arms, np.nan)
+
+
+def has_interval(values, low, high) -> np.ndarray:
+    """Where a value and both ends of its interval are finite numbers, so it can be drawn.
+
+    >>> has_interval([1.0, 2.0, float("nan")], [0.0, float("nan"), 0.0], [2.0, 3.0, 1.0])
+    array([ True, False, False])
+    """
+    return np.isfinite(values) & np.isfinite(low) & np.isfinite(high)
 
 
 def _whisker_style() -> list:
@@ -182,7 +196,8 @@ def grouped_bar_percent(
     if (low is None) != (high is None):
         raise ValueError("give both low and high for interval whiskers, or neither")
     categories = ordered_unique(table[category])
-    groups = ordered_unique(table[group]) if group else [None]
+    # a table with no rows draws empty axes (the run replaces such a figure with a sentence)
+    groups = (ordered_unique(table[group]) if group else []) or [None]
     check_colours(len(groups), "groups")
     if group and table.duplicated([category, group]).any():
         raise ValueError(f"more than one row per ({category}, {group})")
@@ -208,7 +223,7 @@ def grouped_bar_percent(
             if low is not None:
                 lo = as_float(rows[low])
                 hi = as_float(rows[high])
-                ok = ~(np.isnan(values) | np.isnan(lo) | np.isnan(hi))
+                ok = has_interval(values, lo, hi)
                 container = ax.errorbar(
                     values[ok],
                     y[ok],

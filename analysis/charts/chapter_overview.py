@@ -13,8 +13,9 @@ from matplotlib.figure import Figure
 from analysis.casedata.recode import JOIN
 from analysis.charts.alt import percent_list, withheld_text
 from analysis.charts.annotate import direct_label, note_label
-from analysis.charts.bars import bar_percent, interval_arms
+from analysis.charts.bars import bar_percent, has_interval, interval_arms
 from analysis.charts.gaps import (
+    as_float,
     count_text,
     gap_text,
     is_missing,
@@ -440,11 +441,13 @@ def age_share_figure(
                 f"{row.share_label}, {row.review_period}: not published;\n"
                 f"{row.percent:.0f}% {row.source}"
             )
+            # above its whisker, or above the point where the interval is withheld
+            drawn = has_interval([row.percent], [row.percent_low], [row.percent_high])[0]
             _share_label(
                 ax,
                 text,
                 x,
-                row.percent_high,
+                row.percent_high if drawn else row.percent,
                 dx=12,
                 dy=6,
                 ha="right",
@@ -454,7 +457,13 @@ def age_share_figure(
             )
         ax.set_xticks(np.arange(len(x_periods)), x_periods)
         ax.set_xlim(-0.35, last_x + 0.35)
-        ax.set_ylim(0, max(60.0, float(np.nanmax(shown["percent_high"].fillna(0))) * 1.25))
+        # room above every whisker, and above a recomputed point whose interval is withheld
+        high = as_float(shown["percent_high"])
+        tops = np.where(
+            np.isfinite(high), high, np.where(recomputed, as_float(shown["percent"]), 0)
+        )
+        tops = tops[np.isfinite(tops)]
+        ax.set_ylim(0, max(60.0, float(tops.max()) * 1.25 if tops.size else 0.0))
         ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0f}%")
         y_guides(ax, "Percentage of children", size=SIZE_NOTE)
     return fig

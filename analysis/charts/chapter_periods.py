@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from analysis.charts.alt import range_text, withheld_text
 from analysis.charts.annotate import direct_label
+from analysis.charts.bars import has_interval
 from analysis.charts.gaps import (
     as_float,
     gap_text,
@@ -58,22 +59,25 @@ def difference_figure(table: pd.DataFrame, *, title: str, subtitle: str | None =
         low = as_float(table["simultaneous_low_points"])
         high = as_float(table["simultaneous_high_points"])
         clear = as_float(table["changed_clearly"]) == 1  # drawn as a filled dot
+        # a change is drawn with its whole interval or not at all (withheld, not finite)
+        shown = has_interval(diff, low, high)
         ax.axvline(0, color=MUTED_COLOUR, linewidth=BASELINE_WIDTH, zorder=1)
-        ax.hlines(y, low, high, color=PALETTE[0], linewidth=2.2, zorder=2)
-        ax.scatter(diff[clear], y[clear], s=55, color=PALETTE[0], zorder=3)
+        ax.hlines(y[shown], low[shown], high[shown], color=PALETTE[0], linewidth=2.2, zorder=2)
+        ax.scatter(diff[clear & shown], y[clear & shown], s=55, color=PALETTE[0], zorder=3)
         ax.scatter(
-            diff[~clear],
-            y[~clear],
+            diff[~clear & shown],
+            y[~clear & shown],
             s=55,
             facecolor=BACKGROUND,
             edgecolor=PALETTE[0],
             linewidth=2,
             zorder=3,
         )
-        bounds = np.abs(np.r_[low, high])
-        span = max(float(np.nanmax(bounds)) if (~np.isnan(bounds)).any() else 0.0, 5.0)
-        for yi, hi, d, lo, code in zip(y, high, diff, low, row_markers(table), strict=True):
-            withheld = np.isnan(d) or np.isnan(lo) or np.isnan(hi)
+        bounds = np.abs(np.r_[low[shown], high[shown]])
+        span = max(float(bounds.max()) if bounds.size else 0.0, 5.0)
+        rows = zip(y, high, diff, low, shown, row_markers(table), strict=True)
+        for yi, hi, d, lo, drawn, code in rows:
+            withheld = not drawn
             direct_label(
                 ax,
                 gap_text(code) if withheld else f"{d:+.1f} ({lo:+.1f} to {hi:+.1f})",

@@ -74,7 +74,8 @@ def analyses_figure(table: pd.DataFrame, *, title: str, subtitle: str | None = N
         x = np.arange(len(table))
         values = as_float(table["scrs_per_year"])
         ax.bar(x, np.nan_to_num(values), width=0.65, color=PALETTE[0])
-        top = np.nanmax(values) if (~np.isnan(values)).any() else 1.0
+        finite = values[np.isfinite(values)]
+        top = float(finite.max()) if finite.size and finite.max() > 0 else 1.0  # all zero: 1
         markers = row_markers(table)
         for i, row in enumerate(table.itertuples(index=False)):
             if np.isnan(values[i]):

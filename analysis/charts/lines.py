@@ -195,8 +195,9 @@ def line_series(
             every = max(1, math.ceil(len(x_values) / 8))
             ticks = positions[::every]
             ax.set_xticks(ticks, [str(v) for v in x_values[::every]])
-        pad = 0.02 * (positions[-1] - positions[0] or 1.0)
-        ax.set_xlim(positions[0] - pad, positions[-1] + pad)
+        if len(positions):  # a table with no rows draws empty axes
+            pad = 0.02 * (positions[-1] - positions[0] or 1.0)
+            ax.set_xlim(positions[0] - pad, positions[-1] + pad)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: value_format.format(v)))
         ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
         if y_from_zero:

@@ -57,7 +57,7 @@ class NotebookResult:
     ok: bool
     seconds: float
     error: str = ""
-    skipped: str = ""  # why a notebook was not run (the data lacks a period it needs)
+    skipped: str = ""  # why a notebook was not run (the data lacks a period or column it needs)
     cached: bool = False  # unchanged notebook and inputs: last run's outputs stand
 
 
@@ -71,6 +71,27 @@ def _scr_metadata(path: Path) -> dict:
 def required_periods(path: Path) -> list[str]:
     """Review periods a notebook needs (its ``scr.requires_periods`` metadata)."""
     return list(_scr_metadata(path).get("requires_periods", []))
+
+
+def required_columns(path: Path) -> list[str]:
+    """Codebook columns a notebook needs (its ``scr.requires_columns`` metadata): columns the
+    codebook makes optional, so a valid file may leave them out (the practice themes, say)."""
+    return list(_scr_metadata(path).get("requires_columns", []))
+
+
+def _skip_reason(path: Path, periods: list[str] | None, columns: list[str] | None) -> str:
+    """Why the data cannot support a notebook (a period or a column it needs), or ""."""
+    missing = [p for p in required_periods(path) if periods is not None and p not in periods]
+    if missing:
+        return f"needs review period {', '.join(missing)}, not in the data"
+    absent = [c for c in required_columns(path) if columns is not None and c not in columns]
+    if absent:
+        more = f" and {len(absent) - 3} more" if len(absent) > 3 else ""
+        return (
+            f"needs column {', '.join(absent[:3])}{more}, not in the data (optional in the "
+            "codebook; add the column to run this chapter)"
+        )
+    return ""
 
 
 def chapter_notebooks() -> list[Path]:
@@ -249,11 +270,13 @@ def run_all(
     fingerprint: str | None = None,
     force: bool = False,
     fresh_kernels: bool = False,
+    columns: list[str] | None = None,
 ) -> list[NotebookResult]:
     """Execute notebooks ``jobs`` at a time, reporting each as it finishes.
 
-    With ``periods`` (the review periods in the data), a notebook that needs a period the
-    data lacks is skipped with the reason, not run into an error. With ``fingerprint`` (see
+    With ``periods`` (the review periods in the data) and ``columns`` (its columns), a
+    notebook that needs a period or an optional column the data lacks is skipped with the
+    reason, not run into an error. With ``fingerprint`` (see
     :func:`inputs_fingerprint`) and ``out_dir``, a notebook whose source and inputs are
     unchanged since its last successful run there is not executed again, unless ``force``
     (a forced run still records its results, so the next plain run can reuse them).
@@ -270,11 +293,9 @@ def run_all(
     cache = json.loads(cache_path.read_text()) if cache_path and cache_path.exists() else {}
     runnable = []
     for nb in notebooks:
-        needed = required_periods(nb) if periods is not None else []
-        missing = [p for p in needed if p not in periods]
+        reason = _skip_reason(nb, periods, columns)
         key = _notebook_key(nb, fingerprint) if cache_path else None
-        if missing:
-            reason = f"needs review period {', '.join(missing)}, not in the data"
+        if reason:
             results.append(NotebookResult(nb.name, True, 0.0, skipped=reason))
             progress(f"[skip] {nb.name}: {reason}")
         elif key and not force and _cache_hit(cache.get(nb.name), key, nb, out_dir):

@@ -142,6 +142,7 @@ def _reproduce(jobs: int, force: bool, fresh_kernels: bool, release: Release) ->
         jobs=jobs,
         out_dir=run.tables_dir / "notebooks",
         periods=periods,
+        columns=list(cases.columns),
         fingerprint=inputs_fingerprint(cases.attrs["sources"]),
         force=force,
         fresh_kernels=fresh_kernels,
@@ -173,7 +174,11 @@ def _report_results(results: list[NotebookResult], start: float, what: str = "ra
         f"{len(results) - len(failed) - len(skipped) - len(cached)} of {len(results)} notebooks "
         f"{what} in {time.perf_counter() - start:.1f} s"
         + (f"; {len(cached)} unchanged (cached; --force reruns them)" if cached else "")
-        + (f"; {len(skipped)} skipped (the data lacks a period they need)" if skipped else "")
+        + (
+            f"; {len(skipped)} skipped (the data lacks a period or a column they need)"
+            if skipped
+            else ""
+        )
         + "."
     )
 
@@ -271,6 +276,7 @@ def reproduce_own_data(
             jobs=jobs,
             out_dir=staging / "notebooks",
             periods=periods,
+            columns=list(cases.columns),
             fresh_kernels=fresh_kernels,
         )
         _report_results(results, start, "collected")
@@ -299,6 +305,7 @@ def reproduce_own_data(
             jobs=jobs,
             out_dir=work / "outputs" / "notebooks",
             periods=periods,
+            columns=list(cases.columns),
             fresh_kernels=fresh_kernels,
         )
         _report_results(results, start)

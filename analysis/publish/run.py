@@ -273,6 +273,17 @@ class Run:
                 f"{name!r}: outputs of public statistics are named {PUBLIC_STATISTICS_OUTPUTS}"
             )
 
+    def not_drawn(self, name: str, why: str) -> Sentence:
+        """The sentence a chapter shows, and the run writes as ``{name}.not_drawn.txt``, in
+        place of a figure it cannot draw (every change between periods withheld, say): printed
+        text is withheld on own data, so a reader would otherwise meet neither. ``why`` is
+        :func:`analysis.charts.too_little_to_show`'s sentence, or one like it.
+        """
+        self._check_public_name(name)
+        if self.protected and self.stage == "collect":
+            return Sentence(f"{name}: {why}")  # nothing is written in the first pass
+        return self._sentence_instead(name, why)
+
     def _sentence_instead(self, name: str, why: str) -> Sentence:
         self.figures_dir.mkdir(parents=True, exist_ok=True)
         text = f"{name}: {why}"
@@ -328,15 +339,22 @@ PLOTTED = (
 def too_little_left(data: pd.DataFrame) -> str | None:
     """Why a figure of ``data`` should not be drawn (fewer than two values left), or None.
 
+    >>> too_little_left(pd.DataFrame({"label": [], "percent": []}))
+    'Figure not drawn: its table has no values to show.'
+
     The plotted column is the first of :data:`PLOTTED` the data has; the sentence comes from
     :func:`analysis.charts.too_little_to_show`.
     """
     from analysis.charts import too_little_to_show
 
     column = next((c for c in PLOTTED if c in data.columns), None)
-    if column is None or not any(str(c).endswith("_marker") for c in data.columns):
+    if column is None:
         return None
-    return too_little_to_show(data, column)
+    # a table with no rows (no death in a file of serious harm) has nothing to draw, marked
+    # or not; otherwise only a protected table's markers say a value is withheld
+    if data.empty or any(str(c).endswith("_marker") for c in data.columns):
+        return too_little_to_show(data, column)
+    return None
 
 
 def _check_auditable(table: pd.DataFrame, name: str) -> None:

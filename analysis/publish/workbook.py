@@ -162,6 +162,16 @@ def _word(value, marked: bool):
     return f"[{code}]" if marked and code in _WITHHELD else value
 
 
+def _no_rows(words: dict) -> pd.DataFrame:
+    """A table the data gave no row (no death in a file of serious harm only), as one cell
+    saying so: a sheet of no cells is refused by gptables, and readers should see why.
+
+    >>> _no_rows({"heading": "Note", "text": "No rows."}).values.tolist()
+    [['No rows.']]
+    """
+    return pd.DataFrame({words["heading"]: [words["text"]]}, dtype=object)
+
+
 def _sheet_names(names: list[str]) -> dict[str, str]:
     sheets, used = {}, set()
     for name in names:
@@ -223,7 +233,7 @@ def write_workbook(run_root: Path, label: str, *, synthetic: bool, protected: bo
             else (text["sources"]["synthetic"] if synthetic else text["sources"]["own"])
         )
         sheets[sheets_by_name[name]] = gpt.GPTable(
-            table=shown(table),
+            table=shown(table) if len(table) else _no_rows(text["empty_table"]),
             table_name=re.sub(r"\W", "_", f"table_{name}"),
             title=table_title(name),
             subtitles=[f"Data: {data}. Full precision in {name}.csv $$precision$$"],

@@ -221,9 +221,18 @@ def compare_proportions(
     for the small counts of these reviews. Counts may be *effective* counts (a count and its
     denominator divided by the design effect, :func:`design_effect`) where children cluster.
     When both shares are 0% (or both 100%) there is
-    nothing to test and the p-value is NaN.
+    nothing to test and the p-value is NaN; where a period has no denominator (no review with
+    a final report), there is no share to compare and every value is NaN.
+
+    >>> compare_proportions(3, 10, 0, 0)["ci_low_points"]
+    nan
     """
     from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+
+    if not (n1 > 0 and n2 > 0):
+        return dict.fromkeys(
+            ["difference_points", "ci_low_points", "ci_high_points", "p_value"], np.nan
+        )
 
     # statsmodels also computes ratios that divide by zero at 0%; they are not used here
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -259,8 +268,13 @@ def equivalence_p_value(
     True
     >>> equivalence_p_value(10, 20, 11, 20, 5) > 0.4  # 20 reviews each: nothing can be shown
     True
+    >>> equivalence_p_value(10, 20, 0, 0, 5)  # no share in one period: no test
+    nan
     """
     from statsmodels.stats.proportion import tost_proportions_2indep
+
+    if not (n1 > 0 and n2 > 0):
+        return np.nan
 
     margin = margin_points / 100
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -279,8 +293,13 @@ def detectable_difference(
 
     >>> round(detectable_difference(45.0, 293, 404), 1)
     10.7
+    >>> detectable_difference(float("nan"), 0, 404)  # no share in one period: nothing to detect
+    nan
     """
     from statsmodels.stats.power import NormalIndPower
+
+    if not (n1 > 0 and n2 > 0) or np.isnan(share):
+        return np.nan
 
     h = NormalIndPower().solve_power(
         effect_size=None, nobs1=n1, alpha=alpha, power=power, ratio=n2 / n1
