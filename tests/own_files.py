@@ -300,6 +300,8 @@ def run_shape(shape: Shape, folder: Path) -> Outcome:
         outcome.problems.append(f"exit code {result.returncode}")
     if "Traceback" in outcome.said:
         outcome.problems.append("a traceback on the terminal")
+    if "could not be worked out" in outcome.said:  # the recoding advice failed (it never stops)
+        outcome.problems.append("the advice on combining categories failed")
     outcome.skipped = len(set(re.findall(r"^\[skip\] (\S+):", outcome.said, re.MULTILINE)))
     failed = re.findall(r"FAILED (\S+)", outcome.said)
     outcome.problems += [f"notebook failed: {name}" for name in failed]
