@@ -197,3 +197,27 @@ def test_the_integer_audit_stops_on_nodes_not_on_a_busy_clock(monkeypatch):
     problem._integer(np.array([1.0, 0.0]), known=2.0)
     assert seen and seen[0]["node_limit"] == audit.INTEGER_NODES
     assert seen[0]["time_limit"] >= 60
+
+
+def test_an_integer_programme_out_of_nodes_settles_for_the_true_value(monkeypatch):
+    """HiGHS stopped by its node limit before any solution says "Solution limit reached", a
+    status scipy does not know (seen on a 75-child file): the audit takes the true value, as
+    for any limit, and never stops the run."""
+    import scipy.optimize
+
+    from analysis.publish import audit
+
+    def out_of_nodes(*args, **kwargs):
+        return scipy.optimize.OptimizeResult(
+            status=4,
+            x=None,
+            fun=None,
+            message="The HiGHS status code was not recognized. (HiGHS Status 16: model_status "
+            "is Solution limit reached; primal_status is None)",
+        )
+
+    monkeypatch.setattr(scipy.optimize, "milp", out_of_nodes)
+    problem = audit._Problem(
+        rows=np.array([[1.0, 1.0]]), values=np.array([5.0]), floor=None, exact=True
+    )
+    assert problem._integer(np.array([1.0, 0.0]), known=2.0) == (2.0, None)

@@ -291,7 +291,9 @@ class _Problem:
             return float(round(result.fun)), np.round(result.x)
         if result.x is not None:  # out of nodes: the best solution found is one a reader has
             return float(min(round(result.fun), known)), np.round(result.x)
-        if result.status == 1:  # out of nodes before any solution: the true value is one
+        # out of nodes before any solution (scipy says status 1, or, for HiGHS's "solution
+        # limit" at its node limit, a status it does not recognise): the true value is one
+        if result.status == 1 or "limit" in str(result.message).lower():
             return float(known), None
         raise RuntimeError(f"recovery audit: integer programme failed ({result.message})")
 
