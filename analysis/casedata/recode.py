@@ -55,6 +55,7 @@ class Group:
 
     @property
     def code(self) -> str:
+        """The combined category's code in tables: its codes joined (``11_15+16_17``)."""
         return JOIN.join(self.codes)
 
     def describe(self) -> str:
@@ -102,6 +103,7 @@ class Recode:
         return None
 
     def describe(self) -> list[str]:
+        """One line for each group, as the run and the checking record say them."""
         return [group.describe() for group in self.groups]
 
 
@@ -126,6 +128,7 @@ def _set_codes(entry) -> list:
 
 
 def is_ordered(variable: str) -> bool:
+    """Whether ``variable``'s codes combine only with their neighbours (age bands)."""
     return bool(recode_rules()["variables"].get(variable, {}).get("ordered", False))
 
 

@@ -293,7 +293,7 @@ def reproduce_own_data(
                 file=sys.stderr,
             )
             return 1
-        hidden = _hidden_by_table(plan)
+        hidden = plan.shown_suppressed_by_table()
         _advise(tables, hidden, combined, runs, name, source)
         with replacing(staging / "plan.pkl") as tmp, open(tmp, "wb") as handle:
             pickle.dump(plan, handle)  # readable by the user only, as the staging folder is
@@ -370,15 +370,6 @@ def _recode(release: Release, source: Path):
     if path is None:
         return None, Recode()
     return path.resolve(), read_recode(path)
-
-
-def _hidden_by_table(plan) -> dict[str, int]:
-    """How many counts each table shows as [c]."""
-    hidden: dict[str, int] = {}
-    for table, _, column in plan.suppressed:
-        if not column.startswith("implied"):
-            hidden[table] = hidden.get(table, 0) + 1
-    return hidden
 
 
 def _advise(tables, hidden, combined, runs: Path, name: str, source: Path) -> None:

@@ -197,6 +197,14 @@ class Plan:
         the one number of suppressed cells every output and message gives."""
         return sum(1 for k in self.suppressed if not k[2].startswith("implied"))
 
+    def shown_suppressed_by_table(self) -> dict[str, int]:
+        """Each table's suppressed counts a reader sees as [c] (tables with none left out)."""
+        out: dict[str, int] = {}
+        for table, _, column in self.suppressed:
+            if not column.startswith("implied"):
+                out[table] = out.get(table, 0) + 1
+        return out
+
     @property
     def narrowest(self) -> int | None:
         """The fewest whole values a suppressed count was shown to take (None: nothing

@@ -14,7 +14,6 @@ only which combinations were applied.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,13 +29,12 @@ from analysis.casedata.recode import (
     group_label,
     recode_rules,
 )
+from analysis.content import read_yaml
 from analysis.files import private_folder, write_text
+from analysis.publish.run import COUNT_NAME
 from analysis.stats.members import COMPONENTS, IMPLIED, PREFIX
 
-#: Columns that hold counts, never a row's key (as ``analysis.publish.run.COUNT_NAME``, with a
-#: statistic's ``n``).
-COUNT_NAME = re.compile(r"^(count|numerator|denominator|n|.*_count)$")
-
+WORDS_PATH = Path(__file__).with_name("recoding.yaml")
 #: The private folder, under the runs folder, that keeps each run's advice.
 ADVICE_DIRNAME = ".advice"
 
@@ -91,7 +89,8 @@ def merge_rows(table: pd.DataFrame, variable: str, codes: tuple[str, ...]) -> pd
 def _is_key(column: pd.Series) -> bool:
     """A column that says which row is which (text, or whole numbers such as a year), not a
     count or a statistic (counts differ between the rows merged; statistics are not kept)."""
-    if pd.api.types.is_bool_dtype(column) or COUNT_NAME.match(str(column.name)):
+    name = str(column.name)
+    if pd.api.types.is_bool_dtype(column) or name == "n" or COUNT_NAME.match(name):
         return False
     return not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_integer_dtype(column)
 
@@ -114,10 +113,7 @@ def _hidden_and_shown(tables: Mapping[str, pd.DataFrame]) -> tuple[dict[str, int
     from analysis.publish.disclosure import plan_protection
 
     plan = plan_protection(tables)
-    hidden = {name: 0 for name in tables}
-    for name, _, column in plan.suppressed:
-        if not column.startswith("implied"):
-            hidden[name] += 1
+    hidden = {name: 0 for name in tables} | plan.shown_suppressed_by_table()
     shown = sum(
         c.value
         for c in plan.cells
@@ -205,10 +201,7 @@ def try_together(
             if item.group.variable in table.columns and _has_units(table):
                 merged[name] = merge_rows(table, item.group.variable, item.group.codes)
     plan = plan_protection(merged)
-    after = {name: 0 for name in merged}
-    for name, _, column in plan.suppressed:
-        if not column.startswith("implied"):
-            after[name] += 1
+    after = {name: 0 for name in merged} | plan.shown_suppressed_by_table()
     changed = {
         n: (hidden_now.get(n, 0), after[n]) for n in merged if hidden_now.get(n, 0) != after[n]
     }
@@ -254,30 +247,23 @@ def advice_text(
     data_recode: Path,
     forget: str = "python -m analysis forget-run NAME",
 ) -> str:
-    """What the console says: the combinations, and what the run would publish with them."""
+    """What the console says: the combinations, and what the run would publish with them
+    (words in ``recoding.yaml``)."""
+    words = read_yaml(WORDS_PATH)
     if not advice or trial is None:
-        return (
-            "Combining categories: no combination recode.yaml allows would show more counts "
-            "of this run's tables."
-        )
-    lines = ["Combining these categories would publish more:"]
-    lines += [f"  - {item.group.describe()}" for item in advice]
-    verdict = "passed" if trial.passed else "FAILED"
+        return words["none"]
+    lines = [words["heading"], *(f"  - {item.group.describe()}" for item in advice)]
     lines.append(
-        f"Estimated by trying them together through the run's protection and audit "
-        f"({verdict}; statistics are recounted only when you run again): about "
-        f"{trial.hidden_after} counts hidden instead of {trial.hidden_before}; "
-        + ", ".join(f"{n} {a} -> {b}" for n, (a, b) in trial.tables.items())
-        + "."
+        words["estimate"].format(
+            verdict="passed" if trial.passed else "FAILED",
+            after=trial.hidden_after,
+            before=trial.hidden_before,
+            tables=", ".join(f"{n} {a} -> {b}" for n, (a, b) in trial.tables.items()),
+        )
     )
     if suggestion is not None:
         lines.append(
-            f"To apply them, copy {suggestion} to {data_recode} (or pass RECODE={suggestion}). "
-            "Release the outputs of one run only: the same cases published with and without a "
-            "combination, side by side, give back counts each hides. So the next run is refused "
-            f"while this one is on record: if its outputs never left this machine, first run "
-            f"`{forget}`, then run again. This advice is private: it is worked out from the "
-            "hidden counts, so it is not in the run's outputs."
+            words["apply"].format(suggestion=suggestion, data_recode=data_recode, forget=forget)
         )
     return "\n".join(lines)
 
