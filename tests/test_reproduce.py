@@ -1,6 +1,7 @@
 """The notebook runner: skips what the data cannot support, and does not redo unchanged work."""
 
 import os
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -260,3 +261,24 @@ def test_a_reset_kernel_keeps_the_warning_filters_libraries_set_on_import(tmp_pa
     reused_first, reused_second, new = (tmp_path / "filters.txt").read_text().splitlines()
     assert reused_second == new
     assert "ConvergenceWarning" in new
+
+
+@pytest.mark.skipif(os.name == "nt", reason="socket files are POSIX")
+def test_a_kernel_talks_through_socket_files_of_its_own_that_go_with_it():
+    """Over TCP a kernel binds a port chosen a moment before, which another run's kernel can
+    take: the sweep's two workers met "Address already in use" and a traceback. Socket files in
+    a private folder of the kernel's own cannot collide, and leave nothing behind."""
+    import stat
+
+    from analysis.pipeline.kernels import WorkerKernel
+
+    kernel = WorkerKernel()
+    try:
+        manager = kernel.ready()
+        folder = Path(manager.ip).parent
+        assert manager.transport == "ipc"
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert any(folder.iterdir())  # the kernel's sockets
+    finally:
+        kernel.close()
+    assert not folder.exists()

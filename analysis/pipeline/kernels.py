@@ -10,8 +10,12 @@ stopped and the worker's next notebook gets a new one, so an error never carries
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
+import shutil
+import tempfile
 import time
+from pathlib import Path
 
 from analysis.paths import NOTEBOOKS_DIR
 
@@ -63,7 +67,7 @@ class WorkerKernel:
         if self.manager is None:
             from jupyter_client.manager import AsyncKernelManager
 
-            self.manager = AsyncKernelManager(kernel_name="python3")
+            self.manager = AsyncKernelManager(kernel_name="python3", **_transport())
             # the kernel inherits this process's environment now (SCR_DATA and the run's stage)
             run_sync(self.manager.start_kernel)(
                 cwd=str(NOTEBOOKS_DIR), extra_arguments=KERNEL_ARGUMENTS
@@ -112,8 +116,26 @@ class WorkerKernel:
             kill_kernel(manager)
             with contextlib.suppress(OSError):
                 manager.cleanup_connection_file()
+                manager.cleanup_ipc_files()
+            if manager.transport == "ipc":
+                shutil.rmtree(Path(manager.ip).parent, ignore_errors=True)
 
     def close(self) -> None:
         """Stop the kernel and start no other: the run is over (or was interrupted)."""
         self.closed = True
         self.stop()
+
+
+def _transport() -> dict:
+    """How a kernel talks to the run: through socket files in a folder of its own (POSIX).
+
+    Over TCP, jupyter_client picks a free port and the kernel binds it a moment later; a
+    kernel of another run (two runs at once, or the sweep's two workers) can take it in
+    between, and the kernel dies with a traceback on the user's terminal ("Address already in
+    use"). Socket files in a fresh private folder cannot collide. Windows has no such sockets:
+    TCP there (issue 24).
+    """
+    if os.name == "nt":
+        return {}
+    folder = tempfile.mkdtemp(prefix="scr-kernel-")  # private (0700) and unique
+    return {"transport": "ipc", "ip": str(Path(folder) / "kernel")}
