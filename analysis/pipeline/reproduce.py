@@ -400,7 +400,8 @@ def _advise(tables, hidden, combined, runs: Path, name: str, source: Path) -> No
         )
         return
     forget = f"cd {shlex.quote(str(ROOT))} && {kit_python()} -m analysis forget-run {name}"
-    print(advice_text(advice, trial, saved, source.with_name(source.stem + SUFFIX), forget))
+    # the file name only: the data folder can name the user, and the terminal may be logged
+    print(advice_text(advice, trial, saved, Path(source.stem + SUFFIX), forget))
 
 
 #: The working folders a run keeps beside ``runs/<name>/`` (``.<name>.<kind>-<pid>``).
