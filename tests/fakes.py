@@ -17,3 +17,17 @@ SCORECARD_ROW = {
     "accepts": "0 to 9 of 20",
     "source_url": "https://example.org/report",
 }
+
+
+def as_labels(frame, period: str = "2014-17"):
+    """The cases as a coder picks them from the coding workbook's drop-downs: every code of a
+    category written as its label."""
+    from analysis.casedata.codebook import load_codebook
+
+    codebook = load_codebook(period)
+    out = frame.copy()
+    for name in frame.columns:
+        var = codebook[name]
+        if var.is_category:
+            out[name] = frame[name].map(lambda v, codes=var.codes: codes.get(v, v))
+    return out

@@ -12,29 +12,18 @@ import sys
 
 import pandas as pd
 import pytest
+from fakes import as_labels
 
 from analysis import InvalidCaseDataError, check_file, load_cases
-from analysis.casedata.codebook import load_codebook
 from analysis.cli import main
 from analysis.paths import FILE_ENV_VAR, ROOT
-
-
-def _as_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every code written as its label, as the coding workbook's drop-downs give them."""
-    codebook = load_codebook("2014-17")
-    out = frame.copy()
-    for name in frame.columns:
-        var = codebook[name]
-        if var.is_category:
-            out[name] = frame[name].map(lambda v, codes=var.codes: codes.get(v, v))
-    return out
 
 
 @pytest.fixture
 def labelled(valid_frame, write_csv):
     """The example typed as labels, with a slip ("Femal"), a value that is nothing ("7"),
     and a rule broken in labels (EX003 is open as child in need, yet ever involved "No")."""
-    frame = _as_labels(valid_frame)
+    frame = as_labels(valid_frame)
     frame.loc[1, "sex"] = "Femal"
     frame.loc[3, "age_band"] = "7"
     frame.loc[2, "csc_ever_involved"] = "No"
@@ -74,7 +63,7 @@ def test_make_validate_is_told_to_add_all_1(labelled, capsys, monkeypatch):
 
 
 def test_loaded_notes_are_summarised_too(valid_frame, write_csv):
-    path = write_csv(_as_labels(valid_frame))
+    path = write_csv(as_labels(valid_frame))
     n = len(check_file(path)[1].notes)
     (note,) = load_cases(path).attrs["notes"]
     assert note.endswith("(SCH008)")  # no --all where the notes are read (summary, Python)
@@ -124,7 +113,7 @@ def test_a_rule_broken_in_labels_quotes_the_label_typed(labelled):
 
 
 def test_siblings_who_disagree_are_quoted_as_typed(valid_frame, write_csv):
-    frame = _as_labels(valid_frame)
+    frame = as_labels(valid_frame)
     frame.loc[8, "parent_domestic_abuse"] = "No"  # EX009; its sibling EX008 says "Yes"
     _, report = check_file(write_csv(frame))
     xf009 = report.errors[report.errors["rule"] == "XF009"]

@@ -202,15 +202,7 @@ def test_the_report_of_own_data_shows_the_protected_table_where_output_was_withh
 def test_a_table_the_report_may_not_use_is_never_read(tmp_path):
     """Only the report's copies of checked files are shown: a note naming any other table
     stays a note (and the file it names is not opened)."""
-    note = new_output(
-        "display_data",
-        data={"text/plain": "withheld"},
-        metadata={
-            WITHHELD_KEY: True,
-            TABLE_METADATA_KEY: {"name": "01_status", "file": "outputs/01_status.csv"},
-        },
-    )
-    nb = new_notebook(cells=[new_code_cell("t", outputs=[note])])
+    nb = _withheld_notebook("01_status")
     other = tmp_path / "02_other.csv"
     other.write_text("dataset,count\nOwn data,7\n", encoding="utf-8")
     [shown] = show_tables(nb, {"02_other": other}).cells[0].outputs
@@ -225,16 +217,21 @@ def test_a_long_table_is_folded(tmp_path):
     rows["count"] = range(30)
     path = tmp_path / "01_long.csv"
     rows.to_csv(path, index=False)
+    nb = _withheld_notebook("01_long")
+    [shown] = show_tables(nb, {"01_long": path}).cells[0].outputs
+    html = shown["data"]["text/html"]
+    assert "<summary>Show its 30 rows</summary>" in html
+    assert _table_cells(html)[29] == ["row 29", "29"]
+
+
+def _withheld_notebook(table: str):
+    """A notebook of one cell whose printed output was withheld, naming the table it wrote."""
     note = new_output(
         "display_data",
         data={"text/plain": "withheld"},
         metadata={
             WITHHELD_KEY: True,
-            TABLE_METADATA_KEY: {"name": "01_long", "file": "outputs/01_long.csv"},
+            TABLE_METADATA_KEY: {"name": table, "file": f"outputs/{table}.csv"},
         },
     )
-    nb = new_notebook(cells=[new_code_cell("t", outputs=[note])])
-    [shown] = show_tables(nb, {"01_long": path}).cells[0].outputs
-    html = shown["data"]["text/html"]
-    assert "<summary>Show its 30 rows</summary>" in html
-    assert _table_cells(html)[29] == ["row 29", "29"]
+    return new_notebook(cells=[new_code_cell("t", outputs=[note])])

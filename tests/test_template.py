@@ -7,6 +7,7 @@ import warnings
 
 import pandas as pd
 import pytest
+from fakes import as_labels
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
@@ -31,21 +32,10 @@ def _book(path, **kwargs):
         return load_workbook(path, **kwargs)
 
 
-def _as_labels(frame: pd.DataFrame, period: str) -> pd.DataFrame:
-    """The cases as a coder picks them from the drop-downs: every code written as its label."""
-    codebook = load_codebook(period)
-    out = frame.copy()
-    for name in frame.columns:
-        var = codebook[name]
-        if var.is_category:
-            out[name] = frame[name].map(lambda v, codes=var.codes: codes.get(v, v))
-    return out
-
-
 def test_the_synthetic_cases_typed_in_as_labels_load_equal_to_the_shipped_file(template, tmp_path):
     period, path = template
     shipped = pd.read_csv(synthetic_path(period), dtype=str, keep_default_na=False)
-    labels = _as_labels(shipped, period)
+    labels = as_labels(shipped, period)
     assert (labels != shipped).any().any()  # labels, not codes, are what goes in
     book = _book(path)
     sheet = book["cases"]
