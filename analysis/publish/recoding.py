@@ -39,17 +39,6 @@ WORDS_PATH = Path(__file__).with_name("recoding.yaml")
 ADVICE_DIRNAME = ".advice"
 
 
-@dataclass(frozen=True)
-class Advice:
-    """A combination of categories and what it would publish."""
-
-    group: Group
-    #: table -> (counts hidden now, counts hidden with the combination)
-    hidden: dict[str, tuple[int, int]]
-    #: children's counts shown more (summed over the tables' shown counts)
-    gain: int
-
-
 def merge_rows(table: pd.DataFrame, variable: str, codes: tuple[str, ...]) -> pd.DataFrame:
     """The table as if ``codes`` of ``variable`` were one category: their rows merged, each
     merged count's units joined. Only what protection reads is kept (the dimensions and the
@@ -124,7 +113,7 @@ def _hidden_and_shown(tables: Mapping[str, pd.DataFrame]) -> tuple[dict[str, int
 
 def advise(
     tables: Mapping[str, pd.DataFrame], hidden_now: Mapping[str, int], applied: Recode
-) -> list[Advice]:
+) -> list[Group]:
     """The combinations that would show more children's counts, best first, one per set of
     codes (greedy: each tried on top of those already advised for its variable).
 
@@ -137,7 +126,7 @@ def advise(
     applied : Recode
         The combinations already in force (their codes are not tried again).
     """
-    advice: list[Advice] = []
+    advice: list[Group] = []
     for variable in recode_rules()["variables"]:
         names = [n for n, t in tables.items() if variable in t.columns and _has_units(t)]
         if not any(hidden_now.get(n, 0) for n in names):
@@ -162,10 +151,9 @@ def advise(
                     best = (codes, gain, kept, after, shown_after)
             if best is None:
                 break
-            codes, gain, kept, after, shown_after = best
-            changed = {n: (before[n], after[n]) for n in names if before[n] != after[n]}
-            advice = [a for a in advice if a.group.variable != variable or a.group.codes in kept]
-            advice.append(Advice(_group(variable, codes), changed, gain))
+            codes, _, kept, after, shown_after = best
+            advice = [a for a in advice if a.variable != variable or a.codes in kept]
+            advice.append(_group(variable, codes))
             chosen, before, shown_before = [*kept, codes], after, shown_after
     return advice
 
@@ -189,7 +177,7 @@ class Trial:
 
 
 def try_together(
-    tables: Mapping[str, pd.DataFrame], hidden_now: Mapping[str, int], advice: list[Advice]
+    tables: Mapping[str, pd.DataFrame], hidden_now: Mapping[str, int], advice: list[Group]
 ) -> Trial:
     """Protect and audit every table of the run with all the advised combinations at once (the
     advice was found table by table; this is the run as a whole, as the next run will be)."""
@@ -198,8 +186,8 @@ def try_together(
     merged = dict(tables)
     for item in advice:
         for name, table in merged.items():
-            if item.group.variable in table.columns and _has_units(table):
-                merged[name] = merge_rows(table, item.group.variable, item.group.codes)
+            if item.variable in table.columns and _has_units(table):
+                merged[name] = merge_rows(table, item.variable, item.codes)
     plan = plan_protection(merged)
     after = {name: 0 for name in merged} | plan.shown_suppressed_by_table()
     changed = {
@@ -226,10 +214,10 @@ def _group(variable: str, codes: tuple[str, ...]) -> Group:
     return Group(variable, tuple(codes), group_label(variable, tuple(codes)))
 
 
-def as_recode_file(advice: list[Advice], applied: Recode) -> str:
+def as_recode_file(advice: list[Group], applied: Recode) -> str:
     """The recode file that applies the combinations in force and the advice."""
     combine: dict[str, list] = {}
-    for group in [*applied.groups, *(a.group for a in advice)]:
+    for group in [*applied.groups, *advice]:
         combine.setdefault(group.variable, []).append(
             {"codes": list(group.codes), "label": group.label}
         )
@@ -241,7 +229,7 @@ def as_recode_file(advice: list[Advice], applied: Recode) -> str:
 
 
 def advice_text(
-    advice: list[Advice],
+    advice: list[Group],
     trial: Trial | None,
     suggestion: Path | None,
     data_recode: Path,
@@ -252,7 +240,7 @@ def advice_text(
     words = read_yaml(WORDS_PATH)
     if not advice or trial is None:
         return words["none"]
-    lines = [words["heading"], *(f"  - {item.group.describe()}" for item in advice)]
+    lines = [words["heading"], *(f"  - {group.describe()}" for group in advice)]
     lines.append(
         words["estimate"].format(
             verdict="passed" if trial.passed else "FAILED",
