@@ -16,6 +16,7 @@ import pytest
 from analysis import load_cases
 from analysis.casedata.codebook import load_codebook
 from analysis.casedata.load import synthetic_path
+from analysis.files import is_private
 from analysis.paths import ROOT
 from analysis.pipeline.notebooks import chapter_notebooks
 from analysis.publish.checking import WITHHELD_KEY
@@ -107,7 +108,9 @@ def test_own_file_claiming_to_be_synthetic_is_protected_audited_and_checked(own_
     assert "Recovery audit: passed" in result.stdout
     assert {d: _hashes(ROOT / d) for d in ("figures", "outputs")} == shipped
     out = runs / "my_cases"
-    assert sorted(p.name for p in runs.iterdir()) == [".history", "my_cases"]  # no staging
+    # no staging left; the private advice on combining categories (issue 21) is all that joins
+    assert sorted(p.name for p in runs.iterdir()) == [".advice", ".history", "my_cases"]
+    assert is_private(runs / ".advice")
     tables = list((out / "outputs").glob("*.csv")) + list((out / "figures").glob("*.csv"))
     assert len(tables) > 20
     record = json.loads((out / "checking" / "results.json").read_text())
@@ -181,7 +184,7 @@ def test_own_file_claiming_to_be_synthetic_is_protected_audited_and_checked(own_
     assert stopped.returncode == 130, stopped.stdout + stopped.stderr
     assert "Stopped (interrupted)" in stopped.stderr and "Traceback" not in stopped.stderr
     assert _hashes(out) == finished
-    assert sorted(p.name for p in runs.iterdir()) == [".history", "my_cases"]
+    assert sorted(p.name for p in runs.iterdir()) == [".advice", ".history", "my_cases"]
 
     # the same name again, now with one period: the two-period chapter's outputs must go
     own_frame.to_csv(path, index=False, encoding="cp1252")
