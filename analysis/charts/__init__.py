@@ -24,6 +24,7 @@ in the house style (:func:`house_theme`, teaching exercise 2).
 from analysis.charts.alt import percent_list
 from analysis.charts.annotate import reference_markers
 from analysis.charts.bars import bar_percent, grouped_bar_percent
+from analysis.charts.chart import Chart
 from analysis.charts.gaps import too_little_to_show
 from analysis.charts.layout import new_figure, spread_labels
 from analysis.charts.lines import line_series
@@ -39,6 +40,7 @@ from analysis.charts.style import (
 )
 
 __all__ = [
+    "Chart",
     "MAX_COLOURS",
     "PALETTE",
     "RC_PARAMS",

@@ -207,8 +207,20 @@ class Run:
 
     # Figures ---------------------------------------------------------------------------------
 
-    def figure(self, fig, name: str, *, data: pd.DataFrame, alt_text: str, source_note=None):
+    def figure(
+        self,
+        fig,
+        name: str,
+        *,
+        data: pd.DataFrame | None = None,
+        alt_text: str | None = None,
+        source_note=None,
+    ):
         """Save a figure in the house style (PNG, SVG, plotted data, alt text), stamped.
+
+        ``fig`` is a :class:`~analysis.charts.chart.Chart` (the figure with its data, alt text
+        and source line, as the chapter chart functions return it), or a bare matplotlib figure
+        with ``data`` and ``alt_text`` given here.
 
         Returns the stamped figure, so a notebook cell ending with this call shows it (as the
         saved PNG); the paths written are in ``fig.saved_paths``. The output showing it carries
@@ -221,8 +233,13 @@ class Run:
         ``attrs[PUBLIC_COUNTS]``, is let through as :meth:`table` lets its table through);
         one with fewer than two values left to show is replaced by a sentence saying why.
         """
+        from analysis.charts.chart import Chart
         from analysis.charts.save import save_figure
 
+        if isinstance(fig, Chart):
+            fig, data, alt_text, source_note = fig.fig, fig.data, fig.alt_text, fig.source_note
+        if data is None or alt_text is None:
+            raise TypeError(f"figure {name!r}: give a Chart, or a figure with data= and alt_text=")
         self._check_public_name(name)
         data = strip(data)  # which units each count counts never leaves the run
         formats = ("png", "svg")
