@@ -312,8 +312,9 @@ def run_shape(shape: Shape, folder: Path) -> Outcome:
     return outcome
 
 
-#: A figure a notebook saves: ``run.figure(fig, "name", ...)`` (or ``public.figure``).
-FIGURE_CALL = re.compile(r"\.figure\(\s*\w+,\s*\"([^\"]+)\"")
+#: A figure a notebook saves: ``run.figure(charts.x(table), "NN_name")`` (or ``public.figure``):
+#: the first chapter-numbered name in the call.
+FIGURE_CALL = re.compile(r"\.figure\(.*?\"(\d\d_\w+)\"", re.DOTALL)
 
 
 def expected_figures(notebook: Path) -> list[str]:

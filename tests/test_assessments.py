@@ -167,7 +167,7 @@ def test_the_methods_page_quotes_the_ratio_the_kit_computes(context):
 def test_the_assessment_bars_beside_a_period_are_found_by_their_data_not_their_name():
     import pandas as pd
 
-    from analysis.chapters.families_context import assessment_source_beside
+    from analysis.charts.chapter_families import assessment_source_beside
 
     context = pd.DataFrame(
         {

@@ -12,7 +12,6 @@ from analysis.chapters.activity import (
     reviews_against_activity,
 )
 from analysis.chapters.children import (
-    age_share_points,
     age_share_series,
     analysis_periods,
 )
@@ -23,22 +22,23 @@ from analysis.chapters.overview import (
     published_averages,
     recomputed_vs_published,
     reviews_by_year_and_group,
-    yearly_lines,
 )
 from analysis.chapters.periods import compare_periods
 from analysis.chapters.trends import (
     analyses_table,
 )
 from analysis.charts import PALETTE, line_series, percent_list
+from analysis.charts.chapter_activity import backdrop_figure
+from analysis.charts.chapter_children import age_share_figure, age_share_points
 from analysis.charts.chapter_families import neglect_alt_text
 from analysis.charts.chapter_overview import (
-    age_share_figure,
     death_categories_alt_text,
     death_categories_figure,
     mark_period_averages,
+    yearly_lines,
 )
 from analysis.charts.chapter_periods import difference_figure
-from analysis.charts.chapter_trends import analyses_alt_text, backdrop_figure
+from analysis.charts.chapter_trends import analyses_alt_text
 from analysis.charts.style import BACKGROUND, GID_REFERENCE
 from analysis.paths import EXAMPLES_DIR
 

@@ -17,10 +17,11 @@ from hypothesis import strategies as st
 from matplotlib.collections import LineCollection
 
 from analysis import load_cases
-from analysis.chapters.children import age_share_points, age_share_series, analysis_periods
+from analysis.chapters.children import age_share_series, analysis_periods
 from analysis.charts import bar_percent, grouped_bar_percent, line_series
 from analysis.charts.bars import has_interval, interval_arms
-from analysis.charts.chapter_overview import age_share_figure, death_categories_figure
+from analysis.charts.chapter_children import age_share_figure, age_share_points
+from analysis.charts.chapter_overview import death_categories_figure
 from analysis.charts.chapter_periods import difference_figure
 from analysis.charts.chapter_trends import analyses_figure
 from analysis.charts.save import save_figure

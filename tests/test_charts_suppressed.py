@@ -17,13 +17,11 @@ import pytest
 
 from analysis import load_cases
 from analysis.chapters.activity import activity_index_yearly, reviews_against_activity
-from analysis.chapters.children import age_share_points, age_share_series, analysis_periods
+from analysis.chapters.children import age_share_series, analysis_periods
 from analysis.chapters.families import (
     PARENTAL_FACTORS,
     factor_comparison,
     neglect_series,
-    trio_combinations,
-    trio_summary,
 )
 from analysis.chapters.overview import (
     OVERVIEW_COMPARISONS,
@@ -34,17 +32,22 @@ from analysis.chapters.overview import (
 )
 from analysis.chapters.periods import compare_periods, period_shares
 from analysis.chapters.themes import theme_table
+from analysis.chapters.toxic_trio import trio_combinations, trio_summary
 from analysis.chapters.trends import analyses_table
 from analysis.charts import bar_percent, grouped_bar_percent, line_series, percent_list
+from analysis.charts.chapter_activity import backdrop_alt_text, backdrop_figure
+from analysis.charts.chapter_children import (
+    age_bands_alt_text,
+    age_share_alt_text,
+    age_share_figure,
+    age_share_points,
+)
 from analysis.charts.chapter_families import (
     neglect_alt_text,
     parental_factors_alt_text,
     toxic_trio_alt_text,
 )
 from analysis.charts.chapter_overview import (
-    age_bands_alt_text,
-    age_share_alt_text,
-    age_share_figure,
     death_categories_alt_text,
     death_categories_figure,
     mark_period_averages,
@@ -59,8 +62,6 @@ from analysis.charts.chapter_themes import themes_alt_text
 from analysis.charts.chapter_trends import (
     analyses_alt_text,
     analyses_figure,
-    backdrop_alt_text,
-    backdrop_figure,
     ofsted_alt_text,
 )
 from analysis.charts.gaps import count_text, gap_text, row_markers, too_little_to_show, value_text
@@ -446,10 +447,10 @@ def test_ofsted_alt_text_names_a_suppressed_year_and_skips_unheld_ones():
 
 def test_titles_name_a_withheld_share_instead_of_a_finding(cases, both):
     from analysis.chapters.overview import death_group_table
+    from analysis.charts.chapter_children import age_bands_title
     from analysis.charts.chapter_families import toxic_trio_subtitle, toxic_trio_title
     from analysis.charts.chapter_involvement import involvement_alt_text, involvement_title
     from analysis.charts.chapter_overview import (
-        age_bands_title,
         death_categories_title,
         reviews_by_year_title,
     )

@@ -600,7 +600,7 @@ def test_a_reader_of_the_toxic_trio_tables_pins_no_c_below_the_threshold(seed):
     """Issue 20's attack: from the published toxic-trio combinations and summary of a
     75-child file alone, a reader pinned the three single-factor combinations to 1 to 4 each.
     Now every hidden count of both tables takes at least 5 whole values for that reader."""
-    from analysis.chapters.families import TRIO, trio_combinations, trio_summary
+    from analysis.chapters.toxic_trio import TRIO, trio_combinations, trio_summary
 
     shipped = pd.read_csv(SHIPPED, dtype=str, keep_default_na=False)
     rows = shipped.sample(75, random_state=seed)

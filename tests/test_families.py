@@ -14,9 +14,11 @@ from analysis.chapters.families import (
     PUBLISHED_LATER,
     PUBLISHED_SAME,
     RECOMPUTED,
-    TRIO_ANY_FIGURE,
     factor_comparison,
     neglect_series,
+)
+from analysis.chapters.toxic_trio import (
+    TRIO_ANY_FIGURE,
     trio_combinations,
     trio_flags,
     trio_summary,

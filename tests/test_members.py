@@ -22,8 +22,6 @@ from analysis.chapters.families import (
     RECOMPUTED,
     factor_comparison,
     neglect_series,
-    trio_combinations,
-    trio_summary,
 )
 from analysis.chapters.overview import (
     CHILDREN_COMPARISONS,
@@ -36,6 +34,7 @@ from analysis.chapters.overview import (
 from analysis.chapters.periods import compare_periods, counts_a_year, period_shares
 from analysis.chapters.scorecard import build_scorecard
 from analysis.chapters.themes import closed_too_soon_measures, theme_table
+from analysis.chapters.toxic_trio import trio_combinations, trio_summary
 from analysis.paths import SYNTHETIC_DIR
 from analysis.publish.disclosure import SUPPRESSED, THRESHOLD, apply_plan, plan_protection
 from analysis.stats.measures import MEASURES, compute, reviews

@@ -6,7 +6,6 @@ import pytest
 from analysis import load_cases
 from analysis.casedata.codebook import load_codebook
 from analysis.chapters.children import (
-    age_share_points,
     age_share_series,
 )
 from analysis.chapters.overview import (
@@ -22,8 +21,9 @@ from analysis.chapters.overview import (
     published_rows,
     recomputed_vs_published,
     reviews_by_year_and_group,
-    yearly_lines,
 )
+from analysis.charts.chapter_children import age_share_points
+from analysis.charts.chapter_overview import yearly_lines
 from analysis.reference.published import figure
 from analysis.stats.measures import reviews
 from analysis.stats.members import PREFIX

@@ -142,7 +142,7 @@ def test_merging_rows_gives_the_units_the_recoded_table_counts(sample, recode_fi
 
 
 def test_the_age_title_adds_combined_bands():
-    from analysis.charts.chapter_overview import age_bands_title
+    from analysis.charts.chapter_children import age_bands_title
 
     ages = pd.DataFrame(
         {

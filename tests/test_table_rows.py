@@ -29,16 +29,21 @@ import pytest
 from analysis import load_cases
 from analysis.casedata.codebook import PERIODS
 from analysis.casedata.load import synthetic_path
-from analysis.chapters import coverage, families, overview, periods, scorecard, themes
-from analysis.chapters.children import age_share_series
-from analysis.chapters.families_context import families_in_context
+from analysis.chapters import (
+    children,
+    coverage,
+    families,
+    involvement,
+    overview,
+    periods,
+    scorecard,
+    themes,
+)
 from analysis.paths import ROOT
 from analysis.publish.run import COUNT_NAME
 from analysis.stats import tables
-from analysis.stats.inference import association_test, logistic_model
-from analysis.stats.measures import compute, reviews
+from analysis.stats.inference import logistic_model
 from analysis.stats.members import PREFIX, counted_column, member_columns
-from analysis.stats.units import shares_by_unit, shares_by_unit_by_period
 
 #: Categories left out entirely of the second file: one of each kind of dimension.
 ABSENT = {
@@ -100,91 +105,67 @@ def _combined(tmp: Path, name: str, drop: dict[str, str], not_recorded: int = 0)
 
 
 def _chapter_01(cases, by_period) -> dict[str, pd.DataFrame]:
-    compared = overview.recomputed_vs_published(by_period, overview.OVERVIEW_COMPARISONS)
-    final = tables.proportion_table(reviews(cases), "final_report_available", by="review_period")
-    by_outcome = tables.proportion_table(
-        reviews(cases), "final_report_available", by=["review_period", "outcome"]
-    )
     return {
-        "01_recomputed_vs_published": compared,
+        "01_recomputed_vs_published": overview.overview_vs_published(by_period),
         "01_reviews_by_year_and_outcome": overview.reviews_by_year_and_group(cases),
         "01_death_groups": overview.death_group_table(cases),
         "01_death_categories": overview.death_category_table(cases),
-        "01_final_reports": final[final["final_report_available"] == "yes"],
-        "01_final_reports_by_outcome": by_outcome[by_outcome["final_report_available"] == "yes"],
+        "01_final_reports": overview.final_reports(cases),
+        "01_final_reports_by_outcome": overview.final_reports(cases, by="outcome"),
     }
 
 
 def _chapter_02(cases) -> dict[str, pd.DataFrame]:
     out = {
-        "02_age_bands": tables.proportion_table(cases, "age_band"),
-        "02_adolescent_share": overview.recomputed_vs_published(
-            {"2011-14": cases}, overview.CHILDREN_COMPARISONS
+        "02_age_bands": children.age_bands(cases),
+        "02_adolescent_share": children.adolescent_vs_published(cases),
+        "02_age_share_series": children.age_share_series(
+            {"2011-14": cases}, recomputed_label="own"
         ),
-        "02_age_share_series": age_share_series({"2011-14": cases}, recomputed_label="own"),
     }
-    for column in ["sex", "ethnicity", "disability"]:
-        out[f"02_{column}"] = tables.proportion_table(cases, column)
+    for column in children.characteristics(cases):
+        out[f"02_{column}"] = children.share_of_children(cases, column)
     return out
 
 
 def _chapter_03(cases) -> dict[str, pd.DataFrame]:
-    flags = tables.involvement_flags(cases)
-    with_flags = cases.assign(involved_now=flags["now"])
-    tests = pd.DataFrame(
-        [
-            {"dimension": dim, **association_test(with_flags, dim, "involved_now")}
-            for dim in ["age_band", "outcome", "sex"]
-        ]
-    )
-    status = tables.proportion_table(cases, "csc_status_at_incident")
-    plan = status.loc[status["csc_status_at_incident"] == "open_child_protection_plan"]
     return {
-        "03_involvement_now_vs_ever": tables.involvement_now_vs_ever(cases),
-        "03_status_at_incident": status,
-        "03_ever_but_not_now_parts": tables.ever_but_not_now_parts(cases),
-        # the notebook adds the recomputed share to published ones: one row, always
-        "03_cp_plan_series": plan[["percent"]].assign(review_period="2011-14 (recomputed)"),
-        "03_involvement_by_age": tables.involvement_now_vs_ever(cases, by="age_band"),
-        "03_association_tests": tests,
-        "03_logistic_model": logistic_model(cases, flags["now"], ["age_band", "outcome"]),
+        "03_involvement_now_vs_ever": involvement.now_vs_ever(cases),
+        "03_status_at_incident": involvement.status_at_incident(cases),
+        "03_ever_but_not_now_parts": involvement.ever_but_not_now(cases),
+        "03_cp_plan_series": involvement.cp_plan_series(cases, "own"),
+        "03_involvement_by_age": involvement.by_age(cases),
+        "03_association_tests": involvement.association_tests(cases),
+        "03_logistic_model": involvement.involvement_model(cases),
     }
 
 
 def _chapter_04(cases) -> dict[str, pd.DataFrame]:
-    factors = tables.yes_share_table(cases, families.PARENTAL_FACTORS)
-    comparison = families.factor_comparison(factors)
-    combos = families.trio_combinations(cases)
-    neglect = {"2011-14": compute("neglect_feature_percent", cases)}
     return {
-        "04_parental_factors": factors,
-        "04_parental_factors_vs_published": comparison,
-        "04_families_in_context": families_in_context(comparison),
-        "04_toxic_trio_combinations": combos,
-        "04_toxic_trio_summary": families.trio_summary(combos),
-        "04_neglect_series": families.neglect_series(neglect, "Recomputed (own)"),
-        "04_neglect_by_unit": shares_by_unit(cases, ["neglect_feature_percent"]),
+        "04_parental_factors": families.parental_factors(cases),
+        "04_parental_factors_vs_published": families.factors_vs_published(cases),
+        "04_families_in_context": families.factors_in_context(cases),
+        "04_toxic_trio_combinations": families.trio_combinations(cases),
+        "04_toxic_trio_summary": families.toxic_trio(cases),
+        "04_neglect_series": families.neglect_recomputed(cases, "own"),
+        "04_neglect_by_unit": families.neglect_by_unit(cases),
     }
 
 
 def _chapter_05(cases) -> dict[str, pd.DataFrame]:
-    with_report = cases[cases["final_report_available"] == "yes"]
-    by_status = tables.proportion_table(
-        with_report, "theme_case_closed_too_soon", by="csc_status_at_incident"
-    )
     return {
         "05_closed_too_soon": themes.closed_too_soon_measures(cases),
-        "05_closed_too_soon_by_status": by_status[by_status["theme_case_closed_too_soon"] == "yes"],
+        "05_closed_too_soon_by_status": themes.closed_too_soon_by_status(cases),
         "05_practice_themes": themes.theme_table(cases),
     }
 
 
 def _chapter_07(cases) -> dict[str, pd.DataFrame]:
     return {
-        "07_period_shares": periods.period_shares(cases),
-        "07_shares_by_unit": shares_by_unit_by_period(cases),
-        "07_tests_of_change": periods.compare_periods(cases),
-        "07_final_report_coverage": coverage.coverage_table(cases),
+        "07_period_shares": periods.shares(cases),
+        "07_shares_by_unit": periods.shares_by_unit(cases),
+        "07_tests_of_change": periods.tests_of_change(cases),
+        "07_final_report_coverage": coverage.final_report_coverage(cases),
         "07_reviews_a_year": periods.counts_a_year(cases),
     }
 

@@ -263,7 +263,8 @@ def test_public_statistics_run_stamps_public_statistics(tmp_path, monkeypatch):
 
 def test_chapter_6_titles_follow_their_data():
     from analysis.chapters.activity import ofsted_yearly, reviews_against_activity
-    from analysis.charts.chapter_trends import backdrop_title, ofsted_title
+    from analysis.charts.chapter_activity import backdrop_title
+    from analysis.charts.chapter_trends import ofsted_title
 
     against = reviews_against_activity()
     assert backdrop_title(against).startswith("Reviews a year peaked in 2014-17 (index 133)")

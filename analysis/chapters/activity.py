@@ -21,7 +21,7 @@ from analysis.chapters.trends import (
     window_mean,
 )
 from analysis.reference.context import ANALYSES, activity_backdrop, activity_series, yearly
-from analysis.reference.published import load_published
+from analysis.reference.published import figure, load_published, stated
 
 # --------------------------------------------------------------------------------------------
 # Reviews against child-protection activity
@@ -258,3 +258,37 @@ def ofsted_yearly(first_year: str = "2009-10", last_year: str = "2018-19") -> pd
                 row.update(value_count=np.nan, source_tier="", source_id="", derived=False)
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+#: The analyses whose indices :func:`index_sentences` states.
+LATER_ANALYSES = ("2011-14", "2014-17", "2017-19")
+#: Ofsted's share of notifications that led to an SCR, by year.
+SINS_LEADING_TO_SCR = (
+    "ofsted_2013_14_sins_leading_to_scr",
+    "ofsted_2014_15_sins_leading_to_scr",
+    "ofsted_2015_16_sins_leading_to_scr",
+)
+
+
+def index_sentences(against: pd.DataFrame) -> str:
+    """For each of :data:`LATER_ANALYSES`, reviews a year and each activity series as an index
+    (``against`` is :func:`reviews_against_activity`)."""
+    index = against.set_index(["review_period", "series"])["index_value"]
+    return "\n".join(
+        f"{period}: reviews a year {index[period, 'scrs']:.0f}, section 47 enquiries "
+        f"{index[period, 'section_47_enquiries_count']:.0f}, plans started "
+        f"{index[period, 'cp_plans_started_count']:.0f}, plans at 31 March "
+        f"{index[period, 'cp_plans_at_31_march_count']:.0f} (2009-11 = 100)"
+        for period in LATER_ANALYSES
+    )
+
+
+def notifications_leading_to_review() -> str:
+    """Ofsted's share of serious incident notifications that led to an SCR, year by year."""
+    lines = []
+    for fid in SINS_LEADING_TO_SCR:
+        row = figure(fid)
+        lines.append(
+            f"{row['review_period']}: {stated(row)} of notifications led to an SCR ({fid})"
+        )
+    return "\n".join(lines)

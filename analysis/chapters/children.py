@@ -1,5 +1,6 @@
-"""The children across the national analyses: the published under-one and adolescent shares,
-with the recomputed share kept apart from the published ones (notebook 02).
+"""The children (notebook 02): age bands, sex, ethnicity and disability; the adolescent share
+against the published one; and the published under-one and adolescent shares across the
+national analyses, with the recomputed share kept apart from the published ones.
 
 Published values are read by ``figure_id`` from ``data/published/``, never typed here.
 """
@@ -11,11 +12,17 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from analysis.chapters.overview import (
+    CHILDREN_COMPARISONS,
+    for_this_data,
+    recomputed_vs_published,
+)
 from analysis.reference.context import analyses_series
 from analysis.reference.published import figure, stated
 from analysis.stats.inference import wilson_interval
 from analysis.stats.measures import compute
 from analysis.stats.members import IMPLIED
+from analysis.stats.tables import proportion_table
 
 #: Published age shares across the national analyses: share -> figure_ids. "Over 11" (2003-05)
 #: is worded differently from "11-17" and is kept as its own share; the earlier 11-17 range
@@ -29,6 +36,14 @@ AGE_SHARE_FIGURES: dict[str, tuple[str, ...]] = {
 EARLIER_ADOLESCENT_FIGURE = "pre2011_age_11_17"
 #: Measures recomputed for each share (none exists for the differently worded "over 11").
 AGE_SHARE_MEASURES = {"age_under_1": "age_under_1_percent", "age_11_17": "age_11_17_percent"}
+#: Published statements on the adolescent share, set beside the recomputed one.
+ADOLESCENT_STATEMENTS = ("p2011_age_11_17", "pre2011_age_11_17", "p2003_age_over_11")
+#: The nearest published figures on sex, ethnicity and disability (other periods or
+#: populations): the sources of assumptions S05, S11 and S12, not checks.
+NEAREST_STATEMENTS = ("fatal2005_09_male", "fatal2005_09_non_white", "p2017_child_disability")
+#: The children's characteristics each with a table of its own; ethnicity and disability are
+#: optional in the codebook (a file may leave them out).
+CHARACTERISTICS = ("sex", "ethnicity", "disability")
 AGE_SHARE_LABELS = {
     "age_under_1": "Under 1",
     "age_11_17": "Aged 11 to 17",
@@ -123,11 +138,32 @@ def _published_share(share: str, figure_id: str) -> dict:
     }
 
 
-def age_share_points(series: pd.DataFrame) -> pd.DataFrame:
-    """The rows of :func:`age_share_series` that the age share figure draws.
+def age_bands(cases: pd.DataFrame) -> pd.DataFrame:
+    """The children's age at the incident: each band a share of all the children.
 
-    Every published row, and a recomputed row only where no figure is published for that share
-    and period (elsewhere it would sit on, or be confused with, the published value).
+    Needs ``age_band``. :func:`analysis.stats.tables.proportion_table`: every band of the
+    codebook a row, with its 95% Wilson interval.
     """
-    keep = (series["kind"] == "published") | ~series["published_same_period"].astype(bool)
-    return series[keep].reset_index(drop=True)
+    return proportion_table(cases, "age_band")
+
+
+def adolescent_vs_published(cases: pd.DataFrame) -> pd.DataFrame:
+    """The recomputed 2011-14 adolescent share beside the published one
+    (:data:`~analysis.chapters.overview.CHILDREN_COMPARISONS`), ``calibrated_to`` only on
+    synthetic data (:func:`~analysis.chapters.overview.for_this_data`).
+
+    ``cases`` are the 2011-14 cases; needs ``age_band``.
+    """
+    compared = recomputed_vs_published({"2011-14": cases}, CHILDREN_COMPARISONS)
+    return for_this_data(compared, [cases])
+
+
+def characteristics(cases: pd.DataFrame) -> list[str]:
+    """The :data:`CHARACTERISTICS` the file has (ethnicity and disability are optional)."""
+    return [c for c in CHARACTERISTICS if c in cases]
+
+
+def share_of_children(cases: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Each code of ``column`` (e.g. ``sex``) as a share of all the children, those coded "not
+    known" or "not recorded" kept in the denominator (assumption A08)."""
+    return proportion_table(cases, column)

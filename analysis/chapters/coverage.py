@@ -35,7 +35,15 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis.chapters.periods import COMPARED, FIRST, SECOND, Compared, _level, _split
+from analysis.chapters.periods import (
+    COMPARED,
+    FIRST,
+    SECOND,
+    Compared,
+    _level,
+    _split,
+    computable,
+)
 from analysis.stats.measures import MEASURES, reviews
 from analysis.stats.members import IMPLIED, PREFIX, members_of
 from analysis.stats.tables import unknown_reviews
@@ -209,3 +217,9 @@ def coverage_sentence(changes: pd.DataFrame) -> str:
         )
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + "."
+
+
+def final_report_coverage(cases: pd.DataFrame) -> pd.DataFrame:
+    """:func:`coverage_table` of the measures the file can compute
+    (:func:`analysis.chapters.periods.computable`)."""
+    return coverage_table(cases, computable(cases))

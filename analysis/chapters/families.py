@@ -1,4 +1,5 @@
-"""Families: parental factors, the "toxic trio" and neglect, set beside what was published.
+"""Families (notebook 04): parental factors, the "toxic trio" and neglect, set beside what was
+published and what social-care assessments find.
 
 The 2011-14 report coded parental factors from the 175 final reports, but only some of its
 percentages are public: alcohol and drug misuse as a pair (which is which is unknown),
@@ -25,11 +26,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.casedata.load import is_synthetic
+from analysis.chapters.families_context import ASSESSMENT_PERIODS, families_in_context
+from analysis.chapters.toxic_trio import TRIO_ANY_FIGURE, trio_combinations, trio_summary
+from analysis.reference.assessments import CAVEATS, parental_series
+from analysis.reference.citations import cite
 from analysis.reference.published import figure, stated
 from analysis.stats.compare import agrees
-from analysis.stats.measures import Result
+from analysis.stats.measures import Result, compute
 from analysis.stats.members import PREFIX
-from analysis.stats.tables import combinations_table, with_interval
+from analysis.stats.tables import yes_share_table
+from analysis.stats.units import shares_by_unit
+from analysis.synthetic import calibration_figure_ids
 
 #: Parental factors coded from the final report, in display order: the two with a 2011-14
 #: published figure first, then the later-period ones, then those never published.
@@ -113,21 +121,6 @@ FACTOR_REFERENCES = (
         note="No figure is published for any period.",
     ),
 )
-
-#: The "toxic trio" as the notebook counts it: substance misuse is alcohol or drug misuse.
-TRIO = {
-    "domestic_abuse": ("parent_domestic_abuse",),
-    "mental_ill_health": ("parent_mental_ill_health",),
-    "substance_misuse": ("parent_alcohol_misuse", "parent_drug_misuse"),
-}
-#: Display words for the trio's flags.
-TRIO_LABELS = {
-    "domestic_abuse": "domestic abuse",
-    "mental_ill_health": "mental ill health",
-    "substance_misuse": "substance misuse",
-}
-#: Published "any of the three" (2005-07, "nearly three quarters"): the only trio figure found.
-TRIO_ANY_FIGURE = "p2005_toxic_trio_any"
 
 #: Neglect a feature of the case, by national analysis; None where nothing is published.
 NEGLECT_FIGURES: dict[str, str | None] = {
@@ -260,100 +253,6 @@ def factor_comparison(factors: pd.DataFrame) -> pd.DataFrame:
     return table.fillna({"marker": "", "figure_id": "", "stated": ""})
 
 
-def trio_flags(cases: pd.DataFrame) -> dict[str, pd.Series]:
-    """Per row: domestic abuse, mental ill health, substance misuse (alcohol or drug) coded yes.
-
-    Needs the parental factor columns; ``not_recorded`` and blank count as not present (so the
-    shares are "of the reviews", as elsewhere). Pass the result to
-    :func:`analysis.stats.tables.combinations_table`.
-    """
-    return {name: cases[list(columns)].eq("yes").any(axis=1) for name, columns in TRIO.items()}
-
-
-def trio_combinations(cases: pd.DataFrame) -> pd.DataFrame:
-    """Every combination of the trio among reviews with a final report, with a display label.
-
-    :func:`analysis.stats.tables.combinations_table` on :func:`trio_flags`, plus ``label``
-    ("Domestic abuse + substance misuse", "None of the three"), so figures need no renaming
-    (their data columns must be snake_case, which the flag names are).
-    """
-    table = combinations_table(cases, trio_flags(cases))
-    labels = []
-    for _, row in table.iterrows():
-        present = [TRIO_LABELS[name] for name in TRIO if row[name]]
-        text = " + ".join(present) if present else "none of the three"
-        if 0 < len(present) < len(TRIO):
-            text += " only"  # each row is one exact combination, not "at least"
-        labels.append(text[0].upper() + text[1:])
-    table.insert(table.columns.get_loc("combination") + 1, "label", labels)
-    return table
-
-
-def trio_summary(combinations: pd.DataFrame) -> pd.DataFrame:
-    """How many of the three factors co-occur: none, at least one, two or more, all three.
-
-    Each count is the sum of the combinations it covers, so it must be taken from the
-    unprotected combinations: summing a protected table counts a suppressed cell as zero ("at
-    least one" in 18 of 38 reviews, where 28 is true). Protect the summary with the run instead.
-
-    Parameters
-    ----------
-    combinations : DataFrame
-        From :func:`trio_combinations` (or :func:`analysis.stats.tables.combinations_table` with
-        :func:`trio_flags`; columns ``factors_present``, ``count``, ``denominator_count``), not
-        protected; with ``members__count`` and ``members__denominator_count``, the summary
-        carries its counts' units (the union of the combinations each sums).
-
-    Returns
-    -------
-    DataFrame
-        ``measure``, ``label``, ``count``, ``denominator_count``, ``percent``,
-        ``ci_low_percent``, ``ci_high_percent`` (95% Wilson), ``figure_id`` (the published
-        figure to set beside it, for "at least one": :data:`TRIO_ANY_FIGURE`), ``stated``;
-        ``members__count``, ``members__denominator_count`` when the combinations have them.
-
-    Raises
-    ------
-    ValueError
-        A count of ``combinations`` is missing (suppressed): the table was protected already.
-    """
-    counts = pd.to_numeric(combinations["count"], errors="coerce")
-    if counts.isna().any():
-        raise ValueError(
-            "trio_summary needs the unprotected combinations (a suppressed count would be "
-            "summed as zero); pass trio_combinations(cases), then protect both with the run"
-        )
-    n_factors = int(combinations["factors_present"].max())
-    denominator = int(combinations["denominator_count"].iloc[0])
-    present = combinations["factors_present"]
-    with_members = PREFIX + "count" in combinations.columns
-    selections = [
-        ("none", "None of the three", present == 0, ""),
-        ("any", "At least one of the three", present >= 1, TRIO_ANY_FIGURE),
-        ("two_or_more", "Two or more", present >= 2, ""),
-        ("all", "All three" if n_factors == 3 else "All of them", present == n_factors, ""),
-    ]
-    rows = []
-    for measure, label, selected, figure_id in selections:
-        row = {
-            "measure": measure,
-            "label": label,
-            "count": int(counts[selected].sum()),
-            "denominator_count": denominator,
-            "figure_id": figure_id,
-            "stated": stated(figure(figure_id)) if figure_id else "",
-        }
-        if with_members:  # the combinations partition the reviews: the union adds up
-            units = combinations.loc[selected, PREFIX + "count"]
-            row[PREFIX + "count"] = tuple(sorted(u for m in units for u in m))
-            row[PREFIX + "denominator_count"] = combinations[PREFIX + "denominator_count"].iloc[0]
-        rows.append(row)
-    table = pd.DataFrame(rows)
-    columns = list(table.columns)
-    interval = ["percent", "ci_low_percent", "ci_high_percent"]
-    return with_interval(table)[columns[:4] + interval + columns[4:]]
-
-
 def neglect_series(recomputed: Mapping[str, Result], recomputed_label: str) -> pd.DataFrame:
     """Neglect as a feature, by national analysis: published values, recomputed values apart.
 
@@ -419,3 +318,131 @@ def neglect_series(recomputed: Mapping[str, Result], recomputed_label: str) -> p
     for column in members:  # published rows (and periods without data) count no one
         table[column] = table[column].astype("object").where(table[column].notna(), None)
     return table.fillna({"figure_id": "", "relation": "", "stated": "", "not_found_id": ""})
+
+
+# The chapter's tables and sentences, as notebook 04 shows them ------------------------------
+
+#: The published count of final reports (the denominator), printed beside the recomputed one.
+FINAL_REPORTS_FIGURE = "p2011_final_reports"
+#: An earlier neglect figure, by another definition: stated, not drawn.
+EARLIER_NEGLECT_FIGURE = "pre2012_neglect_feature"
+
+
+def reports_beside_published(cases: pd.DataFrame) -> str:
+    """The number of reviews with a final report, beside the published count (2011-14)."""
+    reports, row = compute("final_reports_count", cases), figure(FINAL_REPORTS_FIGURE)
+    return (
+        f"Reviews with a final report: {reports.value:.0f} "
+        f"(published: {stated(row)}, {row['statement']!r})"
+    )
+
+
+def parental_factors(cases: pd.DataFrame) -> pd.DataFrame:
+    """Each of :data:`PARENTAL_FACTORS` as a share of the reviews with a final report, with the
+    bounds over all reviews (:func:`analysis.stats.tables.yes_share_table`)."""
+    return yes_share_table(cases, PARENTAL_FACTORS)
+
+
+def factors_vs_published(cases: pd.DataFrame) -> pd.DataFrame:
+    """The parental factors beside the published 2011-14 and 2017-19 figures
+    (:func:`factor_comparison` of :func:`parental_factors`)."""
+    return factor_comparison(parental_factors(cases))
+
+
+def references_text() -> str:
+    """Each factor's published figures as stated, and what to know before comparing."""
+    lines = []
+    for ref in FACTOR_REFERENCES:
+        ids = [f for f in (ref.same_period, ref.later_period) if f]
+        published = "; ".join(
+            f"{f} {stated(figure(f))} ({figure(f)['review_period']})" for f in ids
+        )
+        lines.append(f"{ref.variable}: {published or 'no published figure'}. {ref.note}")
+    return "\n".join(lines)
+
+
+def calibration_note(comparison: pd.DataFrame, cases: pd.DataFrame) -> str:
+    """Which published figures of ``comparison`` the shipped synthetic data was built to meet
+    (a match with them proves the pipeline, not the finding); on other data, that none was."""
+    if not is_synthetic(cases):
+        return "Not the shipped synthetic data: no figure here was a calibration target."
+    targets = sorted(calibration_figure_ids() & set(comparison["figure_id"]))
+    return f"Calibration targets of the synthetic data among these figures: {targets}"
+
+
+def caveats() -> str:
+    """What the comparison with social-care assessments can and cannot say, as a list."""
+    return "\n".join(f"- {caveat}" for caveat in CAVEATS)
+
+
+def assessment_factors() -> pd.DataFrame:
+    """The national series of factors recorded at the end of assessments (real statistics:
+    :func:`analysis.reference.assessments.parental_series`)."""
+    return parental_series()
+
+
+def factors_in_context(cases: pd.DataFrame) -> pd.DataFrame:
+    """The parental factors beside the share of assessments recording each
+    (:func:`analysis.chapters.families_context.families_in_context`)."""
+    return families_in_context(factors_vs_published(cases))
+
+
+def toxic_trio(cases: pd.DataFrame) -> pd.DataFrame:
+    """None, at least one, two or more and all three of the trio
+    (:func:`~analysis.chapters.toxic_trio.trio_summary`, summed from the combinations)."""
+    return trio_summary(trio_combinations(cases))
+
+
+def trio_statement() -> str:
+    """The one published trio figure (2005-07), as stated."""
+    row = figure(TRIO_ANY_FIGURE)
+    return f"{TRIO_ANY_FIGURE} ({row['review_period']}): {stated(row)}, {row['statement']!r}"
+
+
+def neglect_recomputed(cases: pd.DataFrame, data_label: str) -> pd.DataFrame:
+    """The neglect series (:func:`neglect_series`) with the 2011-14 share recomputed from
+    ``cases`` (the 2011-14 cases; ``data_label`` is ``Run.label``)."""
+    recomputed = {"2011-14": compute("neglect_feature_percent", cases)}
+    return neglect_series(recomputed, f"Recomputed ({data_label.lower()})")
+
+
+def earlier_neglect() -> str:
+    """The earlier neglect figure, which the chart leaves out, and why."""
+    row = figure(EARLIER_NEGLECT_FIGURE)
+    return (
+        f"Not in the chart: {EARLIER_NEGLECT_FIGURE} {stated(row)} ({row['statement']!r}; "
+        "an acknowledged under-estimate by an earlier definition)"
+    )
+
+
+def neglect_by_unit(cases: pd.DataFrame) -> pd.DataFrame:
+    """Neglect as a feature over each unit the sources name
+    (:func:`analysis.stats.units.shares_by_unit`)."""
+    return shares_by_unit(cases, ["neglect_feature_percent"])
+
+
+def figure_words(cases: pd.DataFrame) -> dict[str, str]:
+    """What the chapter's figures say of published sources and of the data, for
+    :mod:`analysis.charts.chapter_families`: citations, values as stated, the groups of bars.
+
+    Returns
+    -------
+    dict
+        ``factors_source``, ``context_source``, ``trio_source``, ``neglect_source`` (the
+        publications cited), ``trio_any`` and ``neglect_later`` (values as stated),
+        ``same_period`` and ``later_period`` (the published groups of bars), ``context_period``
+        (the review period the assessments are set beside), ``recomputed_from`` ("synthetic"
+        on the shipped data, else "coded cases").
+    """
+    return {
+        "factors_source": cite("p2011_parent_alcohol", "p2017_parent_alcohol"),
+        "context_source": cite("p2017_parent_alcohol"),
+        "trio_source": cite(TRIO_ANY_FIGURE),
+        "neglect_source": cite(*filter(None, NEGLECT_FIGURES.values())),
+        "trio_any": stated(figure(TRIO_ANY_FIGURE)),
+        "neglect_later": stated(figure("p2014_neglect_feature")),
+        "same_period": PUBLISHED_SAME,
+        "later_period": PUBLISHED_LATER,
+        "context_period": ASSESSMENT_PERIODS[-1],
+        "recomputed_from": "synthetic" if is_synthetic(cases) else "coded cases",
+    }

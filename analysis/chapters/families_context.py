@@ -97,15 +97,3 @@ def families_in_context(comparison: pd.DataFrame) -> pd.DataFrame:
     for column in members:  # assessment rows count no one from the case data
         out[column] = out[column].astype("object").where(out[column].notna(), None)
     return out
-
-
-def assessment_source_beside(context: pd.DataFrame, review_period: str) -> str:
-    """The ``source`` of the assessment bars set beside a review period, read from the
-    table by its data (official statistics), not by the wording of its name.
-
-    ``context`` is :func:`families_in_context` (or its protected table).
-    """
-    official = context[
-        (context["review_period"] == review_period) & (context["data"] == "official statistics")
-    ]
-    return str(official["source"].iloc[0])

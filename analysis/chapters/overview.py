@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.casedata.codebook import load_codebook
+from analysis.casedata.load import is_synthetic
 from analysis.casedata.recode import JOIN
 from analysis.reference.published import figure, stated
 from analysis.stats.compare import agrees
@@ -109,26 +110,13 @@ def outcome_group(cases: pd.DataFrame) -> pd.Series:
 DEATH_GROUPS = [g for g in OUTCOME_GROUPS if g != "serious_harm"]
 
 
-def yearly_lines(yearly: pd.DataFrame) -> pd.DataFrame:
-    """The rows of :func:`reviews_by_year_and_group` a chart draws: every group but the deaths
-    whose category was not recorded when none is counted (a flat line at zero would only add an
-    empty line to the chart; the table keeps the group, as a zero).
-
-    A withheld count (NaN in a protected table) is not a zero: the group is drawn.
-    """
-    group = yearly["outcome_group"] == "death_not_recorded"
-    if yearly.loc[group, "reviews_count"].eq(0).all():
-        return yearly[~group].reset_index(drop=True)
-    return yearly
-
-
 def reviews_by_year_and_group(cases: pd.DataFrame) -> pd.DataFrame:
     """Reviews by review period, incident year and outcome group, each review counted once.
 
     Every incident year of each period in ``cases`` appears for every group of
     :data:`OUTCOME_GROUPS` (zero if none; deaths whose category was not recorded too), so a
-    year without reviews of a kind is a visible zero, not a missing row. Draw
-    :func:`yearly_lines`.
+    year without reviews of a kind is a visible zero, not a missing row (a chart leaves out an
+    empty group: :func:`analysis.charts.chapter_overview.yearly_lines`).
 
     Parameters
     ----------
@@ -414,3 +402,54 @@ def published_rows(figure_ids: Sequence[str]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+#: Ofsted's counts of SCRs of deaths initiated (set beside "about 28 deaths a year").
+OFSTED_DEATH_REVIEWS = (
+    "ofsted_2012_13_scrs_initiated_death",
+    "ofsted_2013_14_scrs_initiated_death",
+)
+
+
+def review_periods(cases: pd.DataFrame) -> list[str]:
+    """The review periods in the loaded cases, in order (``review_period``)."""
+    return sorted(cases["review_period"].unique().astype(str))
+
+
+def for_this_data(compared: pd.DataFrame, cases: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """A comparison with published figures as a run writes it: ``calibrated_to`` (what the
+    synthetic data was built to meet) only on the shipped synthetic data, where it says a match
+    proves the pipeline; on any other data it says nothing, and is left out."""
+    if all(is_synthetic(c) for c in cases):
+        return compared
+    return compared.drop(columns="calibrated_to")
+
+
+def overview_vs_published(cases_by_period: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Notebook 01's comparisons (:data:`OVERVIEW_COMPARISONS`) for the periods loaded, as
+    :func:`recomputed_vs_published` gives them, ``calibrated_to`` only on synthetic data
+    (:func:`for_this_data`)."""
+    compared = recomputed_vs_published(cases_by_period, OVERVIEW_COMPARISONS)
+    return for_this_data(compared, list(cases_by_period.values()))
+
+
+def final_reports(cases: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Reviews with a final report available, as a share of the reviews of each period.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        Loaded cases; needs ``review_period``, ``final_report_available`` and ``by``.
+    by : str, optional
+        A further dimension, e.g. ``"outcome"``.
+
+    Returns
+    -------
+    DataFrame
+        The ``yes`` rows of :func:`analysis.stats.tables.proportion_table` of
+        ``final_report_available`` over reviews (each counted once), by ``review_period`` (and
+        ``by``).
+    """
+    keys = "review_period" if by is None else ["review_period", by]
+    table = proportion_table(reviews(cases), "final_report_available", by=keys)
+    return table[table["final_report_available"] == "yes"]

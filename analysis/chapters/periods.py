@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.casedata.load import is_synthetic
 from analysis.stats.inference import (
     compare_proportions,
     detectable_difference,
@@ -40,6 +41,7 @@ from analysis.stats.inference import (
 from analysis.stats.measures import MEASURES, compute
 from analysis.stats.members import IMPLIED, PREFIX
 from analysis.stats.tables import with_interval, yes_share_table
+from analysis.stats.units import HEADLINE_MEASURES, shares_by_unit_by_period
 
 #: The family-wise error rate: a change is called clear when its simultaneous interval (at
 #: 1 - ALPHA / number of measures, Bonferroni) leaves out zero; the figure draws that interval.
@@ -416,4 +418,61 @@ def mark_synthetic_differences(table: pd.DataFrame) -> pd.DataFrame:
         generator_assumption=table["measure"]
         .map(SYNTHETIC_DIFFERENCES)
         .fillna("S13: 2014-17 reuses the 2011-14 shares"),
+    )
+
+
+# The chapter's tables as notebook 07 shows them: each on the measures the file can compute --
+
+#: The published statements about the two periods, printed beside the reviews a year.
+PUBLISHED_STATEMENTS = (
+    "p2011_deaths_per_year",
+    "p2014_deaths_per_year",
+    "p2009_14_serious_harm_per_year",
+    "p2014_serious_harm_per_year",
+    "p2014_neglect_feature",
+)
+
+
+def periods_in(cases: pd.DataFrame) -> str:
+    """Each period's children, reviews and reviews with a final report, a line each."""
+    lines = []
+    for period, part in cases.groupby("review_period", observed=True):
+        reports = (part.drop_duplicates("review_id")["final_report_available"] == "yes").sum()
+        lines.append(
+            f"{period}: {len(part)} children in {part['review_id'].nunique()} reviews, "
+            f"{reports} with a final report"
+        )
+    return "\n".join(lines)
+
+
+def shares(cases: pd.DataFrame) -> pd.DataFrame:
+    """:func:`period_shares` of the measures the file can compute (:func:`computable`)."""
+    return period_shares(cases, computable(cases))
+
+
+def shares_by_unit(cases: pd.DataFrame) -> pd.DataFrame:
+    """The headlines over each unit the sources name, in each period
+    (:func:`analysis.stats.units.shares_by_unit_by_period`), those the file can compute."""
+    keys = {c.key for c in computable(cases)}
+    return shares_by_unit_by_period(cases, [m for m in HEADLINE_MEASURES if m in keys])
+
+
+def tests_of_change(cases: pd.DataFrame) -> pd.DataFrame:
+    """:func:`compare_periods` of the measures the file can compute; on the shipped synthetic
+    data with what the generator was told (:func:`mark_synthetic_differences`)."""
+    table = compare_periods(cases, computable(cases))
+    return mark_synthetic_differences(table) if is_synthetic(cases) else table
+
+
+def generator_changes(comparison: pd.DataFrame, cases: pd.DataFrame) -> str:
+    """The changes the synthetic generator was told to make, as tested (one line each); on
+    other data, that none was put in."""
+    if not is_synthetic(cases):
+        return "Not the shipped synthetic data: no difference here was put in by a generator."
+    rows = comparison[comparison["measure"].isin(list(SYNTHETIC_DIFFERENCES))]
+    return "\n".join(
+        f"{r.label}: {r.difference_points:+.1f} points (simultaneous interval "
+        f"{r.simultaneous_low_points:+.1f} to {r.simultaneous_high_points:+.1f}), "
+        f"Holm-adjusted p = {r.p_value_holm:.3f}  [{SYNTHETIC_DIFFERENCES[r.measure]}]"
+        for r in rows.itertuples()
     )

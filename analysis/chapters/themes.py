@@ -323,3 +323,30 @@ def closed_too_soon_measures(cases: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     order = ["measure", "label", "population", *columns[1:], "figure_id", "stated", "published"]
     return table[order + members]
+
+
+def messages_text(messages: pd.DataFrame) -> str:
+    """Each message with its coded variable, the source's heading and wording, and the report
+    pages the source cites (``messages`` is :func:`messages_table`)."""
+    parts = [f"Wording from: {SOURCE}\n"]
+    for m in messages.itertuples():
+        parts.append(
+            f"{m.message} [{m.variable}; {m.evidence}]\n"
+            f"  heading: {m.source_heading}\n"
+            f"  wording: {m.source_wording}\n"
+            f"  report pages cited: {m.pages_cited}\n"
+        )
+    return "\n".join(parts)
+
+
+def closed_too_soon_by_status(cases: pd.DataFrame) -> pd.DataFrame:
+    """Among reviews with a final report, the share coded "closed too soon" by status at the
+    incident: where the theme was coded.
+
+    Needs ``final_report_available``, ``theme_case_closed_too_soon`` and
+    ``csc_status_at_incident``. Returns the ``yes`` rows of
+    :func:`analysis.stats.tables.proportion_table`, one per status.
+    """
+    with_report = cases[cases["final_report_available"] == "yes"]
+    table = proportion_table(with_report, "theme_case_closed_too_soon", by="csc_status_at_incident")
+    return table[table["theme_case_closed_too_soon"] == "yes"]

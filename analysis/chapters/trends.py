@@ -35,7 +35,7 @@ from analysis.reference.context import (
     analyses_series,
     yearly,
 )
-from analysis.reference.published import load_not_found, load_published, stated
+from analysis.reference.published import figure, load_not_found, load_published, stated
 from analysis.stats.inference import rate
 
 #: The stamp on tables and figures made only from public statistics (real, not case data).
@@ -377,3 +377,15 @@ def person_years(population: pd.Series, basis: pd.Series, start, end) -> dict:
         "years_in_window": float(sum(weights.values())),
         "basis": text,
     }
+
+
+def gap_arithmetic() -> str:
+    """How many reviews the 2005-11 neglect study's database suggests fell in 2005-09: its
+    count less the 2009-11 one. Our arithmetic across two studies whose rules may differ, so it
+    is printed, never plotted."""
+    database, later = figure("neg2005_11_scrs"), figure("p2009_scrs")
+    return (
+        f"{database['statement']} ({database['figure_id']}) minus {later['value']:g} in 2009-11 "
+        f"({later['figure_id']}) = {database['value'] - later['value']:g} over 2005-09 "
+        "(derived, not a published figure)"
+    )

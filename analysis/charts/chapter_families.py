@@ -1,7 +1,10 @@
-"""Alt text of the families chapter's figures (notebook 04), built from the plotted tables.
+"""The families chapter's figures (notebook 04), with titles and alt text built from the
+plotted tables.
 
-The figures themselves are generic plots (:mod:`analysis.charts.bars`,
-:mod:`analysis.charts.lines`) of tables from :mod:`analysis.chapters.families`.
+The figures are generic plots (:mod:`analysis.charts.bars`, :mod:`analysis.charts.lines`) of
+tables from :mod:`analysis.chapters.families`; each figure function returns a
+:class:`~analysis.charts.chart.Chart`. What a figure says of published sources (citations,
+values as stated) comes from :func:`analysis.chapters.families.figure_words`: ``words``.
 """
 
 from __future__ import annotations
@@ -9,7 +12,10 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.charts.alt import percent_list, range_text, withheld_text
+from analysis.charts.bars import bar_percent, grouped_bar_percent
+from analysis.charts.chart import Chart
 from analysis.charts.gaps import (
+    counted,
     is_missing,
     lower_first,
     number_words,
@@ -17,6 +23,180 @@ from analysis.charts.gaps import (
     shares_by,
     word_list,
 )
+from analysis.charts.lines import line_series
+
+#: The assessment factor the national series chart leaves out: not one of the trio.
+NOT_IN_TRIO = "learning_disability"
+
+
+def parental_factors(comparison: pd.DataFrame, factors: pd.DataFrame, words: dict) -> Chart:
+    """Figure ``04_parental_factors``: each factor recomputed, beside the published figures.
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        :func:`analysis.chapters.families.factors_vs_published`, as ``run.table`` returned it.
+    factors : DataFrame
+        :func:`analysis.chapters.families.parental_factors`, as ``run.table`` returned it: its
+        number of reviews (on own data it may be withheld) is the subtitle's base.
+    words : dict
+        :func:`analysis.chapters.families.figure_words` (``factors_source``).
+    """
+    fig = grouped_bar_percent(
+        comparison,
+        "label",
+        "source",
+        "percent",
+        low="ci_low_percent",
+        high="ci_high_percent",
+        marker="marker",
+        title=parental_factors_title(comparison),
+        subtitle=f"Share of {counted(factors, 'denominator_count', 'reviews with a final report')}"
+        ", 2011-14 (95% intervals), beside published figures; 2017-19 is a later period, for "
+        "context",
+    )
+    return Chart(
+        fig,
+        comparison.drop(columns="note"),
+        parental_factors_alt_text(comparison),
+        f"Source: coded case data; {words['factors_source']}. 2017-19 drug bar: 'substance "
+        "misuse'.",
+    )
+
+
+def assessment_factors(national: pd.DataFrame) -> Chart:
+    """Figure ``04_assessment_factors``: the share of assessments recording each of the trio's
+    factors for a parent or carer, by year (real statistics; learning disability is in the
+    table, not drawn).
+
+    ``national`` is :func:`analysis.chapters.families.assessment_factors`, as the public
+    statistics run returned it.
+    """
+    drawn = national[national["factor"] != NOT_IN_TRIO]
+    fig = line_series(
+        drawn,
+        "reporting_year",
+        "percent",
+        "label",
+        title=assessment_series_title(drawn),
+        subtitle="Share of children's social care assessments with at least one factor recorded, "
+        "England, by reporting year (to 31 March)",
+        ylabel="Percentage of assessments",
+        value_format="{:.0f}%",
+        end_values=True,
+    )
+    return Chart(
+        fig,
+        drawn,
+        assessment_series_alt_text(drawn),
+        "Source: DfE, Children in need statistics 2018 to 2025, table C3.",
+    )
+
+
+def families_in_context(context: pd.DataFrame, words: dict) -> Chart:
+    """Figure ``04_families_in_context``: the factors in SCRs beside the assessments of the
+    years nearest the later period (four groups at most: the same-period published pair is in
+    :func:`parental_factors` and in the table).
+
+    Parameters
+    ----------
+    context : DataFrame
+        :func:`analysis.chapters.families.factors_in_context`, as ``run.table`` returned it.
+    words : dict
+        :func:`analysis.chapters.families.figure_words`.
+    """
+    drawn = context[context["source"] != words["same_period"]]
+    period = words["context_period"]
+    beside = assessment_source_beside(context, period)
+    fig = grouped_bar_percent(
+        drawn,
+        "label",
+        "source",
+        "percent",
+        low="ci_low_percent",
+        high="ci_high_percent",
+        marker="marker",
+        title=families_in_context_title(drawn, words["later_period"], beside, period),
+        subtitle=f"Share of SCRs with a final report: recomputed 2011-14 "
+        f"({words['recomputed_from']}), published 2017-19 (real); share of "
+        "assessments with a factor recorded, England (real). Different units and years",
+    )
+    return Chart(
+        fig,
+        drawn.drop(columns="note"),
+        families_in_context_alt_text(drawn),
+        f"Source: coded case data; {words['context_source']}; DfE, Children in need, table C3. "
+        "2017-19 drug bar: 'substance misuse', not in the title's ratio.",
+    )
+
+
+def assessment_source_beside(context: pd.DataFrame, review_period: str) -> str:
+    """The ``source`` of the assessment bars set beside a review period, read from the
+    table by its data (official statistics), not by the wording of its name.
+
+    ``context`` is :func:`analysis.chapters.families.factors_in_context` (or its protected
+    table).
+    """
+    official = context[
+        (context["review_period"] == review_period) & (context["data"] == "official statistics")
+    ]
+    return str(official["source"].iloc[0])
+
+
+def toxic_trio(combos: pd.DataFrame, trio: pd.DataFrame, words: dict) -> Chart:
+    """Figure ``04_toxic_trio_combinations``: every combination of the trio.
+
+    Parameters
+    ----------
+    combos, trio : DataFrame
+        :func:`analysis.chapters.toxic_trio.trio_combinations` and
+        :func:`analysis.chapters.families.toxic_trio`, as ``run.table`` returned them.
+    words : dict
+        :func:`analysis.chapters.families.figure_words` (``trio_any``, ``trio_source``).
+    """
+    fig = bar_percent(
+        combos,
+        "label",
+        "percent",
+        low="ci_low_percent",
+        high="ci_high_percent",
+        title=toxic_trio_title(trio),
+        subtitle=toxic_trio_subtitle(trio, words["trio_any"]),
+    )
+    return Chart(
+        fig,
+        combos,
+        toxic_trio_alt_text(combos, trio, words["trio_any"]),
+        f"Source: coded case data; {words['trio_source']}.",
+    )
+
+
+def neglect(series: pd.DataFrame, words: dict) -> Chart:
+    """Figure ``04_neglect_series``: neglect as a feature by analysis, the recomputed value
+    apart from the published line.
+
+    ``series`` is :func:`analysis.chapters.families.neglect_recomputed`, as ``run.table``
+    returned it; ``words`` is :func:`analysis.chapters.families.figure_words`.
+    """
+    fig = line_series(
+        series,
+        "review_period",
+        "percent",
+        "series",
+        title=neglect_title(series),
+        subtitle="Share of reviews (final reports) where neglect was a feature; 2014-17 and "
+        f"2017-19 stated as {words['neglect_later']}; no 2011-14 figure is published, so the "
+        "published line has a gap",
+        ylabel="Percentage of reviews",
+        value_format="{:.0f}%",
+        end_values=True,
+    )
+    return Chart(
+        fig,
+        series,
+        neglect_alt_text(series),
+        f"Source: {words['neglect_source']}; coded case data.",
+    )
 
 
 def parental_factors_alt_text(comparison: pd.DataFrame) -> str:
@@ -49,7 +229,7 @@ def toxic_trio_title(trio: pd.DataFrame) -> str:
     Parameters
     ----------
     trio : DataFrame
-        :func:`analysis.chapters.families.trio_summary`, protected (``measure``, ``percent``).
+        :func:`analysis.chapters.toxic_trio.trio_summary`, protected (``measure``, ``percent``).
         A withheld share is named "[c] suppressed", not stated as a finding.
 
     >>> t = pd.DataFrame({"measure": ["none", "all"], "percent": [29.1, None],
@@ -90,9 +270,9 @@ def toxic_trio_alt_text(combos: pd.DataFrame, trio: pd.DataFrame, published_any:
     Parameters
     ----------
     combos : DataFrame
-        The plotted combinations (:func:`analysis.chapters.families.trio_combinations`).
+        The plotted combinations (:func:`analysis.chapters.toxic_trio.trio_combinations`).
     trio : DataFrame
-        :func:`analysis.chapters.families.trio_summary` (its ``any`` row is stated).
+        :func:`analysis.chapters.toxic_trio.trio_summary` (its ``any`` row is stated).
     published_any : str
         The 2005-07 published share with any of the three, as stated (e.g. "about 75%").
     """

@@ -1,51 +1,120 @@
-"""Charts of the overview and the children (notebooks 01 and 02), and their alt text.
+"""Charts of the overview (notebook 01): reviews by year and outcome, categories of death.
 
 The numbers come from :mod:`analysis.chapters.overview`; here they are only drawn and described.
-Each ``*_alt_text`` function builds a figure's description from the table it plots.
+Each figure function (:func:`reviews_by_year`, :func:`death_categories`) returns a
+:class:`~analysis.charts.chart.Chart` with its computed title, alt text built from the plotted
+table, and source line. The children's charts (notebook 02) are in
+:mod:`analysis.charts.chapter_children`.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.casedata.recode import JOIN
 from analysis.charts.alt import percent_list, withheld_text
-from analysis.charts.annotate import direct_label, note_label
-from analysis.charts.bars import bar_percent, has_interval, interval_arms
+from analysis.charts.annotate import note_label
+from analysis.charts.bars import bar_percent
+from analysis.charts.chart import Chart
 from analysis.charts.gaps import (
-    as_float,
     count_text,
-    gap_text,
     is_missing,
     number_words,
     row_markers,
     value_text,
 )
-from analysis.charts.layout import new_figure, y_guides
+from analysis.charts.lines import line_series
 from analysis.charts.style import (
-    BACKGROUND,
-    CAP_SIZE,
     DIVIDER,
     GID_REFERENCE,
     LABEL_BOX,
-    MUTED_COLOUR,
     PALETTE,
     REFERENCE_BAND,
-    SIZE_NOTE,
-    WHISKER_WIDTH,
     house_style,
 )
 
-#: One colour per age share (codes of ``age_share_series``); the earlier adolescent range
-#: takes the colour of the adolescent share it precedes.
-_SHARE_COLOURS = {"age_under_1": PALETTE[0], "age_11_17": PALETTE[1], "age_over_11": PALETTE[2]}
+#: The review period whose categories of death the figure draws (the report's own).
+CATEGORIES_PERIOD = "2011-14"
 
 
-# --------------------------------------------------------------------------------------------
-# Notebook 01: reviews by year, categories of death
-# --------------------------------------------------------------------------------------------
+def reviews_by_year(yearly: pd.DataFrame, averages: pd.DataFrame) -> Chart:
+    """Figure ``01_reviews_by_year_and_outcome``: reviews a year by outcome, published averages
+    shaded.
+
+    Parameters
+    ----------
+    yearly : DataFrame
+        :func:`analysis.chapters.overview.reviews_by_year_and_group`, as ``run.table`` returned
+        it (protected on own data); drawn as :func:`yearly_lines`.
+    averages : DataFrame
+        :func:`analysis.chapters.overview.published_averages` of the protected comparison
+        table: the recomputed per-year measures (the title) and the published averages (the
+        shaded bands).
+    """
+    drawn = yearly_lines(yearly)
+    fig = line_series(
+        drawn,
+        "incident_year",
+        "reviews_count",
+        "outcome_group_label",
+        title=reviews_by_year_title(averages),
+        subtitle="Serious case reviews by financial year of the incident and outcome, England; "
+        "shaded bands: published per-year averages",
+        ylabel="Reviews",
+        height=4.6,
+    )
+    return Chart(
+        mark_period_averages(fig, drawn, averages),
+        drawn,
+        reviews_by_year_alt_text(drawn, averages),
+        "Source: coded case data; published averages from Brandon, Sidebotham et al. (2020).",
+    )
+
+
+def yearly_lines(yearly: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`analysis.chapters.overview.reviews_by_year_and_group` a chart draws:
+    every group but the deaths whose category was not recorded when none is counted (a flat
+    line at zero would only add an empty line to the chart; the table keeps the group, as a
+    zero).
+
+    A withheld count (NaN in a protected table) is not a zero: the group is drawn.
+    """
+    group = yearly["outcome_group"] == "death_not_recorded"
+    if yearly.loc[group, "reviews_count"].eq(0).all():
+        return yearly[~group].reset_index(drop=True)
+    return yearly
+
+
+def death_categories(
+    categories: pd.DataFrame, groups: pd.DataFrame, period: str = CATEGORIES_PERIOD
+) -> Chart:
+    """Figure ``01_death_categories``: one period's categories of death, by group.
+
+    A category with no death is left out; one withheld ("[c] suppressed") is shown, labelled.
+
+    Parameters
+    ----------
+    categories : DataFrame
+        :func:`analysis.chapters.overview.death_category_table`, protected.
+    groups : DataFrame
+        :func:`analysis.chapters.overview.death_group_table`, protected: the title's shares.
+    period : str
+        The review period drawn.
+    """
+    in_period = categories["review_period"] == period
+    shown = categories[in_period & categories["count"].ne(0).fillna(True)]
+    fig = death_categories_figure(
+        shown,
+        title=death_categories_title(groups[groups["review_period"] == period]),
+        subtitle=f"Categories of death in serious case reviews, England, {period}, as a share "
+        "of reviews of deaths (95% intervals)",
+    )
+    return Chart(
+        fig,
+        shown,
+        death_categories_alt_text(shown),
+        "Source: coded case data. Categories after Sidebotham et al. (2016).",
+    )
 
 
 def mark_period_averages(fig: Figure, yearly: pd.DataFrame, averages: pd.DataFrame) -> Figure:
@@ -262,235 +331,4 @@ def death_categories_alt_text(table: pd.DataFrame) -> str:
         "Horizontal bar chart of categories of death as a share of reviews of deaths, "
         f"{periods}, with 95% intervals; the first {direct} directly caused, the last "
         f"{related} related but not directly caused. " + percent_list(table, count="count") + "."
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Notebook 02: age bands, and the age shares across the national analyses
-# --------------------------------------------------------------------------------------------
-
-
-def age_bands_title(ages: pd.DataFrame) -> str:
-    """Title of the age bands: the share of babies under one, and of children aged 11 to 17.
-
-    Parameters
-    ----------
-    ages : DataFrame
-        ``proportion_table(cases, "age_band")``, protected (``age_band``, ``percent``). The 11
-        to 17 share is the sum of two bands, so it is withheld when either is; a withheld share
-        is named with "[c] suppressed", not stated as a finding.
-
-    >>> t = pd.DataFrame({"age_band": ["under_1", "11_15", "16_17"],
-    ...                   "percent": [40.2, 20.0, None], "count_marker": ["", "", "c"]})
-    >>> age_bands_title(t)
-    'Age at the incident: babies under one 40%; aged 11 to 17 [c] suppressed'
-    """
-    share = dict(zip(ages["age_band"], ages["percent"], strict=True))
-    markers = dict(zip(ages["age_band"], row_markers(ages), strict=True))
-    babies = share.get("under_1")
-    # the bands of 11 to 17, as coded or combined by a recode file ("11_15+16_17")
-    teens = [b for b in share if set(str(b).split(JOIN)) <= {"11_15", "16_17"}]
-    covered = {code for b in teens for code in str(b).split(JOIN)} == {"11_15", "16_17"}
-    missing = [b for b in teens if is_missing(share.get(b))] + ([] if covered else ["11_15"])
-    older = float("nan") if missing else sum(share[b] for b in teens)
-    if not is_missing(babies) and not missing:
-        return (
-            f"{babies:.0f}% of the children were babies under one; {older:.0f}% were aged 11 to 17"
-        )
-    older_marker = markers.get(missing[0], "") if missing else ""
-    return (
-        f"Age at the incident: babies under one "
-        f"{value_text(babies, '{:.0f}%', markers.get('under_1', ''))}; aged 11 to 17 "
-        f"{value_text(older, '{:.0f}%', older_marker)}"
-    )
-
-
-def age_bands_alt_text(ages: pd.DataFrame) -> str:
-    """Alt text of the age-band bars: each band's share with its 95% interval."""
-    return (
-        "Horizontal bar chart of the children's age at the incident, 2011-14, by age band "
-        "with 95% intervals: "
-        + percent_list(ages, interval=("ci_low_percent", "ci_high_percent"))
-        + "."
-    )
-
-
-def _share_label(ax, text, x, y, *, dx=0, dy=0, bold=True, **kwargs):
-    # Above the recomputed markers (zorder 4): the words stay legible where they meet.
-    return direct_label(ax, text, (x, y), offset=(dx, dy), bold=bold, zorder=5, **kwargs)
-
-
-def age_share_figure(
-    points: pd.DataFrame,
-    periods: list[str],
-    *,
-    title: str,
-    subtitle: str | None = None,
-) -> Figure:
-    """Published under-one and adolescent shares by analysis; recomputed values kept apart.
-
-    Published values are solid markers, each labelled with its value, joined only between
-    adjacent analyses that both publish the share (a period without a figure is a gap). The
-    earlier adolescent range, which names no period, is a shaded band over the analyses before
-    2011-14. A recomputed value is a hollow marker with its 95% interval and its own label,
-    never joined to a line.
-
-    Parameters
-    ----------
-    points : DataFrame
-        The rows to draw: :func:`analysis.chapters.children.age_share_points` (a recomputed
-        value only where no figure is published for that share and period).
-    periods : list of str
-        The national analyses in order (:func:`analysis.chapters.children.analysis_periods`);
-        the x axis runs from the first to the last one with a point, gaps included.
-    title, subtitle : str
-        Figure title (say the finding) and subtitle.
-    """
-    shown = points[points["review_period"].isin(periods)]
-    used = [p for p in periods if p in set(shown["review_period"])]
-    x_periods = periods[periods.index(used[0]) : periods.index(used[-1]) + 1]
-    position = {p: i for i, p in enumerate(x_periods)}
-    last_x = len(x_periods) - 1
-
-    fig, ax = new_figure(title, subtitle, height=3.8)
-    with house_style():
-        earlier = points[points["share"] == "age_11_17_earlier"]
-        before = [p for p in x_periods if p < "2011"]
-        if not earlier.empty and before:
-            row = earlier.iloc[0]
-            x0, x1 = position[before[0]] - 0.2, position[before[-1]] + 0.2
-            ax.fill_between(
-                [x0, x1],
-                row["percent_low"],
-                row["percent_high"],
-                color=_SHARE_COLOURS["age_11_17"],
-                alpha=0.25,
-                linewidth=0,
-                zorder=1,
-            )
-            text = f"{row['share_label']}: {row['stated']}"
-            _share_label(
-                ax, text, x0, row["percent_low"], dy=-3, va="top", colour=MUTED_COLOUR, bold=False
-            )
-        for share, colour in _SHARE_COLOURS.items():
-            pub = shown[(shown["share"] == share) & (shown["kind"] == "published")]
-            if pub.empty:
-                continue
-            values = pub.set_index("review_period")["percent"].reindex(x_periods)
-            xs = np.arange(len(x_periods), dtype=float)
-            ax.plot(xs, values.to_numpy(dtype=float), color=colour, marker="o", zorder=3)
-            for n, (period, value) in enumerate(values.dropna().items()):
-                x = position[period]
-                previous = values.iloc[x - 1] if x else np.nan  # the adjacent analysis only
-                if n == 0:
-                    # The first point carries the share's name: above it, or left at the end.
-                    text = f"{pub['share_label'].iloc[0]}: {value:.0f}%"
-                    if x == last_x:
-                        _share_label(ax, text, x, value, dx=-9, ha="right", colour=colour)
-                    else:
-                        _share_label(ax, text, x, value, dy=10, va="bottom", colour=colour)
-                elif np.isnan(previous):
-                    # Starts a line after a gap: left of the point, clear of the line.
-                    _share_label(ax, f"{value:.0f}%", x, value, dx=-9, ha="right", colour=colour)
-                else:
-                    # Below a point reached from above, otherwise above: clear of the line.
-                    below = value < previous
-                    _share_label(
-                        ax,
-                        f"{value:.0f}%",
-                        x,
-                        value,
-                        dy=-10 if below else 10,
-                        ha="center",
-                        va="top" if below else "bottom",
-                        colour=colour,
-                    )
-        recomputed = shown["kind"] == "recomputed"
-        codes = [m for m, keep in zip(row_markers(shown), recomputed, strict=True) if keep]
-        for row, code in zip(shown[recomputed].itertuples(), codes, strict=True):
-            x, colour = position[row.review_period], _SHARE_COLOURS[row.share]
-            if is_missing(row.percent):  # withheld by disclosure control: said, not drawn
-                _share_label(
-                    ax,
-                    f"{row.share_label}, {row.review_period}: not published;\n"
-                    f"recomputed {gap_text(code)}",
-                    x,
-                    0,
-                    dy=4,
-                    ha="center",
-                    va="bottom",
-                    colour=colour,
-                    bold=False,
-                )
-                continue
-            ax.errorbar(
-                [x],
-                [row.percent],
-                yerr=interval_arms([row.percent], [row.percent_low], [row.percent_high]),
-                fmt="o",
-                mfc=BACKGROUND,
-                mec=colour,
-                mew=2,
-                ms=8,
-                ecolor=colour,
-                elinewidth=WHISKER_WIDTH,
-                capsize=CAP_SIZE,
-                zorder=4,
-            )
-            text = (
-                f"{row.share_label}, {row.review_period}: not published;\n"
-                f"{row.percent:.0f}% {row.source}"
-            )
-            # above its whisker, or above the point where the interval is withheld
-            drawn = has_interval([row.percent], [row.percent_low], [row.percent_high])[0]
-            _share_label(
-                ax,
-                text,
-                x,
-                row.percent_high if drawn else row.percent,
-                dx=12,
-                dy=6,
-                ha="right",
-                va="bottom",
-                colour=colour,
-                bold=False,
-            )
-        ax.set_xticks(np.arange(len(x_periods)), x_periods)
-        ax.set_xlim(-0.35, last_x + 0.35)
-        # room above every whisker, and above a recomputed point whose interval is withheld
-        high = as_float(shown["percent_high"])
-        tops = np.where(
-            np.isfinite(high), high, np.where(recomputed, as_float(shown["percent"]), 0)
-        )
-        tops = tops[np.isfinite(tops)]
-        ax.set_ylim(0, max(60.0, float(tops.max()) * 1.25 if tops.size else 0.0))
-        ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0f}%")
-        y_guides(ax, "Percentage of children", size=SIZE_NOTE)
-    return fig
-
-
-def _stated_or_percent(stated: object, percent: object, marker: str) -> str:
-    """A published value as stated, else the whole percentage (or why it is missing)."""
-    if isinstance(stated, str) and stated.strip():
-        return value_text(stated, marker=marker)
-    return value_text(percent, "{:.0f}%", marker)
-
-
-def age_share_alt_text(points: pd.DataFrame) -> str:
-    """Alt text of :func:`age_share_figure`: each line's points in period order, as stated
-    (the sources are named in the figure's source line and data table)."""
-    lines = []
-    marked = points.assign(marker_=row_markers(points))
-    for label, rows in marked.groupby("share_label", sort=False):
-        values = ", ".join(
-            f"{_stated_or_percent(r.stated, r.percent, r.marker_)} in {r.review_period}"
-            + (" (recomputed)" if r.kind == "recomputed" else "")
-            for r in rows.itertuples()
-        )
-        lines.append(f"{label}: {values}")
-    return (
-        "Line chart of the share of children under one and aged 11 to 17 in each national "
-        "analysis, 2003-05 to 2011-14, as published. "
-        + "; ".join(lines)
-        + ". The 2011-14 under-one share is not published; the recomputed value is drawn apart."
     )

@@ -1,7 +1,8 @@
 """Charts of two review periods compared (notebook 07), and their alt text.
 
 The changes, intervals and tests come from :mod:`analysis.chapters.periods`; here they are
-drawn and described.
+drawn and described. The titles state the tests' verdicts, so they are computed there
+(:func:`analysis.chapters.periods.change_headline`, ``similar_headline``) and passed in.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from matplotlib.figure import Figure
 
 from analysis.charts.alt import range_text, withheld_text
 from analysis.charts.annotate import direct_label
-from analysis.charts.bars import has_interval
+from analysis.charts.bars import grouped_bar_percent, has_interval
+from analysis.charts.chart import Chart
 from analysis.charts.gaps import (
     as_float,
     gap_text,
@@ -20,6 +22,7 @@ from analysis.charts.gaps import (
     lower_first,
     number_words,
     row_markers,
+    too_little_to_show,
 )
 from analysis.charts.layout import new_figure
 from analysis.charts.style import (
@@ -32,6 +35,75 @@ from analysis.charts.style import (
     SOLID_LABEL_BOX,
     house_style,
 )
+
+#: The columns of the tests of change the figure's saved data keeps.
+CHANGES_SHOWN = [
+    "measure",
+    "label",
+    "difference_points",
+    "simultaneous_low_points",
+    "simultaneous_high_points",
+    "changed_clearly",
+    "p_value_holm",
+]
+
+
+def tests_of_change(comparison: pd.DataFrame, headline: str) -> Chart:
+    """Figure ``07_tests_of_change``: each measure's change with its simultaneous interval.
+
+    On own data a change is withheld with a count it rests on (and, through the Holm
+    adjustment, with any row's): the changes shown are drawn; where none is, the chart is the
+    sentence saying why (:meth:`~analysis.charts.chart.Chart.not_drawn`).
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        :func:`analysis.chapters.periods.tests_of_change`, as ``run.table`` returned it.
+    headline : str
+        :func:`analysis.chapters.periods.change_headline` of it: the title.
+    """
+    changes = comparison.dropna(subset=["difference_points"])
+    if changes.empty:
+        return Chart.not_drawn(too_little_to_show(comparison, "difference_points"))
+    fig = difference_figure(
+        changes,
+        title=headline,
+        subtitle="Change from 2011-14 to 2014-17 in percentage points, with 95% simultaneous "
+        f"intervals for the {len(comparison)} measures; filled dot: the interval leaves out zero",
+    )
+    return Chart(
+        fig,
+        changes[CHANGES_SHOWN],
+        difference_alt_text(changes),
+        "Source: coded case data, both periods. Newcombe intervals (Bonferroni); score tests.",
+    )
+
+
+def period_shares(shares: pd.DataFrame, headline: str) -> Chart:
+    """Figure ``07_period_shares``: each measure's share in both periods.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        :func:`analysis.chapters.periods.shares`, as ``run.table`` returned it.
+    headline : str
+        :func:`analysis.chapters.periods.similar_headline` of the tests of change: the title.
+    """
+    fig = grouped_bar_percent(
+        shares,
+        "label",
+        "review_period",
+        "percent",
+        low="ci_low_percent",
+        high="ci_high_percent",
+        title=headline,
+        subtitle="Share of children, reviews or reviews with a final report, 2011-14 and 2014-17 "
+        "(95% intervals)",
+        height=7.0,  # thirteen pairs of bars: thinner bars keep the figure within a screen
+    )
+    return Chart(
+        fig, shares, period_shares_alt_text(shares), "Source: coded case data, both periods."
+    )
 
 
 def difference_figure(table: pd.DataFrame, *, title: str, subtitle: str | None = None) -> Figure:

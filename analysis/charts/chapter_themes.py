@@ -1,11 +1,47 @@
-"""Subtitle and alt text of the practice themes figure (notebook 05), from the plotted table."""
+"""The practice themes figure (notebook 05), with its title, subtitle and alt text from the
+plotted table."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from analysis.charts.alt import percent_list
+from analysis.charts.bars import bar_percent
+from analysis.charts.chart import Chart
 from analysis.charts.gaps import counted
+
+
+def practice_themes(themes: pd.DataFrame, *, synthetic: bool) -> Chart:
+    """Figure ``05_practice_themes``: how often each theme was coded, an illustration of the
+    method (on synthetic data the rates are invented, and the title says so).
+
+    Parameters
+    ----------
+    themes : DataFrame
+        :func:`analysis.chapters.themes.theme_table`, as ``run.table`` returned it.
+    synthetic : bool
+        Whether the data are the shipped synthetic data (``Run.synthetic``).
+    """
+    title = (
+        "Practice themes coded in final reports: how the count works, not what it found"
+        if synthetic
+        else "How often each practice theme was coded in reviews with a final report"
+    )
+    fig = bar_percent(
+        themes,
+        "label",
+        "percent",
+        low="ci_low_percent",
+        high="ci_high_percent",
+        title=title,
+        subtitle=themes_subtitle(themes, synthetic=synthetic),
+    )
+    return Chart(
+        fig,
+        themes,
+        themes_alt_text(themes, synthetic=synthetic),
+        "Source: coded case data; messages from a blog summary of the report (11 July 2016).",
+    )
 
 
 def themes_alt_text(themes: pd.DataFrame, *, synthetic: bool) -> str:

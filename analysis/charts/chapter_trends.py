@@ -1,55 +1,94 @@
-"""Charts of ten years in context (notebook 06), and their alt text.
+"""Charts of ten years in context (notebook 06): the national analyses and Ofsted's counts,
+with their titles and alt text.
 
-The numbers come from :mod:`analysis.chapters.trends` (public statistics only); here they are
-drawn and described. Review counts are per analysis window, activity is annual: the backdrop
-chart draws the first as flat bars over each window and the second as lines by financial year.
+The numbers come from :mod:`analysis.chapters.trends` and :mod:`analysis.chapters.activity`
+(public statistics only); here they are drawn and described. The chart of reviews against
+child-protection activity is in :mod:`analysis.charts.chapter_activity`.
 """
 
 from __future__ import annotations
-
-import textwrap
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.charts.annotate import direct_label, note_label
+from analysis.charts.annotate import direct_label
+from analysis.charts.chart import Chart
 from analysis.charts.gaps import (
     as_float,
     count_text,
     gap_text,
-    lower_first,
     row_markers,
-    value_text,
-    word_list,
 )
-from analysis.charts.inputs import check_colours
-from analysis.charts.layout import new_figure, spread_labels, y_guides
+from analysis.charts.layout import new_figure
+from analysis.charts.lines import line_series
 from analysis.charts.style import (
     BACKGROUND,
-    BASELINE_WIDTH,
     MUTED_COLOUR,
     PALETTE,
-    REFERENCE_DASH,
     SIZE_NOTE,
     house_style,
 )
 
-#: Plans started before the children in need census are CPR3 registrations: dashed, a shorter
-#: dash than a reference line's, so the two are not confused.
-_REGISTRATIONS_DASH = (0, (4, 2))
-#: Characters per line of a line-end label.
-_END_LABEL_WRAP = 18
+#: The columns of the national analyses the figure's saved data keeps.
+ANALYSES_SHOWN = [
+    "review_period",
+    "years",
+    "scrs_count",
+    "scrs_per_year",
+    "count_status",
+    "figure_id",
+    "not_found_id",
+]
+#: The columns of Ofsted's counts the figure's saved data keeps.
+OFSTED_SHOWN = ["financial_year", "series", "label", "value_count", "source_tier", "derived"]
 
 
-def _decimal_year(date) -> float:
-    date = pd.Timestamp(date)
-    return date.year + (date.day_of_year - 1) / (366 if date.is_leap_year else 365)
+def national_analyses(analyses: pd.DataFrame) -> Chart:
+    """Figure ``06_national_analyses``: reviews a year in each national analysis, a gap where
+    no count was found.
+
+    ``analyses`` is :func:`analysis.chapters.trends.analyses_table`.
+    """
+    fig = analyses_figure(
+        analyses,
+        title=analyses_title(analyses),
+        subtitle="Serious case reviews per year of each national analysis (count / years, "
+        "derived), England",
+    )
+    return Chart(
+        fig,
+        analyses[ANALYSES_SHOWN],
+        analyses_alt_text(analyses),
+        "Source: the national analyses of SCRs, 2001-03 to 2017-19 (each cited in the figure's "
+        "data); per-year averages derived.",
+    )
 
 
-def _financial_year_start(year: str) -> float:
-    """Where a financial year ("2012-13") starts on the chart's time axis (1 April)."""
-    return _decimal_year(f"{int(year[:4])}-04-01")
+def ofsted(table: pd.DataFrame) -> Chart:
+    """Figure ``06_ofsted_initiated_and_notifications``: Ofsted's SCRs initiated and serious
+    incident notifications by financial year.
+
+    ``table`` is :func:`analysis.chapters.activity.ofsted_yearly`.
+    """
+    fig = line_series(
+        table,
+        "financial_year",
+        "value_count",
+        "label",
+        title=ofsted_title(table),
+        subtitle="Serious incident notifications and SCRs initiated, by financial year, England",
+        ylabel="Number in the year",
+        end_values=True,
+        height=4.0,
+    )
+    return Chart(
+        fig,
+        table[OFSTED_SHOWN],
+        ofsted_alt_text(table),
+        "Sources: Ofsted, SCRs initiated and serious incident notifications; DfE, serious "
+        "incident notifications.",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -167,210 +206,6 @@ def analyses_alt_text(table: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _runs(rows: pd.DataFrame) -> list[list[str]]:
-    """Runs of consecutive financial years of one collection, in order."""
-    years = list(rows.index)
-    runs, current = [], [years[0]]
-    for prev, year in zip(years, years[1:], strict=False):
-        same_kind = rows.loc[prev, "collection"] == rows.loc[year, "collection"]
-        if int(year[:4]) == int(prev[:4]) + 1 and same_kind:
-            current.append(year)
-        else:
-            runs.append(current)
-            current = [year]
-    runs.append(current)
-    return runs
-
-
-def backdrop_figure(
-    activity: pd.DataFrame,
-    reviews: pd.DataFrame,
-    analyses: pd.DataFrame,
-    *,
-    title: str,
-    subtitle: str | None = None,
-    base_period: str | None = None,
-) -> Figure:
-    """Annual activity (lines) and reviews a year per analysis (flat bars over each window),
-    all indexed to the same base period = 100.
-
-    Reviews are drawn as a horizontal bar spanning each analysis window, at the window's
-    average a year, because they are not annual counts; windows with no count found are
-    named as gaps. Plans started before the children in need census (CPR3 registrations) are
-    dashed, after a series break marked at the census's first year.
-
-    Parameters
-    ----------
-    activity : DataFrame
-        From :func:`analysis.chapters.trends.activity_index_yearly` (``series``, ``label``,
-        ``financial_year``, ``collection``, ``index_value``); at most three series.
-    reviews : DataFrame
-        From :func:`analysis.chapters.trends.reviews_against_activity` (its ``scrs`` rows
-        are drawn).
-    analyses : DataFrame
-        From :func:`analysis.chapters.trends.analyses_table`: each analysis's window
-        (``review_period``, ``period_start``, ``period_end``).
-    title, subtitle : str
-        Figure title (say the finding) and subtitle.
-    base_period : str, optional
-        The index base, for the axis label; default ``activity.attrs["base_period"]``.
-    """
-    base_period = base_period or activity.attrs.get("base_period")
-    if not base_period:
-        raise ValueError("name the index base: base_period=... or activity.attrs['base_period']")
-    names = list(dict.fromkeys(activity["series"]))
-    check_colours(len(names) + 1, "series")  # the reviews take the first colour
-    colours = dict(zip(names, PALETTE[1:], strict=False))
-    fig, ax = new_figure(title, subtitle, height=4.6)
-    end_labels = []
-    with house_style():
-        ax.axhline(
-            100, color=MUTED_COLOUR, linestyle=REFERENCE_DASH, linewidth=BASELINE_WIDTH, zorder=1
-        )
-        for series in names:
-            rows = activity[activity["series"] == series].copy()
-            rows["x"] = [_financial_year_start(y) + 0.5 for y in rows["financial_year"]]
-            rows = rows.set_index("financial_year")
-            # One line per run of consecutive years of one kind: a missing year stays a gap and
-            # the CPR3 registrations (dashed) are never joined to the CIN census plans.
-            for run_years in _runs(rows):
-                part = rows.loc[run_years]
-                dashed = (part["collection"] == "CPR3 registrations").all()
-                ax.plot(
-                    part["x"],
-                    part["index_value"],
-                    color=colours[series],
-                    linestyle=_REGISTRATIONS_DASH if dashed else "-",
-                    marker="o",
-                    markersize=4,
-                    zorder=3,
-                )
-            last = rows.iloc[-1]
-            end_labels.append(
-                direct_label(
-                    ax,
-                    textwrap.fill(last["label"], _END_LABEL_WRAP),
-                    (last["x"], last["index_value"]),
-                    offset=(8, 0),
-                    bold=True,
-                    box=None,
-                )
-            )
-        scrs = reviews[reviews["series"] == "scrs"].reset_index(drop=True)
-        windows = analyses.set_index("review_period")
-        x0s = [_decimal_year(windows.loc[p, "period_start"]) for p in scrs["review_period"]]
-        x1s = [_decimal_year(windows.loc[p, "period_end"]) for p in scrs["review_period"]]
-        for x0, x1, value in zip(x0s, x1s, scrs["index_value"], strict=True):
-            if np.isnan(value):
-                continue
-            ax.plot(
-                [x0, x1],
-                [value] * 2,
-                color=PALETTE[0],
-                linewidth=6,
-                solid_capstyle="butt",
-                zorder=2,
-            )
-            direct_label(
-                ax,
-                f"{value:.0f}",
-                ((x0 + x1) / 2, value),
-                offset=(0, 5),
-                ha="center",
-                va="bottom",
-                colour=PALETTE[0],
-                size=SIZE_NOTE,
-                bold=True,
-                zorder=5,
-            )
-        # Consecutive windows without a count (for the same reason) are named once, as one gap.
-        missing = scrs["index_value"].isna().to_numpy()
-        markers = row_markers(scrs)
-        i = 0
-        while i < len(scrs):
-            if not missing[i]:
-                i += 1
-                continue
-            j = i
-            while j + 1 < len(scrs) and missing[j + 1] and markers[j + 1] == markers[i]:
-                j += 1
-            names_missing = " and\n".join(scrs["review_period"].iloc[i : j + 1])
-            why = gap_text(markers[i]) if markers[i] else "no review\ncount found"
-            note_label(
-                ax,
-                f"{names_missing}:\n{why}",
-                ((x0s[i] + x1s[j]) / 2, 0),
-                offset=(0, 4),
-                ha="center",
-                va="bottom",
-                style="italic",
-                zorder=3,
-            )
-            i = j + 1
-        last = scrs.dropna(subset=["index_value"]).index[-1]
-        end_labels.append(
-            direct_label(
-                ax,
-                textwrap.fill("Reviews a year (average over each analysis)", _END_LABEL_WRAP),
-                (x1s[last], scrs.loc[last, "index_value"]),
-                offset=(8, 0),
-                colour=PALETTE[0],
-                bold=True,
-                box=None,
-            )
-        )
-        census = activity.loc[activity["collection"] == "CIN census", "financial_year"].min()
-        brk = _financial_year_start(census)
-        ax.axvline(brk, color=MUTED_COLOUR, linestyle=":", linewidth=BASELINE_WIDTH, zorder=1)
-        note_label(
-            ax,
-            "series break:\nCPR3 registrations\n(dashed), then\nCIN census",
-            (brk, 1.0),
-            xycoords=("data", "axes fraction"),
-            offset=(-4, -2),
-            ha="right",
-            va="top",
-            zorder=3,
-        )
-        starts = range(2001, 2020, 4)
-        ax.set_xticks([s + 0.75 for s in starts], [f"{s}-{(s + 1) % 100:02d}" for s in starts])
-        ax.tick_params(axis="x", length=0)
-        ax.set_xlim(2001.2, 2020.0)
-        ax.set_ylim(0, None)
-        y_guides(ax, f"Index, {base_period} = 100 (dashed line)", size=SIZE_NOTE)
-        spread_labels(fig, end_labels, axis="y")
-    return fig
-
-
-def backdrop_alt_text(activity: pd.DataFrame, reviews: pd.DataFrame) -> str:
-    """Alt text of :func:`backdrop_figure`: reviews a year by window, latest activity."""
-    scrs = reviews[reviews["series"] == "scrs"]
-    return (
-        "Line chart of child-protection activity in England by financial year, indexed "
-        "to its 2009-11 average = 100, with serious case reviews a year drawn as flat bars "
-        "across each national analysis window. Reviews a year: "
-        + "; ".join(
-            f"{r.review_period} "
-            + (
-                "no count"  # a window with no count found (an unmarked gap)
-                if pd.isna(r.index_value) and not m
-                else value_text(r.index_value, "{:.0f}", m)
-            )
-            for r, m in zip(scrs.itertuples(), row_markers(scrs), strict=True)
-        )
-        + ". Latest activity: "
-        + "; ".join(
-            f"{label} {value_text(g.index_value.iloc[-1], marker=g.marker_.iloc[-1])} in "
-            f"{g.financial_year.iloc[-1]}"
-            for label, g in activity.assign(marker_=row_markers(activity)).groupby(
-                "label", sort=False
-            )
-        )
-        + ". Plans started before 2009-10 are CPR3 registrations, drawn dashed after a series "
-        "break."
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # Ofsted: reviews initiated and serious incident notifications
 # --------------------------------------------------------------------------------------------
@@ -398,47 +233,6 @@ def ofsted_alt_text(table: pd.DataFrame) -> str:
         )
         + "."
     )
-
-
-def backdrop_title(against: pd.DataFrame) -> str:
-    """The backdrop's title: the period reviews a year peaked in, against activity then.
-
-    Parameters
-    ----------
-    against : DataFrame
-        :func:`analysis.chapters.activity.reviews_against_activity`: ``review_period``,
-        ``series`` (``scrs`` for the reviews), ``label`` and ``index_value`` (2009-11 = 100).
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"review_period": ["2011-14"] * 3 + ["2014-17"] * 3,
-    ...     "series": ["scrs", "a", "b"] * 2, "label": ["SCRs", "Enquiries", "Plans"] * 2,
-    ...     "index_value": [106.0, 131.0, 109.0, 133.0, 172.0, 123.0]})
-    >>> print(backdrop_title(t))  # doctest: +NORMALIZE_WHITESPACE
-    Reviews a year peaked in 2014-17 (index 133): faster than plans (123), slower than
-    enquiries (172)
-    """
-    held = against[against["index_value"].notna()]
-    reviews = held[held["series"] == "scrs"]
-    peak = reviews.loc[reviews["index_value"].idxmax()]
-    title = f"Reviews a year peaked in {peak['review_period']} (index {peak['index_value']:.0f})"
-    then = held[(held["review_period"] == peak["review_period"]) & (held["series"] != "scrs")]
-    faster = then[then["index_value"] < peak["index_value"]]
-    slower = then[then["index_value"] >= peak["index_value"]]
-    parts = [
-        f"{word} than {_activity_names(rows)}"
-        for word, rows in (("faster", faster), ("slower", slower))
-        if not rows.empty
-    ]
-    return title + (": " + ", ".join(parts) if parts else "")
-
-
-def _activity_names(rows: pd.DataFrame) -> str:
-    names = [
-        f"{lower_first(label.replace('Child protection plans', 'plans'))} ({value:.0f})"
-        for label, value in zip(rows["label"], rows["index_value"], strict=True)
-    ]
-    return word_list(names)
 
 
 def ofsted_title(table: pd.DataFrame) -> str:

@@ -28,9 +28,18 @@ class Chart:
         Alt text computed from ``data``.
     source_note : str or None
         The source line printed under the figure.
+    why_not_drawn : str
+        Set where there is nothing to draw (``fig`` is None; on own data, every value
+        withheld): the sentence ``Run.figure`` shows and writes in the figure's place.
     """
 
-    fig: Figure
+    fig: Figure | None
     data: pd.DataFrame
     alt_text: str
     source_note: str | None = None
+    why_not_drawn: str = ""
+
+    @classmethod
+    def not_drawn(cls, why: str) -> Chart:
+        """A chart with nothing to draw, and the sentence that says why."""
+        return cls(None, pd.DataFrame(), "", why_not_drawn=why)

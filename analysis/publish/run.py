@@ -219,8 +219,9 @@ class Run:
         """Save a figure in the house style (PNG, SVG, plotted data, alt text), stamped.
 
         ``fig`` is a :class:`~analysis.charts.chart.Chart` (the figure with its data, alt text
-        and source line, as the chapter chart functions return it), or a bare matplotlib figure
-        with ``data`` and ``alt_text`` given here.
+        and source line, as the chapter chart functions return it; one with nothing to draw is
+        shown as :meth:`not_drawn`'s sentence), or a bare matplotlib figure with ``data`` and
+        ``alt_text`` given here.
 
         Returns the stamped figure, so a notebook cell ending with this call shows it (as the
         saved PNG); the paths written are in ``fig.saved_paths``. The output showing it carries
@@ -237,6 +238,8 @@ class Run:
         from analysis.charts.save import save_figure
 
         if isinstance(fig, Chart):
+            if fig.fig is None:  # nothing to draw: the sentence saying why, in its place
+                return self.not_drawn(name, fig.why_not_drawn)
             fig, data, alt_text, source_note = fig.fig, fig.data, fig.alt_text, fig.source_note
         if data is None or alt_text is None:
             raise TypeError(f"figure {name!r}: give a Chart, or a figure with data= and alt_text=")
