@@ -7,18 +7,21 @@ paper, ADC G287, the 2014-17 briefings) and recomputed with pandas, apart from t
 calibration code that also checks them.
 """
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.casedata.load import synthetic_path
 from analysis.content import read_yaml
-from analysis.paths import CODEBOOK_DIR
+from analysis.paths import CODEBOOK_DIR, PACKAGE_DIR, ROOT
 from analysis.synthetic import calibration_figure_ids, held_out_figure_ids
 from analysis.synthetic.calibration import check
 from analysis.synthetic.family_items import REGION_CHILDREN
 from analysis.synthetic.generator import generate
 from analysis.synthetic.quotas import apportion
+from analysis.synthetic.subgroup_targets import SUBGROUP_TARGETS
 
 PERIODS = ("2011-14", "2014-17")
 CODEBOOK = read_yaml(CODEBOOK_DIR / "2011-14.yaml")  # 2014-17 adds no variable
@@ -258,3 +261,12 @@ def test_the_same_seed_gives_the_same_framework_items():
         assert first.to_csv(index=False) == again.to_csv(index=False)
         assert not first.equals(generate(period, seed=8))
         assert np.isin(VULNERABILITIES, first.columns).all()
+
+
+def test_every_assumption_the_generator_cites_is_in_the_log():
+    log = (ROOT / "docs" / "assumptions.md").read_text(encoding="utf-8")
+    logged = set(re.findall(r"^\| (S\d\d) \|", log, flags=re.MULTILINE))
+    code = "".join(p.read_text(encoding="utf-8") for p in (PACKAGE_DIR / "synthetic").glob("*.py"))
+    cited = set(re.findall(r"\bS\d\d\b", code))
+    cited |= {t.reading or t.assumption for t in SUBGROUP_TARGETS} - {None}
+    assert {f"S{i}" for i in range(15, 31)} <= cited <= logged
