@@ -92,7 +92,8 @@ def test_period_averages_are_marked_over_their_own_years(both, by_period):
     # under the data lines and wider than them, so a line running along an average hides
     # only its middle (the deaths line sits on its average in the shipped data)
     data_lines = [line for line in ax.lines if str(line.get_gid()).startswith("series")]
-    assert len(data_lines) == 3
+    # directly caused, related, in neither group (S15), serious harm; none not recorded
+    assert len(data_lines) == 4
     assert all(band.get_zorder() < line.get_zorder() for band in bands for line in data_lines)
     assert all(
         band.get_linewidth() > 2 * line.get_linewidth() for band in bands for line in data_lines
@@ -110,6 +111,7 @@ def test_death_category_bars_are_coloured_by_group(both):
     expected = {
         "death_directly_caused": PALETTE[0],
         "death_related_not_directly_caused": PALETTE[1],
+        "death_neither_group": PALETTE[2],
     }
     assert colours == [expected[g].lower() for g in shown["outcome_group"]]
     assert sum(OUTCOME_GROUPS["death_directly_caused"] in t.get_text() for t in ax.texts) == 1

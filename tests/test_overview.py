@@ -60,6 +60,21 @@ def test_a_death_without_category_is_its_own_group(by_period):
     assert table["count"].sum() == (cases["outcome"] == "death").sum()
 
 
+def test_a_death_in_neither_group_is_not_a_death_without_category(by_period):
+    cases = by_period["2011-14"]
+    neither = cases["death_category"].isin(
+        ["not_related_to_maltreatment", "perpetrated_outside_family", "unclassifiable"]
+    )
+    assert neither.sum() == 14  # S15: 5 + 6 + 3
+    groups = outcome_group(cases)
+    assert (groups[neither] == "death_neither_group").all()
+    assert not (groups == "death_not_recorded").any()
+    table = death_group_table(cases, by=None).set_index("outcome_group")
+    assert table.loc["death_neither_group", "count"] == 14
+    assert table.loc["death_not_recorded", "count"] == 0
+    assert table["count"].sum() == (cases["outcome"] == "death").sum()
+
+
 def test_reviews_by_year_counts_each_review_once(both):
     table = reviews_by_year_and_group(both)
     per_period = table.groupby("review_period")["reviews_count"].sum()

@@ -42,6 +42,7 @@ from analysis.synthetic import calibration_basis
 OUTCOME_GROUPS = {
     "death_directly_caused": "Deaths directly caused",
     "death_related_not_directly_caused": "Deaths related, not directly caused",
+    "death_neither_group": "Deaths in neither group",
     "death_not_recorded": "Deaths, category not recorded",
     "serious_harm": "Serious harm",
 }
@@ -99,9 +100,20 @@ def outcome_group(cases: pd.DataFrame) -> pd.Series:
     """Per row, the report's outcome group: a code of :data:`OUTCOME_GROUPS`.
 
     Needs ``outcome`` and ``death_category``. Deaths are split by
-    :func:`analysis.stats.tables.death_groups` (assumption A04 in ``docs/assumptions.md``).
+    :func:`analysis.stats.tables.death_groups` (assumption A04 in ``docs/assumptions.md``); a
+    death with a category in neither of the codebook's two groups (not related to
+    maltreatment, perpetrated outside the family, not classifiable) is
+    ``death_neither_group``, kept apart from a death whose category was not recorded.
+
+    >>> cases = pd.DataFrame({"outcome": ["death", "death", "death", "serious_harm"],
+    ...     "death_category": ["sudi", "unclassifiable", "not_recorded", None]})
+    >>> outcome_group(cases).tolist()[1:]
+    ['death_neither_group', 'death_not_recorded', 'serious_harm']
     """
     groups = death_groups(cases).map(_GROUP_OF_DEATH)
+    missing = load_codebook()["death_category"].missing_codes
+    recorded = cases["death_category"].notna() & ~cases["death_category"].isin(missing)
+    groups = groups.where(~((groups == "death_not_recorded") & recorded), "death_neither_group")
     groups = groups.where(cases["outcome"] != "serious_harm", "serious_harm")
     return groups.astype("object")
 
@@ -188,7 +200,8 @@ def death_group_table(
     DataFrame
         ``by``, ``outcome_group``, ``label``, ``count``, ``denominator_count`` (deaths),
         ``percent``, ``ci_low_percent``, ``ci_high_percent``. Every group of
-        :data:`DEATH_GROUPS` is a row, "not recorded" too (0 when every death has a category).
+        :data:`DEATH_GROUPS` is a row, "neither group" and "not recorded" too (0 when no death
+        is in it).
     """
     deaths = _deaths(cases, level)
     groups = pd.Categorical(outcome_group(deaths), categories=DEATH_GROUPS)

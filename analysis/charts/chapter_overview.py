@@ -71,17 +71,22 @@ def reviews_by_year(yearly: pd.DataFrame, averages: pd.DataFrame) -> Chart:
     )
 
 
+#: Groups of death a chart leaves out when none is counted (a file coded before the codebook
+#: had the classes outside both groups never has them; most files record every category).
+ONLY_IF_COUNTED = ("death_neither_group", "death_not_recorded")
+
+
 def yearly_lines(yearly: pd.DataFrame) -> pd.DataFrame:
     """The rows of :func:`analysis.chapters.overview.reviews_by_year_and_group` a chart draws:
-    every group but the deaths whose category was not recorded when none is counted (a flat
-    line at zero would only add an empty line to the chart; the table keeps the group, as a
-    zero).
+    every group but those of :data:`ONLY_IF_COUNTED` in which none is counted (a flat line at
+    zero would only add an empty line to the chart; the table keeps the group, as a zero).
 
     A withheld count (NaN in a protected table) is not a zero: the group is drawn.
     """
-    group = yearly["outcome_group"] == "death_not_recorded"
-    if yearly.loc[group, "reviews_count"].eq(0).all():
-        return yearly[~group].reset_index(drop=True)
+    for name in ONLY_IF_COUNTED:
+        group = yearly["outcome_group"] == name
+        if yearly.loc[group, "reviews_count"].eq(0).all():
+            yearly = yearly[~group].reset_index(drop=True)
     return yearly
 
 
@@ -326,9 +331,16 @@ def death_categories_alt_text(table: pd.DataFrame) -> str:
     groups = table["outcome_group"].value_counts()
     direct = number_words(int(groups.get("death_directly_caused", 0)))
     related = number_words(int(groups.get("death_related_not_directly_caused", 0)))
+    neither = int(groups.get("death_neither_group", 0))
     periods = ", ".join(str(p) for p in table["review_period"].unique())
+    order = (
+        f"the first {direct} directly caused, the next {related} related but not directly caused"
+    )
+    if neither:
+        order += f", then {number_words(neither)} in neither group"
+    else:  # the related deaths close the chart
+        order = order.replace("the next", "the last")
     return (
         "Horizontal bar chart of categories of death as a share of reviews of deaths, "
-        f"{periods}, with 95% intervals; the first {direct} directly caused, the last "
-        f"{related} related but not directly caused. " + percent_list(table, count="count") + "."
+        f"{periods}, with 95% intervals; {order}. " + percent_list(table, count="count") + "."
     )
