@@ -1,6 +1,7 @@
 """Overview and children tables: every review counted once, published values read, not typed."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis import load_cases
@@ -94,12 +95,56 @@ def test_reviews_by_year_counts_each_review_once(both):
     assert "death_not_recorded" not in set(yearly_lines(table)["outcome_group"])
 
 
-def test_the_chart_keeps_a_withheld_not_recorded_line(both):
+@pytest.mark.parametrize("missing", [np.nan, pd.NA], ids=["NaN", "NA (a protected table)"])
+def test_the_chart_keeps_a_withheld_not_recorded_line(both, missing):
     table = reviews_by_year_and_group(both)
+    table = table[table["outcome_group"] != "death_neither_group"]  # a file coded before it
     not_recorded = table["outcome_group"] == "death_not_recorded"
-    withheld = table.assign(reviews_count=table["reviews_count"].astype("float64"))
-    withheld.loc[not_recorded.idxmax(), "reviews_count"] = np.nan  # suppressed, not a zero
+    withheld = table.assign(reviews_count=table["reviews_count"].astype("Float64"))
+    withheld.loc[not_recorded.idxmax(), "reviews_count"] = missing  # suppressed, not a zero
     assert "death_not_recorded" in set(yearly_lines(withheld)["outcome_group"])
+    # where the group in neither is counted too, the withheld year is withheld in their line
+    full = reviews_by_year_and_group(both).astype({"reviews_count": "Int64"})
+    full.loc[full["outcome_group"] == "death_not_recorded", "reviews_count"] = 0
+    full.loc[(full["outcome_group"] == "death_not_recorded").idxmax(), "reviews_count"] = pd.NA
+    merged = yearly_lines(full).query("outcome_group == 'death_neither_or_not_recorded'")
+    assert merged["reviews_count"].isna().sum() == 1
+
+
+def test_the_chart_draws_one_line_for_deaths_in_neither_group_and_not_recorded(both):
+    cases = both.copy()
+    first_death = cases.index[cases["outcome"] == "death"][0]  # 2011-12: 5 in neither group
+    cases.loc[first_death, "death_category"] = "not_recorded"
+    table = reviews_by_year_and_group(cases)
+    assert table["outcome_group"].nunique() == 5  # the table keeps every group
+    withheld = table.assign(reviews_count=table["reviews_count"].astype("float64"))
+    neither = (withheld["outcome_group"] == "death_neither_group") & (
+        withheld["incident_year"] == "2012-13"
+    )
+    withheld.loc[neither, "reviews_count"] = np.nan
+    withheld["reviews_count_marker"] = np.where(neither, "c", "")
+    drawn = yearly_lines(withheld)
+    assert drawn["outcome_group"].nunique() == 4
+    merged = drawn[drawn["outcome_group"] == "death_neither_or_not_recorded"]
+    assert merged["outcome_group_label"].unique().tolist() == [
+        "Deaths in neither group or not recorded"
+    ]
+    counts = table[table["outcome_group"].isin(["death_neither_group", "death_not_recorded"])]
+    expected = counts.groupby("incident_year", sort=False)["reviews_count"].sum()
+    by_year = merged.set_index("incident_year")
+    assert np.isnan(by_year.loc["2012-13", "reviews_count"])  # withheld where either is
+    assert by_year.loc["2012-13", "reviews_count_marker"] == "c"
+    shown = by_year["reviews_count"].dropna()
+    assert shown.to_dict() == expected[shown.index].astype(float).to_dict()
+    assert by_year.loc["2011-12", "reviews_count"] == expected["2011-12"]  # 4 + 1
+    # the merged line sits where the neither group was, year by year
+    first_year = drawn[drawn["incident_year"] == "2011-12"]["outcome_group"].tolist()
+    assert first_year == [
+        "death_directly_caused",
+        "death_related_not_directly_caused",
+        "death_neither_or_not_recorded",
+        "serious_harm",
+    ]
 
 
 def test_yearly_death_groups_average_to_the_measures(both, by_period):

@@ -9,6 +9,7 @@ table, and source line. The children's charts (notebook 02) are in
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -28,6 +29,7 @@ from analysis.charts.style import (
     DIVIDER,
     GID_REFERENCE,
     LABEL_BOX,
+    MAX_COLOURS,
     PALETTE,
     REFERENCE_BAND,
     house_style,
@@ -74,20 +76,48 @@ def reviews_by_year(yearly: pd.DataFrame, averages: pd.DataFrame) -> Chart:
 #: Groups of death a chart leaves out when none is counted (a file coded before the codebook
 #: had the classes outside both groups never has them; most files record every category).
 ONLY_IF_COUNTED = ("death_neither_group", "death_not_recorded")
+#: Where both are counted, one line stands for them, so a chart keeps to four colours.
+MERGED_GROUP = ("death_neither_or_not_recorded", "Deaths in neither group or not recorded")
 
 
 def yearly_lines(yearly: pd.DataFrame) -> pd.DataFrame:
     """The rows of :func:`analysis.chapters.overview.reviews_by_year_and_group` a chart draws:
     every group but those of :data:`ONLY_IF_COUNTED` in which none is counted (a flat line at
-    zero would only add an empty line to the chart; the table keeps the group, as a zero).
+    zero would only add an empty line to the chart; the table keeps the group, as a zero); and
+    where both are counted, one line for the two (:data:`MERGED_GROUP`), so the chart has at
+    most four.
 
-    A withheld count (NaN in a protected table) is not a zero: the group is drawn.
+    A withheld count (NaN in a protected table) is not a zero: the group is drawn, and a year's
+    sum of the two groups is withheld where either is.
     """
     for name in ONLY_IF_COUNTED:
         group = yearly["outcome_group"] == name
-        if yearly.loc[group, "reviews_count"].eq(0).all():
+        counts = pd.to_numeric(yearly.loc[group, "reviews_count"], errors="coerce")
+        if counts.notna().all() and counts.eq(0).all():  # <NA> (withheld) is not a zero
             yearly = yearly[~group].reset_index(drop=True)
-    return yearly
+    if yearly["outcome_group"].nunique() <= MAX_COLOURS:
+        return yearly
+    merged = yearly["outcome_group"].isin(ONLY_IF_COUNTED)
+    keys = ["review_period", "incident_year"]
+    markers = [c for c in yearly.columns if str(c).endswith("_marker")]
+    sums = (
+        yearly[merged]
+        .groupby(keys, sort=False)
+        .agg(
+            reviews_count=("reviews_count", lambda s: s.sum() if s.notna().all() else np.nan),
+            **{
+                m: (m, lambda s: next((str(v) for v in s if isinstance(v, str) and v), ""))
+                for m in markers
+            },
+        )
+    )
+    code, label = MERGED_GROUP
+    sums = sums.reset_index().assign(outcome_group=code, outcome_group_label=label)
+    out = pd.concat([yearly[~merged], sums], ignore_index=True)
+    order = list(dict.fromkeys(yearly["outcome_group"].where(~merged, code)))
+    out["_order"] = out["outcome_group"].map(order.index)
+    out = out.sort_values([*keys, "_order"], kind="stable").drop(columns="_order")
+    return out[[c for c in yearly.columns if c in out.columns]].reset_index(drop=True)
 
 
 def death_categories(
