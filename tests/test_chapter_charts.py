@@ -29,7 +29,7 @@ from analysis.chapters.trends import (
 )
 from analysis.charts import PALETTE, line_series, percent_list
 from analysis.charts.chapter_activity import backdrop_figure
-from analysis.charts.chapter_children import age_share_figure, age_share_points
+from analysis.charts.chapter_children import age_shares
 from analysis.charts.chapter_families import neglect_alt_text
 from analysis.charts.chapter_overview import (
     death_categories_alt_text,
@@ -58,15 +58,17 @@ def by_period(both):
 
 def test_age_figure_never_joins_the_recomputed_value_to_a_line(by_period):
     series = age_share_series({"2011-14": by_period["2011-14"]}, recomputed_label="TEST")
-    fig = age_share_figure(age_share_points(series), analysis_periods(), title="t")
+    fig = age_shares(series, analysis_periods()).fig
     ax = fig.axes[0]
     recomputed = series.query("kind == 'recomputed' and share == 'age_under_1'")["percent"].item()
     for line in ax.get_lines():
         ys = np.asarray(line.get_ydata(), dtype=float)
         if np.isclose(ys, recomputed).any():
             assert len(ys) == 1 and line.get_markerfacecolor() == BACKGROUND
-    texts = " ".join(t.get_text() for t in ax.texts)
-    assert "not published" in texts and "TEST" in texts
+    # the hollow point carries its value; the subtitle says once what hollow points are
+    assert f"{recomputed:.0f}%" in [t.get_text() for t in ax.texts]
+    words = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+    assert "recomputed from TEST where none is published (under 1 in 2011-14)" in words
     # the adolescent share is published for 2011-14, so its recomputed value is not drawn
     adolescent = series.query("kind == 'recomputed' and share == 'age_11_17'")["percent"].item()
     assert not any(

@@ -138,24 +138,37 @@ def _published_share(share: str, figure_id: str) -> dict:
     }
 
 
-def age_bands(cases: pd.DataFrame) -> pd.DataFrame:
-    """The children's age at the incident: each band a share of all the children.
+def by_period(cases: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The cases of each review period in the file, by period (``review_period``)."""
+    return {str(p): part for p, part in cases.groupby("review_period", observed=True)}
 
-    Needs ``age_band``. :func:`analysis.stats.tables.proportion_table`: every band of the
-    codebook a row, with its 95% Wilson interval.
+
+def age_bands(cases: pd.DataFrame) -> pd.DataFrame:
+    """The children's age at the incident: each band a share of the children of each review
+    period in the file.
+
+    Needs ``review_period`` and ``age_band``. :func:`analysis.stats.tables.proportion_table`:
+    every band of the codebook a row in every period, with its 95% Wilson interval (on the
+    effective counts where siblings share a review: ``design_effect``).
     """
-    return proportion_table(cases, "age_band")
+    return proportion_table(cases, "age_band", by="review_period")
 
 
 def adolescent_vs_published(cases: pd.DataFrame) -> pd.DataFrame:
-    """The recomputed 2011-14 adolescent share beside the published one
-    (:data:`~analysis.chapters.overview.CHILDREN_COMPARISONS`), ``calibrated_to`` only on
-    synthetic data (:func:`~analysis.chapters.overview.for_this_data`).
+    """The recomputed adolescent share beside the published one, for each period with a
+    published figure (:data:`~analysis.chapters.overview.CHILDREN_COMPARISONS`: 2011-14),
+    ``calibrated_to`` only on synthetic data (:func:`~analysis.chapters.overview.for_this_data`).
 
-    ``cases`` are the 2011-14 cases; needs ``age_band``.
+    Needs ``review_period`` and ``age_band``.
     """
-    compared = recomputed_vs_published({"2011-14": cases}, CHILDREN_COMPARISONS)
+    compared = recomputed_vs_published(by_period(cases), CHILDREN_COMPARISONS)
     return for_this_data(compared, [cases])
+
+
+def age_shares(cases: pd.DataFrame, data_label: str) -> pd.DataFrame:
+    """:func:`age_share_series` with the shares recomputed for each period in the file
+    (``data_label`` is what data they come from: ``Run.label``)."""
+    return age_share_series(by_period(cases), recomputed_label=data_label)
 
 
 def characteristics(cases: pd.DataFrame) -> list[str]:
@@ -164,6 +177,6 @@ def characteristics(cases: pd.DataFrame) -> list[str]:
 
 
 def share_of_children(cases: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Each code of ``column`` (e.g. ``sex``) as a share of all the children, those coded "not
-    known" or "not recorded" kept in the denominator (assumption A08)."""
-    return proportion_table(cases, column)
+    """Each code of ``column`` (e.g. ``sex``) as a share of the children of each review period,
+    those coded "not known" or "not recorded" kept in the denominator (assumption A08)."""
+    return proportion_table(cases, column, by="review_period")

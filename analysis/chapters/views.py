@@ -118,13 +118,16 @@ def final_reports_by_outcome(by_outcome: pd.DataFrame) -> pd.DataFrame:
 
 
 def children_and_reviews(cases: pd.DataFrame) -> str:
-    """How many children and reviews the cases hold, in words."""
-    return f"{len(cases)} children in {cases['review_id'].nunique()} reviews"
+    """How many children and reviews the cases of each review period hold, in words."""
+    return "\n".join(
+        f"{period}: {len(part)} children in {part['review_id'].nunique()} reviews"
+        for period, part in cases.groupby("review_period", observed=True)
+    )
 
 
 def age_bands(ages: pd.DataFrame) -> pd.DataFrame:
-    """The age bands, by label."""
-    return shown(ages, drop=["age_band"])
+    """The age bands of each period, by label."""
+    return shown(ages, drop=["review_period_label", "age_band"])
 
 
 def adolescent_share(adolescent: pd.DataFrame) -> pd.DataFrame:
@@ -138,8 +141,10 @@ def age_share_series(series: pd.DataFrame) -> pd.DataFrame:
 
 
 def shares(table: pd.DataFrame) -> pd.DataFrame:
-    """Each category's count and share with its interval."""
-    return shown(table, ["label", "count", "percent", "ci_low_percent", "ci_high_percent"])
+    """Each category's count and share with its interval (in each period, where the table has
+    periods)."""
+    columns = ["review_period", "label", "count", "percent", "ci_low_percent", "ci_high_percent"]
+    return shown(table, columns)
 
 
 # Notebook 03 ---------------------------------------------------------------------------------

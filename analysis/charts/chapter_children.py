@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from analysis.casedata.recode import JOIN
 from analysis.charts.alt import percent_list
 from analysis.charts.annotate import direct_label
-from analysis.charts.bars import bar_percent, has_interval, interval_arms
+from analysis.charts.bars import grouped_bar_percent, interval_arms
 from analysis.charts.chart import Chart
 from analysis.charts.gaps import as_float, gap_text, is_missing, row_markers, value_text
 from analysis.charts.layout import new_figure, y_guides
@@ -34,25 +34,48 @@ _SHARE_COLOURS = {"age_under_1": PALETTE[0], "age_11_17": PALETTE[1], "age_over_
 
 
 def age_bands(ages: pd.DataFrame) -> Chart:
-    """Figure ``02_age_bands``: each age band's share with its 95% interval.
+    """Figure ``02_age_bands``: each age band's share with its 95% interval, the periods of
+    the file side by side.
 
     ``ages`` is :func:`analysis.chapters.children.age_bands`, as ``run.table`` returned it.
     """
-    fig = bar_percent(
+    periods = review_periods(ages)
+    fig = grouped_bar_percent(
         ages,
         "label",
+        "review_period" if len(periods) > 1 else None,
         "percent",
         low="ci_low_percent",
         high="ci_high_percent",
         title=age_bands_title(ages),
-        subtitle="Age at the incident, children in serious case reviews, England, 2011-14 "
-        "(95% intervals)",
+        subtitle="Age at the incident, children in serious case reviews, England, "
+        f"{' and '.join(periods)} ({intervals_note(ages)})",
     )
     return Chart(
         fig,
         ages,
         age_bands_alt_text(ages),
         "Source: coded case data. Age bands as in Sidebotham et al. (2016).",
+    )
+
+
+def review_periods(table: pd.DataFrame) -> list[str]:
+    """The review periods a table holds, in order (none: a table without the column)."""
+    if "review_period" not in table:
+        return []
+    return [str(p) for p in dict.fromkeys(table["review_period"])]
+
+
+def intervals_note(table: pd.DataFrame) -> str:
+    """What a subtitle says of the intervals: 95%, allowing for siblings where the table's
+    children share reviews (a ``design_effect`` above 1).
+
+    >>> intervals_note(pd.DataFrame({"design_effect": [1.0, 1.2]}))
+    '95% intervals, allowing for siblings in one review'
+    """
+    effects = pd.to_numeric(table.get("design_effect", pd.Series(dtype=float)), errors="coerce")
+    return "95% intervals" + (
+        ", allowing for siblings in one review" if (effects > 1).any() else ""
     )
 
 
@@ -73,7 +96,7 @@ def age_shares(series: pd.DataFrame, periods: list[str]) -> Chart:
         periods,
         title=age_shares_title(series),
         subtitle="Under-one and adolescent shares of children in serious case reviews, England, "
-        "by national analysis, as published; 2011-14 under-one share not published",
+        f"by national analysis, as published; hollow points: {recomputed_where(shown)}",
     )
     return Chart(
         fig,
@@ -119,20 +142,43 @@ def age_share_points(series: pd.DataFrame) -> pd.DataFrame:
 
 
 def age_bands_title(ages: pd.DataFrame) -> str:
-    """Title of the age bands: the share of babies under one, and of children aged 11 to 17.
+    """Title of the age bands: the share of babies under one, and of children aged 11 to 17,
+    in each period of the table.
 
     Parameters
     ----------
     ages : DataFrame
-        ``proportion_table(cases, "age_band")``, protected (``age_band``, ``percent``). The 11
-        to 17 share is the sum of two bands, so it is withheld when either is; a withheld share
-        is named with "[c] suppressed", not stated as a finding.
+        :func:`analysis.chapters.children.age_bands`, protected (``age_band``, ``percent``;
+        ``review_period`` where the table has periods). The 11 to 17 share is the sum of two
+        bands, so it is withheld when either is; a withheld share is named with "[c]
+        suppressed", not stated as a finding.
 
     >>> t = pd.DataFrame({"age_band": ["under_1", "11_15", "16_17"],
     ...                   "percent": [40.2, 20.0, None], "count_marker": ["", "", "c"]})
     >>> age_bands_title(t)
     'Age at the incident: babies under one 40%; aged 11 to 17 [c] suppressed'
+    >>> both = pd.concat([t.assign(review_period="2011-14", percent=[40.2, 20.0, 8.1]),
+    ...                   t.assign(review_period="2014-17", percent=[38.0, 19.0, 8.0])])
+    >>> print(age_bands_title(both))  # doctest: +NORMALIZE_WHITESPACE
+    Babies under one: 40% of the children in 2011-14, 38% in 2014-17; aged 11 to 17: 28% in
+    2011-14, 27% in 2014-17
     """
+    periods = review_periods(ages)
+    if len(periods) <= 1:
+        babies, older, shown = _age_shares(ages)
+        if shown:
+            return f"{babies} of the children were babies under one; {older} were aged 11 to 17"
+        return f"Age at the incident: babies under one {babies}; aged 11 to 17 {older}"
+    shares = {p: _age_shares(ages[ages["review_period"].astype(str) == p]) for p in periods}
+    babies = ", ".join(f"{shares[p][0]} in {p}" for p in periods[1:])
+    older = ", ".join(f"{shares[p][1]} in {p}" for p in periods)
+    first = f"{shares[periods[0]][0]} of the children in {periods[0]}"
+    return f"Babies under one: {first}, {babies}; aged 11 to 17: {older}"
+
+
+def _age_shares(ages: pd.DataFrame) -> tuple[str, str, bool]:
+    """One period's share under one and aged 11 to 17 as text ("40%", or "[c] suppressed"), and
+    whether both are shown."""
     share = dict(zip(ages["age_band"], ages["percent"], strict=True))
     markers = dict(zip(ages["age_band"], row_markers(ages), strict=True))
     babies = share.get("under_1")
@@ -141,24 +187,30 @@ def age_bands_title(ages: pd.DataFrame) -> str:
     covered = {code for b in teens for code in str(b).split(JOIN)} == {"11_15", "16_17"}
     missing = [b for b in teens if is_missing(share.get(b))] + ([] if covered else ["11_15"])
     older = float("nan") if missing else sum(share[b] for b in teens)
-    if not is_missing(babies) and not missing:
-        return (
-            f"{babies:.0f}% of the children were babies under one; {older:.0f}% were aged 11 to 17"
-        )
     older_marker = markers.get(missing[0], "") if missing else ""
     return (
-        f"Age at the incident: babies under one "
-        f"{value_text(babies, '{:.0f}%', markers.get('under_1', ''))}; aged 11 to 17 "
-        f"{value_text(older, '{:.0f}%', older_marker)}"
+        value_text(babies, "{:.0f}%", markers.get("under_1", "")),
+        value_text(older, "{:.0f}%", older_marker),
+        not is_missing(babies) and not missing,
     )
 
 
 def age_bands_alt_text(ages: pd.DataFrame) -> str:
-    """Alt text of the age-band bars: each band's share with its 95% interval."""
+    """Alt text of the age-band bars: each band's share with its 95% interval, in each period."""
+    periods = review_periods(ages)
+    if len(periods) <= 1:
+        return (
+            f"Horizontal bar chart of the children's age at the incident, {''.join(periods)}, by "
+            "age band with 95% intervals: "
+            + percent_list(ages, interval=("ci_low_percent", "ci_high_percent"))
+            + "."
+        )
     return (
-        "Horizontal bar chart of the children's age at the incident, 2011-14, by age band "
-        "with 95% intervals: "
-        + percent_list(ages, interval=("ci_low_percent", "ci_high_percent"))
+        "Grouped horizontal bar chart of the children's age at the incident by age band, "
+        f"{' and '.join(periods)} side by side, with {intervals_note(ages)}: "
+        + percent_list(
+            ages, ["label", "review_period"], interval=("ci_low_percent", "ci_high_percent")
+        )
         + "."
     )
 
@@ -220,6 +272,9 @@ def age_share_figure(
             _share_label(
                 ax, text, x0, row["percent_low"], dy=-3, va="top", colour=MUTED_COLOUR, bold=False
             )
+        hollow: dict[str, set[int]] = {}  # where each share has a recomputed point
+        for row in shown[shown["kind"] == "recomputed"].itertuples():
+            hollow.setdefault(row.share, set()).add(position[row.review_period])
         for share, colour in _SHARE_COLOURS.items():
             pub = shown[(shown["share"] == share) & (shown["kind"] == "published")]
             if pub.empty:
@@ -231,9 +286,10 @@ def age_share_figure(
                 x = position[period]
                 previous = values.iloc[x - 1] if x else np.nan  # the adjacent analysis only
                 if n == 0:
-                    # The first point carries the share's name: above it, or left at the end.
+                    # The first point carries the share's name: above it, or left at the end
+                    # of the axis or before a hollow point of the share (clear of its whisker).
                     text = f"{pub['share_label'].iloc[0]}: {value:.0f}%"
-                    if x == last_x:
+                    if x == last_x or x + 1 in hollow.get(share, set()):
                         _share_label(ax, text, x, value, dx=-9, ha="right", colour=colour)
                     else:
                         _share_label(ax, text, x, value, dy=10, va="bottom", colour=colour)
@@ -255,16 +311,18 @@ def age_share_figure(
                     )
         recomputed = shown["kind"] == "recomputed"
         codes = [m for m, keep in zip(row_markers(shown), recomputed, strict=True) if keep]
+        withheld_at: dict[int, int] = {}  # labels said at the foot of one period, stacked
         for row, code in zip(shown[recomputed].itertuples(), codes, strict=True):
             x, colour = position[row.review_period], _SHARE_COLOURS[row.share]
             if is_missing(row.percent):  # withheld by disclosure control: said, not drawn
+                stacked = withheld_at.get(x, 0)
+                withheld_at[x] = stacked + 1
                 _share_label(
                     ax,
-                    f"{row.share_label}, {row.review_period}: not published;\n"
-                    f"recomputed {gap_text(code)}",
+                    f"{row.share_label}, {row.review_period}:\nrecomputed {gap_text(code)}",
                     x,
                     0,
-                    dy=4,
+                    dy=4 + 26 * stacked,
                     ha="center",
                     va="bottom",
                     colour=colour,
@@ -285,26 +343,12 @@ def age_share_figure(
                 capsize=CAP_SIZE,
                 zorder=4,
             )
-            text = (
-                f"{row.share_label}, {row.review_period}: not published;\n"
-                f"{row.percent:.0f}% {row.source}"
-            )
-            # above its whisker, or above the point where the interval is withheld
-            drawn = has_interval([row.percent], [row.percent_low], [row.percent_high])[0]
-            _share_label(
-                ax,
-                text,
-                x,
-                row.percent_high if drawn else row.percent,
-                dx=12,
-                dy=6,
-                ha="right",
-                va="bottom",
-                colour=colour,
-                bold=False,
-            )
+            # the value beside its hollow point; what it is, the subtitle says once
+            _share_label(ax, f"{row.percent:.0f}%", x, row.percent, dx=9, ha="left", colour=colour)
         ax.set_xticks(np.arange(len(x_periods)), x_periods)
-        ax.set_xlim(-0.35, last_x + 0.35)
+        # room right of the last period for the value of a recomputed point drawn there
+        at_end = bool((recomputed & (shown["review_period"] == x_periods[-1])).any())
+        ax.set_xlim(-0.35, last_x + (0.6 if at_end else 0.35))
         # room above every whisker, and above a recomputed point whose interval is withheld
         high = as_float(shown["percent_high"])
         tops = np.where(
@@ -336,9 +380,33 @@ def age_share_alt_text(points: pd.DataFrame) -> str:
             for r in rows.itertuples()
         )
         lines.append(f"{label}: {values}")
+    dated = (points["kind"] == "published") & (points["share"] != "age_11_17_earlier")
+    published = points.loc[dated, "review_period"].astype(str)
     return (
         "Line chart of the share of children under one and aged 11 to 17 in each national "
-        "analysis, 2003-05 to 2011-14, as published. "
+        f"analysis, {published.min()} to {published.max()}, as published. "
         + "; ".join(lines)
-        + ". The 2011-14 under-one share is not published; the recomputed value is drawn apart."
+        + f". Hollow points, drawn apart: {recomputed_where(points)}."
     )
+
+
+def recomputed_where(points: pd.DataFrame) -> str:
+    """What the age share figure's hollow points are: values recomputed (from what data), and
+    the shares and periods they stand for, none being published.
+
+    >>> t = pd.DataFrame({"kind": ["recomputed"] * 3, "share_label": ["Under 1", "Under 1",
+    ...     "Aged 11 to 17"], "review_period": ["2011-14", "2014-17", "2014-17"],
+    ...     "source": ["recomputed from SYNTHETIC DATA"] * 3})
+    >>> print(recomputed_where(t))  # doctest: +NORMALIZE_WHITESPACE
+    recomputed from SYNTHETIC DATA where none is published (under 1 in 2011-14 and 2014-17;
+    aged 11 to 17 in 2014-17)
+    """
+    recomputed = points[points["kind"] == "recomputed"]
+    if recomputed.empty:
+        return "none (every recomputed value has a published one)"
+    where = [
+        f"{label[0].lower()}{label[1:]} in {' and '.join(rows['review_period'].astype(str))}"
+        for label, rows in recomputed.groupby("share_label", sort=False)
+    ]
+    source = str(recomputed["source"].iloc[0])
+    return f"{source} where none is published ({'; '.join(where)})"
