@@ -177,8 +177,8 @@ def run_tables(path: Path) -> dict[str, pd.DataFrame]:
     first = by_period["2011-14"]
     out = {
         **_chapter_01(cases, by_period),
-        **_chapter_02(first),
-        **_chapter_03(first),
+        **_chapter_02(cases),  # every period in the file, as notebooks 2 and 3 load them
+        **_chapter_03(cases),
         **_chapter_04(first),
         **_chapter_05(first),
         **_chapter_07(cases),

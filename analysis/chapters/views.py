@@ -151,8 +151,8 @@ def shares(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def share_with_base(table: pd.DataFrame) -> pd.DataFrame:
-    """Each share with its count, base and interval."""
-    return shown(table, SHARE)
+    """Each share with its count, base and interval (by period, where the table has periods)."""
+    return shown(table, ["review_period", *SHARE])
 
 
 def tests(table: pd.DataFrame) -> pd.DataFrame:
@@ -161,10 +161,16 @@ def tests(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def model_fit(model: pd.DataFrame) -> str:
-    """The model's size and fit, or why it is not said (a model withheld for a small cell)."""
-    if model["odds_ratio"].notna().all():
-        return f"n = {model.attrs['n']}, pseudo R-squared = {model.attrs['pseudo_r2']:.3f}"
-    return "The model's size and fit are withheld with its estimates."
+    """Each model's size and fit, a line a period (``attrs["fit"]``), or why it is not said (a
+    model withheld for a small cell)."""
+    lines = []
+    for period, fit in model.attrs["fit"].items():
+        estimates = model.loc[model["review_period"] == period, "odds_ratio"]
+        if estimates.notna().all():
+            lines.append(f"{period}: n = {fit['n']}, pseudo R-squared = {fit['pseudo_r2']:.3f}")
+        else:
+            lines.append(f"{period}: the model's size and fit are withheld with its estimates.")
+    return "\n".join(lines)
 
 
 def model(table: pd.DataFrame) -> pd.DataFrame:

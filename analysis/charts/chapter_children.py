@@ -18,6 +18,7 @@ from analysis.charts.bars import grouped_bar_percent, interval_arms
 from analysis.charts.chart import Chart
 from analysis.charts.gaps import as_float, gap_text, is_missing, row_markers, value_text
 from analysis.charts.layout import new_figure, y_guides
+from analysis.charts.review_periods import intervals_note, review_periods, side_by_side
 from analysis.charts.style import (
     BACKGROUND,
     CAP_SIZE,
@@ -43,7 +44,7 @@ def age_bands(ages: pd.DataFrame) -> Chart:
     fig = grouped_bar_percent(
         ages,
         "label",
-        "review_period" if len(periods) > 1 else None,
+        side_by_side(ages),
         "percent",
         low="ci_low_percent",
         high="ci_high_percent",
@@ -56,26 +57,6 @@ def age_bands(ages: pd.DataFrame) -> Chart:
         ages,
         age_bands_alt_text(ages),
         "Source: coded case data. Age bands as in Sidebotham et al. (2016).",
-    )
-
-
-def review_periods(table: pd.DataFrame) -> list[str]:
-    """The review periods a table holds, in order (none: a table without the column)."""
-    if "review_period" not in table:
-        return []
-    return [str(p) for p in dict.fromkeys(table["review_period"])]
-
-
-def intervals_note(table: pd.DataFrame) -> str:
-    """What a subtitle says of the intervals: 95%, allowing for siblings where the table's
-    children share reviews (a ``design_effect`` above 1).
-
-    >>> intervals_note(pd.DataFrame({"design_effect": [1.0, 1.2]}))
-    '95% intervals, allowing for siblings in one review'
-    """
-    effects = pd.to_numeric(table.get("design_effect", pd.Series(dtype=float)), errors="coerce")
-    return "95% intervals" + (
-        ", allowing for siblings in one review" if (effects > 1).any() else ""
     )
 
 
