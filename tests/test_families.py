@@ -162,6 +162,13 @@ def test_chapter_4_titles_follow_their_data():
     assert parental_factors_title(comparison) == (
         "Only parental alcohol misuse has a published 2011-14 figure to check"
     )
+    # the comparison table as factor_comparison writes it: "" where no figure is published
+    table = factor_comparison(yes_share_table(load_cases(period="2011-14"), PARENTAL_FACTORS))
+    assert (table["figure_id"] == "").any()
+    assert parental_factors_title(table) == (
+        "Only parental alcohol misuse and parental drug misuse have a published 2011-14 figure "
+        "to check"
+    )
     series = pd.DataFrame(
         {"series": ["Published"] * 3, "review_period": ["a", "b", "c"], "percent": [60, 75, 45]}
     )

@@ -413,9 +413,9 @@ def parental_factors_title(comparison: pd.DataFrame, period: str = "2011-14") ->
     Only parental alcohol misuse and parental drug misuse have a published 2011-14 figure to
     check
     """
-    published = comparison[
-        comparison["figure_id"].notna() & (comparison["review_period"].astype(str) == period)
-    ]
+    # a row without a figure holds none (None) or, as factor_comparison writes it, ""
+    has_figure = comparison["figure_id"].fillna("").astype(str).str.strip() != ""
+    published = comparison[has_figure & (comparison["review_period"].astype(str) == period)]
     names = [lower_first(label) for label in dict.fromkeys(published["label"])]
     factors = comparison["label"].nunique()
     if not names:
