@@ -38,8 +38,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.content import read_yaml
-from analysis.stats.measures import Result, compute, reviews
+from analysis.stats.measures import MEASURES, Result, compute, reviews
 from analysis.stats.members import members_of
+from analysis.stats.units import is_final_report_measure
 
 SUBGROUPS_FILE = Path(__file__).with_name("subgroups.yaml")
 
@@ -203,7 +204,9 @@ def compute_subgroup(spec: SubgroupFigure, cases: pd.DataFrame, unit: str) -> Re
     """
     missing = [c for c in columns_needed(spec) if c not in cases.columns]
     if missing:
-        raise ValueError(f"{spec.measure} ({spec.category}) needs column(s) {missing}")
+        raise ValueError(
+            f"{spec.measure} ({spec.category}) needs column(s) {missing}, not in this dataset"
+        )
     base = subgroup_rows(cases, spec.over)
     if spec.compute:
         return replace(compute(spec.compute, base), measure=spec.measure)
@@ -257,10 +260,13 @@ def caveat(fig: Mapping) -> str:
 
 
 def final_report_column(fig: Mapping) -> str | None:
-    """The column of a share computed over the reviews with a final report alone, whose range
-    over all SCRs the scorecard shows beside it (as for the registered final-report shares);
-    None for any other figure."""
-    spec = spec_for(fig) if _category(fig) else None
+    """The column of a share coded only in final reports and computed over the reviews with
+    one (a registered final-report share, or a subgroup share over ``final_reports``), whose
+    range over all SCRs the scorecard shows beside it; None for any other figure."""
+    if not _category(fig):
+        name = fig["measure"]
+        return MEASURES[name].columns[0] if is_final_report_measure(name) else None
+    spec = spec_for(fig)
     if spec is None or spec.compute or [g.name for g in chain(spec.over)] != ["final_reports"]:
         return None
     columns = _columns(spec.count)
