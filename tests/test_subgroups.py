@@ -267,3 +267,11 @@ def test_the_sudi_caveat_says_dependency_is_not_misuse():
 def test_members_are_the_units_of_the_rows(sudi_cases):
     result = compute_figure(sudi_figure("hazardous_sleep_environment"), sudi_cases)
     assert result.members["numerator"] == members_of(sudi_cases.iloc[:4])
+
+
+def test_every_subgroup_figure_has_a_label():
+    from analysis.stats.subgroups import figure_label
+
+    assert figure_label(sudi_figure("co_sleeping")) == "Co-sleeping"
+    assert figure_label({"measure": "sudi_count", "category": ""}) == ""
+    assert all(spec.label and spec.label[0].isupper() for spec in subgroup_figures())

@@ -64,6 +64,7 @@ class SubgroupFigure:
     measure: str
     category: str
     over: str
+    label: str
     report: str | None = None
     compute: str | None = None  # a registered measure over the subgroup, or...
     count: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = ()  # ...the rows counted
@@ -106,6 +107,7 @@ def _read() -> tuple[dict[str, Subgroup], tuple[SubgroupFigure, ...]]:
                 measure=spec["measure"],
                 category=spec["category"],
                 over=spec["over"],
+                label=spec["label"],
                 report=spec.get("report"),
                 compute=spec.get("compute"),
                 count=_condition(spec["count"]) if "count" in spec else (),
@@ -251,6 +253,13 @@ def computed_over(fig: Mapping) -> str:
     """What a published figure is computed over, in words ("" for a whole population)."""
     spec = spec_for(fig) if _category(fig) else None
     return subgroups()[spec.over].label if spec else ""
+
+
+def figure_label(fig: Mapping) -> str:
+    """A subgroup figure's name in a table or chart ("Co-sleeping"; "" for a whole
+    population)."""
+    spec = spec_for(fig) if _category(fig) else None
+    return spec.label if spec else ""
 
 
 def caveat(fig: Mapping) -> str:
