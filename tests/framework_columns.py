@@ -1,8 +1,10 @@
 """Case files carrying the framework's new columns (issue 22), for tests of the subgroup figures.
 
-:func:`with_framework_columns` adds, to cases that lack them, the columns the scorecard's
-subgroup figures need (``age_months``, the SUDI sleep items, ``parents_not_engaging``,
-``poverty``, ``cp_plan_category``), seeded and drawn within each item's applicability: a sleep
+:func:`with_framework_columns` draws afresh the columns the scorecard's subgroup figures need
+(``age_months``, the SUDI sleep items, ``parents_not_engaging``, ``poverty``,
+``cp_plan_category``; added where a file lacks them, replacing the shipped synthetic values
+where it has them, so the counts differ from the published ones the shipped data was
+calibrated to), seeded and drawn within each item's applicability: a sleep
 item only for SUDI deaths with a final report, co-sleeping only in a hazardous sleep
 environment, an impaired carer only when co-sleeping, a plan's category only with a plan,
 review-level items the same for every child of a review, final-report items blank without a

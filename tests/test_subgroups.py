@@ -194,16 +194,26 @@ def test_plan_category_counts_children_with_a_plan_now_or_before(later_cases):
     assert computed_over(fig) == "children with a child protection plan now or before"
 
 
-def test_risk_taking_and_exploitation_over_seriously_harmed_children(later_cases):
-    fig = {
-        "measure": "feature_percent",
-        "category": "serious_harm_risk_taking_violent_behaviour_and_cse",
-        "report": LATER,
-        "unit": "percent",
-    }
-    result = compute_figure(fig, later_cases)
-    assert (result.numerator, result.denominator) == (2, 3)  # children, not reviews
+def test_risk_taking_and_exploitation_over_serious_harm_reviews_of_adolescents():
+    cases = pd.DataFrame(
+        {
+            "case_id": ["a1", "a2", "b1", "c1", "d1", "e1"],
+            "review_id": ["R1", "R1", "R2", "R3", "R4", "R5"],
+            "outcome": ["serious_harm"] * 5 + ["death"],
+            "age_band": ["16_17", "11_15", "11_15", "11_15", "6_10", "16_17"],
+            "harm_type": ["risk_taking_or_exploitation", "physical_injury", "sexual_abuse",
+                          "risk_taking_or_exploitation", "risk_taking_or_exploitation", None],
+        }
+    )  # fmt: skip
+    fig = {"measure": "feature_percent",
+           "category": "serious_harm_risk_taking_violent_behaviour_and_cse", "report": LATER,
+           "unit": "percent"}  # fmt: skip
+    result = compute_figure(fig, cases)
+    # reviews R1 (by its first child), R2 and R3: aged 6-10 (R4) and a death (R5) are not asked
+    assert (result.numerator, result.denominator) == (2, 3)
+    assert result.members["denominator"] == ("R1", "R2", "R3")
     assert final_report_column(fig) is None
+    assert computed_over(fig) == "reviews of serious harm to a young person aged 11 to 17"
 
 
 def test_a_missing_column_or_an_uncoded_subgroup_is_said(sudi_cases):
@@ -272,6 +282,9 @@ def test_members_are_the_units_of_the_rows(sudi_cases):
 def test_every_subgroup_figure_has_a_label():
     from analysis.stats.subgroups import figure_label
 
-    assert figure_label(sudi_figure("co_sleeping")) == "Co-sleeping"
+    assert (
+        figure_label(sudi_figure("co_sleeping"))
+        == "Co-sleeping, of those in a hazardous sleep environment"
+    )
     assert figure_label({"measure": "sudi_count", "category": ""}) == ""
     assert all(spec.label and spec.label[0].isupper() for spec in subgroup_figures())
