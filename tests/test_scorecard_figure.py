@@ -121,12 +121,16 @@ def test_the_subgroup_sentence_counts_verdicts_and_reasons(card):
 def test_the_title_says_the_verdicts_the_table_holds(card):
     table = subgroup_figures(card)
     assert subgroup_figures_title(table) == (
-        "Of 4 published figures about a subgroup, 1 agrees with the published figure, "
-        "1 differs, 1 withheld, 1 not computable"
+        "Of 4 published figures about a subgroup, 1 agrees exactly, 1 differs, 1 withheld, "
+        "1 not computable"
     )
     agreeing = table.assign(status="agrees", marker="")
     assert subgroup_figures_title(agreeing) == (
-        "Of 4 published figures about a subgroup, 4 agree with the published figure"
+        "All 4 published figures about a subgroup agree exactly with the case data"
+    )
+    within = table.assign(status="consistent (interval)", marker="")
+    assert subgroup_figures_title(within) == (
+        "Of 4 published figures about a subgroup, 4 are consistent within their 95% intervals"
     )
     none = table.assign(status="not computable", marker="x")
     assert subgroup_figures_title(none).startswith("None of 4 published figures")
@@ -144,6 +148,13 @@ def test_the_alt_text_says_which_published_shares_the_intervals_leave_out(card):
     )
     assert "SUDI items are of SUDI deaths" in subgroup_figures_subtitle(table)
     assert "SUDI" not in subgroup_figures_subtitle(table.iloc[3:])
+    assert "calibration" not in subgroup_figures_subtitle(table)  # own data: no such flag
+    synthetic = subgroup_figures(card.assign(calibration_target=[True, True, False] + [False] * 3))
+    assert subgroup_figures_subtitle(synthetic).endswith(
+        ". 2 of the 4 were calibration targets of the synthetic data: they agree by construction"
+    )
+    every = subgroup_figures(card.assign(calibration_target=True))
+    assert ". All were calibration targets" in subgroup_figures_subtitle(every)
 
 
 def test_the_chart_carries_its_data_alt_text_and_source(card):

@@ -122,12 +122,14 @@ def subgroup_figures(scorecard: pd.DataFrame) -> pd.DataFrame:
         ``computed_over``, ``published_value`` (as stated, "18 of 27"), ``published_percent``,
         ``percent`` (recomputed share of the subgroup) with ``ci_low_percent`` and
         ``ci_high_percent`` (95% Wilson), ``status``, ``marker`` (``c`` withheld, ``x`` not
-        computable from the file, else ""), ``source`` (the publication, in words). No counts:
-        the shares and intervals are those the protected scorecard shows.
+        computable from the file, else ""), ``source`` (the publication, in words), and
+        ``calibration_target`` where the scorecard has it (synthetic data). No counts: the
+        shares and intervals are those the protected scorecard shows.
     """
     published = load_published().set_index("figure_id")
     covered = scorecard["reason_kind"].fillna("") != "period not in case data"
     about_part = scorecard["computed_over"].fillna("").astype(str) != ""
+    calibrated = "calibration_target" in scorecard  # synthetic data only
     rows = []
     for _, row in scorecard[covered & about_part].iterrows():
         fig = published.loc[row["figure_id"]]
@@ -155,8 +157,10 @@ def subgroup_figures(scorecard: pd.DataFrame) -> pd.DataFrame:
                 "marker": _marker(row),
                 "source": cite(row["figure_id"]),
             }
+            | ({"calibration_target": bool(row["calibration_target"])} if calibrated else {})
         )
-    return pd.DataFrame(rows, columns=SUBGROUP_COLUMNS)
+    flag = ["calibration_target"] if calibrated else []
+    return pd.DataFrame(rows, columns=SUBGROUP_COLUMNS + flag)
 
 
 def subgroup_summary(scorecard: pd.DataFrame) -> str:

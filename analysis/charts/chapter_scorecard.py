@@ -29,7 +29,6 @@ from analysis.charts.gaps import (
 from analysis.charts.inputs import require_columns
 from analysis.charts.layout import new_figure
 from analysis.charts.style import (
-    BACKGROUND,
     CAP_SIZE,
     CATEGORY_WRAP,
     DIVIDER,
@@ -49,9 +48,12 @@ ROW_HEIGHT = 0.42
 NAMED = 3
 #: The statuses a title counts, with their words (one, many).
 _STATUS_WORDS = {
-    "agrees": ("agrees with the published figure", "agree with the published figure"),
-    "consistent (interval)": ("is consistent within its 95% interval",) * 2,
-    "consistent (weak)": ("is consistent with a weak statement",) * 2,
+    "agrees": ("agrees exactly", "agree exactly"),
+    "consistent (interval)": (
+        "is consistent within its 95% interval",
+        "are consistent within their 95% intervals",
+    ),
+    "consistent (weak)": ("is consistent with a weak statement", "are consistent with weak ones"),
     "differs": ("differs", "differ"),
 }
 
@@ -72,7 +74,9 @@ def subgroup_figures_title(table: pd.DataFrame) -> str:
     >>> t = pd.DataFrame({"status": ["agrees", "agrees", "differs", "c"],
     ...                   "marker": ["", "", "", "c"]})
     >>> subgroup_figures_title(t)
-    'Of 4 published figures about a subgroup, 2 agree with the published figure, 1 differs, 1 withheld'
+    'Of 4 published figures about a subgroup, 2 agree exactly, 1 differs, 1 withheld'
+    >>> subgroup_figures_title(t.assign(status="agrees", marker=""))
+    'All 4 published figures about a subgroup agree exactly with the case data'
     >>> subgroup_figures_title(t.assign(status="not computable", marker="x"))
     'None of 4 published figures about a subgroup could be computed from this file'
     """  # noqa: E501
@@ -81,6 +85,10 @@ def subgroup_figures_title(table: pd.DataFrame) -> str:
         return (
             f"None of {len(table)} published figures about a subgroup could be computed from "
             "this file"
+        )
+    if n["agrees"] == len(table) > 1:
+        return (
+            f"All {len(table)} published figures about a subgroup agree exactly with the case data"
         )
     parts = [
         f"{n[s]} {words[0] if n[s] == 1 else words[1]}"
@@ -96,14 +104,20 @@ def subgroup_figures_subtitle(table: pd.DataFrame) -> str:
     """What is drawn, and the base of the SUDI items where there are any.
 
     >>> subgroup_figures_subtitle(pd.DataFrame({"computed_over": ["reviews with a final report"]}))
-    'The recomputed share of each subgroup with its 95% interval (dot), beside the published share (diamond)'
+    'The recomputed share of each subgroup with its 95% interval (dot), beside the published share (open diamond)'
     """  # noqa: E501
     text = (
         "The recomputed share of each subgroup with its 95% interval (dot), beside the "
-        "published share (diamond)"
+        "published share (open diamond)"
     )
     if table["computed_over"].astype(str).str.startswith("SUDI deaths").any():
         text += "; SUDI items are of SUDI deaths with a final report, as the SUDI paper counted"
+    if "calibration_target" in table and table["calibration_target"].any():
+        n = int(table["calibration_target"].sum())
+        which = "All" if n == len(table) else f"{n} of the {len(table)}"
+        text += (
+            f". {which} were calibration targets of the synthetic data: they agree by construction"
+        )
     return text
 
 
@@ -220,10 +234,10 @@ def subgroup_figures_chart(table: pd.DataFrame) -> Chart:
             table["published_percent"].to_numpy(dtype=float),
             y,
             marker="D",
-            s=46,
-            color=PUBLISHED_COLOUR,
-            edgecolors=BACKGROUND,
-            linewidths=0.8,
+            s=110,
+            facecolors="none",  # open: a recomputed dot on the same value shows inside it
+            edgecolors=PUBLISHED_COLOUR,
+            linewidths=2,
             zorder=4,
         )
         markers = row_markers(table, "marker")
