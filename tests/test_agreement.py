@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.casedata.codebook import load_codebook
 from analysis.casedata.load import synthetic_path
 from analysis.coding.agreement import (
     BOOTSTRAP_RESAMPLES,
@@ -51,14 +52,14 @@ def coders(tmp_path_factory):
     b.loc["S14-0003", "sex"] = "male"  # female in A
     b.loc["S14-0012", "sex"] = "not_known"  # male in A
     b.loc["S14-0002", "disability"] = "not_recorded"  # blank in A
-    # review S14-R008 (two children, report available): one family judgement, changed
-    siblings = ["S14-0009", "S14-0010"]
+    # review S14-R051 (two children, report available): one family judgement, changed
+    siblings = ["S14-0056", "S14-0057"]
     b.loc[siblings, "neglect_feature"] = _flip(
-        a.set_index("case_id").loc["S14-0009", "neglect_feature"]
+        a.set_index("case_id").loc["S14-0056", "neglect_feature"]
     )
-    # S14-0001: coder B had no final report, so coded nothing from it
-    b.loc["S14-0001", "final_report_available"] = "no"
-    b.loc["S14-0001", FINAL_REPORT_ONLY] = ""
+    # S14-0004: coder B had no final report, so coded nothing from it
+    b.loc["S14-0004", "final_report_available"] = "no"
+    b.loc["S14-0004", load_codebook("2014-17").final_report_only] = ""  # every one of them
     b = b.reset_index()
     b = b[b["case_id"] != "S14-0020"]  # only in A
     b = pd.concat([b, shipped.iloc[[60]]]).iloc[::-1]  # S14-0061 only in B; order reversed
@@ -73,15 +74,15 @@ EXPECTED = [
     ("sex", "male", "not_known", 1, "S14-0012"),
     ("sex", "female", "male", 1, "S14-0003"),
     ("disability", "(blank)", "not_recorded", 1, "S14-0002"),
-    ("final_report_available", "yes", "no", 1, "S14-0001"),
+    ("final_report_available", "yes", "no", 1, "S14-0004"),
 ]
 
 
 def test_exactly_the_known_disagreements_are_found(coders):
     a, _, path_a, path_b = coders
     result = agreement(path_a, path_b)
-    neglect = a.set_index("case_id").loc["S14-0009", "neglect_feature"]
-    expected = [*EXPECTED, ("neglect_feature", neglect, _flip(neglect), 1, "S14-0009")]
+    neglect = a.set_index("case_id").loc["S14-0056", "neglect_feature"]
+    expected = [*EXPECTED, ("neglect_feature", neglect, _flip(neglect), 1, "S14-0056")]
     found = result.disagreements.itertuples(index=False, name=None)
     assert sorted(found) == sorted(expected)
     assert result.pair.only_a == ["S14-0020"] and result.pair.only_b == ["S14-0061"]
