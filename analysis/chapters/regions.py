@@ -22,7 +22,7 @@ Three tables, each protected on its own data by the run:
 Examples
 --------
 >>> poisson_limit([10.0], 0.975).round(2).tolist()
-[16.69]
+[16.16]
 """
 
 from __future__ import annotations
