@@ -27,10 +27,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.casedata.codebook import all_variables
 from analysis.reference.citations import cite
 from analysis.reference.published import figure, stated
 from analysis.stats.members import PREFIX, PUBLISHED_COLUMNS
-from analysis.stats.tables import proportion_table, yes_share_table
+from analysis.stats.tables import proportion_table
 
 PLAN_STATUS = "open_child_protection_plan"
 #: Each plan category's published context: the 2005-11 SCR sample (the NSPCC study's children
@@ -49,9 +50,12 @@ PLAN_CONTEXT: dict[str, tuple[tuple[str, ...], str]] = {
 SCR_SAMPLE = "2005-11 SCR sample, published"
 NATIONAL = "2005-11 national plans, published"
 #: The 2014-17 briefing's "50 out of 84 children subject to a child protection plan" (neglect).
-PLAN_NEGLECT_FIGURE = "p2014_cp_plan_neglect"
+PLAN_NEGLECT_FIGURE = "p2014_cp_plan_neglect_category"
 #: The 2005-09 share of fatal cases whose child or a sibling had a plan (context).
 CHILD_OR_SIBLING_FIGURE = "fatal2005_09_cp_plan_child_or_sibling"
+#: Columns a notebook shows of a category table (the rest are in the written CSV).
+SHOWN = ["review_period", "label", "count", "denominator_count", "percent", "ci_low_percent"]
+SHOWN += ["ci_high_percent"]
 #: The items coded but never analysed before this chapter, in display order.
 EVER_ITEMS = ("cp_plan_ever", "looked_after_ever", "cp_plan_child_or_sibling")
 
@@ -209,44 +213,116 @@ def ever_items(cases: pd.DataFrame) -> pd.DataFrame:
     period; and the child-or-sibling share among children who died, beside the 2005-09 figure.
 
     Needs ``cp_plan_ever``, ``looked_after_ever``, ``cp_plan_child_or_sibling`` and
-    ``outcome``. Child-level items: every child is in the base ("not recorded" counted apart,
-    never as "no").
+    ``outcome``. Child-level items: every child is in the base. Each item has a row for "yes"
+    and one for "not recorded" (never a "no"); the "no" rows are left out, their count the
+    rest of the base. A row of its own for "not recorded" is withheld on its own when small,
+    leaving the share coded yes.
 
     Returns
     -------
     DataFrame
         ``review_period``, ``base`` ("of all children" or "of children who died"),
-        ``variable``, ``label``, ``count``, ``not_recorded_count``, ``denominator_count``,
-        ``percent`` with its 95% interval, and, on the deaths rows, the 2005-09 figure as
+        ``variable``, ``label`` (the item's), ``answer`` (``yes`` or ``not_recorded``),
+        ``count``, ``denominator_count``, ``percent`` with its 95% interval (and design effect
+        where siblings share a review); on the deaths rows, the 2005-09 figure as
         ``figure_id``, ``stated``, ``citation`` and ``published_percent``.
     """
-    parts = []
-    for period, part in cases.groupby("review_period", observed=True, sort=True):
-        everyone = yes_share_table(part, EVER_ITEMS, final_reports_only=False, level="child")
-        deaths = part[part["outcome"].astype("object") == "death"]
-        died = yes_share_table(
-            deaths, ["cp_plan_child_or_sibling"], final_reports_only=False, level="child"
-        )
-        parts.append(everyone.assign(review_period=str(period), base="of all children"))
-        parts.append(died.assign(review_period=str(period), base="of children who died"))
-    table = pd.concat(parts, ignore_index=True)
+    died = cases[cases["outcome"].astype("object") == "death"]
+    parts = [
+        (item, "of all children", proportion_table(cases, item, by="review_period"))
+        for item in EVER_ITEMS
+    ]
+    item = "cp_plan_child_or_sibling"
+    parts.append((item, "of children who died", proportion_table(died, item, by="review_period")))
     context = _held(CHILD_OR_SIBLING_FIGURE)
-    deaths = table["base"] == "of children who died"
-    table["figure_id"] = np.where(deaths & (context is not None), CHILD_OR_SIBLING_FIGURE, "")
-    table["stated"] = np.where(
-        deaths & (context is not None),
-        f"{stated(context)} ({context['review_period']})" if context is not None else "",
-        "",
+    tables = []
+    for item, base, table in parts:
+        table = table[table[item].isin(["yes", "not_recorded"])].rename(columns={item: "answer"})
+        label = all_variables()[item].label
+        table = table.assign(base=base, variable=item, answer_label=table["label"], label=label)
+        # the published share sits beside the deaths' "yes" rows only
+        beside = (table["answer"] == "yes").to_numpy() & (base == "of children who died")
+        for column, (value, blank) in _context_cells(context).items():
+            table[column] = np.where(beside, value, blank)
+        tables.append(table)
+    out = pd.concat(tables, ignore_index=True)
+    out = out.sort_values(["review_period"], kind="stable")
+    first = ["review_period", "base", "variable", "label", "answer", "answer_label"]
+    members = [c for c in out.columns if c.startswith(PREFIX)]
+    drop = {"review_period_label"}
+    rest = [c for c in out.columns if c not in first and c not in members and c not in drop]
+    out = out[first + rest + members].reset_index(drop=True)
+    out.attrs[PUBLISHED_COLUMNS] = ("published_percent",)
+    return out
+
+
+def _context_cells(context: pd.Series | None) -> dict[str, tuple]:
+    """The published figure's cells for the rows beside it, and the blank for the others."""
+    if context is None:
+        return {
+            "figure_id": ("", ""),
+            "stated": ("", ""),
+            "citation": ("", ""),
+            "published_percent": (np.nan, np.nan),
+        }
+    return {
+        "figure_id": (CHILD_OR_SIBLING_FIGURE, ""),
+        "stated": (f"{stated(context)} ({context['review_period']})", ""),
+        "citation": (cite(CHILD_OR_SIBLING_FIGURE), ""),
+        "published_percent": (float(context["value"]), np.nan),
+    }
+
+
+def plan_neglect_sentence(check: pd.DataFrame, calibrated: frozenset[str], synthetic: bool) -> str:
+    """The neglect plans of each period in words, and the briefing's figure beside 2014-17's,
+    computed from the (protected) :func:`plan_neglect_check`.
+
+    >>> t = pd.DataFrame({"review_period": ["2014-17"], "count": [50], "denominator_count": [84],
+    ...                   "percent": [59.5], "ci_low_percent": [48.8], "ci_high_percent": [69.4],
+    ...                   "figure_id": ["f"], "stated": ["50 out of 84"],
+    ...                   "published_percent": [59.5], "verdict": ["inside the interval"]})
+    >>> print(plan_neglect_sentence(t, frozenset({"f"}), True))  # doctest: +NORMALIZE_WHITESPACE
+    2014-17: neglect was the plan's category for 50 of the 84 children with a plan (60%, 95%
+    interval 49-69%); the briefing's figure ("50 out of 84", 60% by our arithmetic) lies inside
+    the interval. On the shipped data the generator was built to give it (a calibration target):
+    agreement by construction.
+    """
+    parts = []
+    for row in check.itertuples():
+        if pd.isna(row.percent):
+            text = f"{row.review_period}: the share is withheld with a small count ([c])"
+        else:
+            text = (
+                f"{row.review_period}: neglect was the plan's category for {row.count} of the "
+                f"{row.denominator_count} children with a plan ({row.percent:.0f}%, 95% interval "
+                f"{row.ci_low_percent:.0f}-{row.ci_high_percent:.0f}%)"
+            )
+        if row.figure_id:
+            text += (
+                f'; the briefing\'s figure ("{row.stated}", {row.published_percent:.0f}% by our '
+                f"arithmetic)"
+                + (f" lies {row.verdict}" if str(row.verdict).endswith("interval") else "")
+            )
+            if synthetic and row.figure_id in calibrated:
+                text += (
+                    ". On the shipped data the generator was built to give it (a calibration "
+                    "target): agreement by construction"
+                )
+        elif row.stated:
+            text += f"; the 2014-17 briefing's figure on plans is {row.stated}"
+        parts.append(text + ".")
+    return " ".join(parts)
+
+
+def percent_wide(table: pd.DataFrame, by: str) -> pd.DataFrame:
+    """A category table by ``by`` as a reader scans it: one row per category, one column per
+    period and group, the percentages (a display of the protected table; counts are in its CSV).
+    """
+    return table.pivot_table(
+        index="label",
+        columns=["review_period", f"{by}_label"],
+        values="percent",
+        sort=False,
+        observed=True,
+        dropna=False,
     )
-    table["citation"] = np.where(
-        deaths, cite(CHILD_OR_SIBLING_FIGURE) if context is not None else "", ""
-    )
-    table["published_percent"] = np.where(
-        table["figure_id"] != "", float(context["value"]) if context is not None else np.nan, np.nan
-    )
-    first = ["review_period", "base", "variable", "label"]
-    members = [c for c in table.columns if c.startswith(PREFIX)]
-    rest = [c for c in table.columns if c not in first and c not in members]
-    table = table[first + rest + members].reset_index(drop=True)
-    table.attrs[PUBLISHED_COLUMNS] = ("published_percent",)
-    return table

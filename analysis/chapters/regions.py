@@ -49,6 +49,9 @@ POSITIONS = (
     "below the 95% limit",
     "below the 99.8% limit",
 )
+#: Columns a notebook shows of :func:`reviews_by_region` (the rest are in the written CSV).
+SHOWN = ["review_period", "label", "count", "percent", "population_0_17", "rate_per_100000"]
+SHOWN += ["rate_ci_low", "rate_ci_high"]
 #: Populations along which the limits are drawn: this many points, from the smallest region's
 #: population less a margin to the largest's plus one.
 GRID_POINTS = 61

@@ -155,6 +155,9 @@ ITEMS = (
         note="A plan now or before (cp_plan_ever, or a plan at the time).",
     ),
 )
+#: Columns a notebook shows of :func:`circumstances_table` (the rest are in the written CSV).
+SHOWN = ["review_period", "label", "base", "count", "denominator_count", "percent"]
+SHOWN += ["ci_low_percent", "ci_high_percent", "stated", "verdict"]
 #: The period the paper's figures are about.
 PAPER_PERIOD = "2011-14"
 #: The paper's SUDI cases, reports and median age.
@@ -163,6 +166,9 @@ SUDI_COUNT, SUDI_REPORTS, SUDI_AGE = (
     "sudi2011_reports",
     "sudi2011_median_age",
 )
+#: The 2009-17 study of reviews with a medical cause of death (BMJ Open 2021), set beside the
+#: medical causes as context: another period, and reviews chosen for their medical cause.
+MEDICAL_CONTEXT = ("medcause2009_17_scrs", "medcause2009_17_acute", "medcause2009_17_chronic")
 #: The age statistics of :func:`age_summary`, in order.
 AGE_STATISTICS = ("median", "youngest", "oldest")
 
@@ -202,8 +208,9 @@ def circumstances_table(cases: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         One row per period and item: ``review_period``, ``group``, ``item``, ``label``,
-        ``base`` (in words), ``count``, ``not_recorded_count`` (coded not recorded: in the
-        base, never a "no"), ``denominator_count``, ``percent`` with its 95% Wilson interval;
+        ``base`` (in words), ``count``, ``denominator_count`` (children coded "not recorded"
+        stay in the base, as the paper's n of N counts its cases), ``percent`` with its 95%
+        Wilson interval;
         the paper's ``figure_id``, ``published_n``, ``published_of``, ``published_percent``
         (our arithmetic on the stated n of N), ``stated`` ("18 of 27") where the period is the
         paper's, else "not published"; ``verdict`` (whether the paper's share lies inside the
@@ -214,10 +221,6 @@ def circumstances_table(cases: pd.DataFrame) -> pd.DataFrame:
         nested = _item_rows(sudi_cases(part))
         for item in ITEMS:
             base, counted = nested[item.key]
-            unknown = base[
-                base[list(item.columns)].astype("object").eq("not_recorded").all(axis=1)
-                & ~_hits(item, base)
-            ]
             rows.append(
                 {
                     "review_period": str(period),
@@ -226,10 +229,8 @@ def circumstances_table(cases: pd.DataFrame) -> pd.DataFrame:
                     "label": item.label,
                     "base": item.base,
                     "count": len(counted),
-                    "not_recorded_count": len(unknown),
                     "denominator_count": len(base),
                     PREFIX + "count": members_of(counted),
-                    PREFIX + "not_recorded_count": members_of(unknown),
                     PREFIX + "denominator_count": members_of(base),
                     **_published(item, str(period)),
                 }

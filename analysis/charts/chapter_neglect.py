@@ -9,36 +9,48 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.charts.alt import percent_list, range_text, withheld_text
+from analysis.charts.alt import range_text, withheld_text
 from analysis.charts.bars import grouped_bar_percent
 from analysis.charts.chart import Chart
 from analysis.charts.gaps import as_float, lower_first, number_words, shares_by, value_text
+
+
+def _sentence_case(text: str) -> str:
+    """Text opening a sentence: its first letter in capitals, the rest as written."""
+    return text[:1].upper() + text[1:]
 
 
 def _periods(table: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(table["review_period"].astype(str)))
 
 
-def stands_out(rows: pd.DataFrame) -> str | None:
-    """The label of the row whose 95% interval lies wholly above every other row's, or None.
+#: Why no row stands out: every interval is shown and the top one overlaps another, or a
+#: withheld share (which could be anywhere) leaves the question open.
+OVERLAP, WITHHELD = "overlap", "withheld"
+
+
+def stands_out(rows: pd.DataFrame) -> str:
+    """The label of the row whose 95% interval lies wholly above every other row's, else why
+    none does (:data:`OVERLAP` or :data:`WITHHELD`).
 
     A conservative test (two intervals that do not overlap differ clearly): "the most common"
-    is said only where it holds, never from the point estimates alone.
+    is said only where it holds, never from the point estimates alone; a withheld share could
+    be as large as any, so with one withheld nothing is said.
 
     >>> t = pd.DataFrame({"label": ["A", "B", "C"], "percent": [50.0, 20.0, 15.0],
     ...                   "ci_low_percent": [40.0, 12.0, 9.0], "ci_high_percent": [60.0, 30.0, 24.0]})
     >>> stands_out(t), stands_out(t.assign(ci_low_percent=[25.0, 12.0, 9.0]))
-    ('A', None)
+    ('A', 'overlap')
+    >>> stands_out(t.assign(percent=[50.0, None, 15.0]))
+    'withheld'
     """  # noqa: E501
     low, high = as_float(rows["ci_low_percent"]), as_float(rows["ci_high_percent"])
     percent = as_float(rows["percent"])
-    if np.isnan(percent).all():
-        return None
-    top = int(np.nanargmax(percent))
+    if np.isnan(percent).any() or np.isnan(low).any() or np.isnan(high).any():
+        return WITHHELD
+    top = int(np.argmax(percent))
     others = np.delete(high, top)
-    if np.isnan(low[top]) or np.isnan(others).any():  # a withheld interval could be anywhere
-        return None
-    return str(rows["label"].iloc[top]) if (low[top] > others).all() else None
+    return str(rows["label"].iloc[top]) if (low[top] > others).all() else OVERLAP
 
 
 def neglect_categories_title(table: pd.DataFrame) -> str:
@@ -49,11 +61,20 @@ def neglect_categories_title(table: pd.DataFrame) -> str:
     ...                   "ci_high_percent": [70.0, 40.0]})
     >>> neglect_categories_title(t)
     'A was the most common category of neglect in p, its interval clear of every other'
+    >>> neglect_categories_title(t.assign(percent=[60.0, None]))
+    'Categories of neglect in p: with a share withheld ([c]), none can be called the most common'
     """
+    if "neglect_category" in table:  # "not recorded" is not a category that could stand out
+        table = table[~table["neglect_category"].astype(str).isin(["not_recorded", "(blank)"])]
     found = {p: stands_out(rows) for p, rows in table.groupby("review_period", sort=False)}
-    named = {p: label for p, label in found.items() if label}
-    periods = " or ".join(str(p) for p in found)
+    named = {p: label for p, label in found.items() if label not in (OVERLAP, WITHHELD)}
     if not named:
+        periods = " or ".join(str(p) for p in found)
+        if WITHHELD in found.values():
+            return (
+                f"Categories of neglect in {' and '.join(found)}: with a share withheld ([c]), "
+                "none can be called the most common"
+            )
         return (
             f"No category of neglect stands out in {periods}: the largest shares' intervals overlap"
         )
@@ -153,15 +174,15 @@ def plan_categories_chart(comparison: pd.DataFrame) -> Chart:
     recomputed = comparison[comparison["source"].str.endswith("recomputed")]
     published = comparison[~comparison["source"].str.endswith("recomputed")]
     alt = (
-        "Grouped horizontal bar chart of five categories of child protection plan: recomputed "
-        "shares of children with a plan by period, with 95% intervals, beside published 2005-11 "
-        "shares."
+        "Grouped bar chart of five categories of child protection plan, children with a plan "
+        "by period (95% intervals), beside published 2005-11 shares."
         + "".join(
             f" {source}: {range_text(rows)}."
             for source, rows in recomputed.groupby("source", sort=False)
         )
         + "".join(
-            f" {source}: "
+            f" {_sentence_case(source.removeprefix('2005-11 ').removesuffix(', published'))} "
+            "2005-11: "
             + ", ".join(f"{lower_first(r.label)} {r.stated}" for r in rows.itertuples())
             + "."
             for source, rows in published.groupby("source", sort=False)
@@ -177,12 +198,14 @@ def ever_title(ever: pd.DataFrame) -> str:
 
     >>> t = pd.DataFrame({"variable": ["cp_plan_child_or_sibling"] * 2,
     ...                   "base": ["of all children"] * 2, "review_period": ["a", "b"],
-    ...                   "percent": [34.8, 34.9]})
+    ...                   "answer": ["yes"] * 2, "percent": [34.8, 34.9]})
     >>> ever_title(t)
     'A child protection plan for the child or a sibling: 35% of children in a, 35% in b'
     """
     rows = ever[
-        (ever["variable"] == "cp_plan_child_or_sibling") & (ever["base"] == "of all children")
+        (ever["variable"] == "cp_plan_child_or_sibling")
+        & (ever["base"] == "of all children")
+        & (ever["answer"] == "yes")
     ]
     shares = shares_by(rows, "review_period")
     parts = [f"{share} in {period}" for period, share in shares.items()]
@@ -200,7 +223,8 @@ def ever_chart(ever: pd.DataFrame) -> Chart:
     ever : DataFrame
         The protected :func:`analysis.chapters.neglect_categories.ever_items`.
     """
-    bars = ever.assign(label=ever["label"] + ", " + ever["base"])
+    coded_yes = ever[ever["answer"] == "yes"]  # "not recorded" is in the table, not drawn
+    bars = coded_yes.assign(label=coded_yes["label"] + ", " + coded_yes["base"])
     context = bars[bars["figure_id"].astype(str) != ""].drop_duplicates("figure_id")
     reference, on = None, None
     if not context.empty:
@@ -227,10 +251,13 @@ def ever_chart(ever: pd.DataFrame) -> Chart:
     )
     fig.axes[0].set_xlim(0, 100)  # the whole scale: room for the reference's words at the right
     alt = (
-        "Grouped horizontal bar chart of children ever on a child protection plan, ever looked "
-        "after, and with a plan for themselves or a sibling, by period, with 95% intervals: "
-        + percent_list(bars, ["review_period", "label"])
-        + "."
+        "Grouped bar chart of children ever on a child protection plan, ever looked after, and "
+        "with a plan for themselves or a sibling (also among children who died), by period, "
+        "with 95% intervals."
+        + "".join(
+            f" {period}: {range_text(rows)}."
+            for period, rows in bars.groupby("review_period", sort=False)
+        )
         + (f" Published for fatal cases: {context.iloc[0]['stated']}." if on else "")
         + withheld_text(bars)
     )
