@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 from matplotlib.transforms import Bbox
 
@@ -36,13 +37,15 @@ _BEYOND = ("above", "below")
 _LABEL_SPOTS = (
     (7, 0, "left", "center"),
     (-7, 0, "right", "center"),
-    (0, 6, "center", "bottom"),
-    (0, -6, "center", "top"),
-    (6, 6, "left", "bottom"),
-    (6, -6, "left", "top"),
-    (-6, 6, "right", "bottom"),
-    (-6, -6, "right", "top"),
+    *(
+        (dx, sign * step, ha, "bottom" if sign > 0 else "top")
+        for step in (8, 21, 34, 47, 60)
+        for dx, ha in ((0, "center"), (4, "left"), (-4, "right"))
+        for sign in (1, -1)
+    ),
 )
+#: A label this far (points) or further from its dot is joined to it by a thin line.
+_LEADER_FROM = 8
 #: The size of a region's dot (points squared, as matplotlib's ``scatter`` takes it).
 _DOT = 48
 
@@ -159,7 +162,8 @@ def _draw_limits(ax: Axes, rows: pd.DataFrame) -> None:
     if np.isnan(centre).all():
         return
     ax.plot(x, centre, color=MUTED_COLOUR, linewidth=BASELINE_WIDTH, gid=GID_REFERENCE, zorder=2)
-    note_label(ax, "England", (x[-1], centre[-1]), offset=(4, 0), va="center")
+    # at the left end: the right end is the limits' words, and the largest regions' dots
+    note_label(ax, "England", (x[0], centre[0]), offset=(-4, 0), ha="right", va="center")
     for name, style, words in (
         ("95", REFERENCE_DASH, "95%"),
         ("99_8", "solid", "99.8%"),
@@ -178,10 +182,17 @@ def _draw_limits(ax: Axes, rows: pd.DataFrame) -> None:
             note_label(ax, f"{words} limit", (x[-1], y[-1]), offset=(4, 0), va="center")
 
 
+def _leader(ha: str, va: str) -> dict:
+    """A thin line from a label's nearest edge (its aligned corner) to its dot."""
+    relpos = ({"left": 0.0, "right": 1.0}.get(ha, 0.5), {"bottom": 0.0, "top": 1.0}.get(va, 0.5))
+    return dict(arrowstyle="-", color=MUTED_COLOUR, lw=0.8, relpos=relpos, shrinkA=1, shrinkB=4)
+
+
 def _label_points(ax: Axes, points: pd.DataFrame, x: np.ndarray, y: np.ndarray) -> None:
-    """Name each dot beside it, trying spots around it (:data:`_LABEL_SPOTS`) for one that
-    covers no other label and no other dot (deterministic: the regions in table order; where
-    every spot is taken, the first)."""
+    """Name each dot, trying spots beside it, then above and below at growing distances
+    (:data:`_LABEL_SPOTS`, a thin line to the dot from the far ones), for one that covers no
+    other label, no other dot and none of the limits' words (deterministic: the regions from
+    left to right; where every spot is taken, the last)."""
     fig = ax.figure
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
@@ -190,25 +201,29 @@ def _label_points(ax: Axes, points: pd.DataFrame, x: np.ndarray, y: np.ndarray) 
     dots = [
         Bbox.from_extents(cx - radius, cy - radius, cx + radius, cy + radius) for cx, cy in centres
     ]
-    placed: list[Bbox] = []
-    for i, (label, xi, yi) in enumerate(zip(points["label"], x, y, strict=True)):
+    placed = [text.get_window_extent(renderer) for text in ax.texts]  # the limits' words
+    for i in np.argsort(x, kind="stable"):
         others = placed + [d for j, d in enumerate(dots) if j != i]
-        chosen = None
         for dx, dy, ha, va in _LABEL_SPOTS:
+            far = abs(dy) >= _LEADER_FROM
             text = direct_label(
-                ax, str(label), (xi, yi), offset=(dx, dy), ha=ha, va=va, size=SIZE_LABEL - 1
+                ax,
+                str(points["label"].iloc[i]),
+                (x[i], y[i]),
+                offset=(dx, dy),
+                ha=ha,
+                va=va,
+                size=SIZE_LABEL - 1,
+                arrowprops=_leader(ha, va) if far else None,
             )
-            box = text.get_window_extent(renderer)
+            text.set_in_layout(False)  # placed on the final layout: it must not move it
+            text.update_positions(renderer)
+            box = Text.get_window_extent(text, renderer)  # the words, not the leader line
             if not any(box.overlaps(other) for other in others):
-                chosen = text
                 break
-            text.remove()
-        if chosen is None:  # every spot covers something: the first, as the reader expects
-            dx, dy, ha, va = _LABEL_SPOTS[0]
-            chosen = direct_label(
-                ax, str(label), (xi, yi), offset=(dx, dy), ha=ha, va=va, size=SIZE_LABEL - 1
-            )
-        placed.append(chosen.get_window_extent(renderer))
+            if (dx, dy, ha, va) != _LABEL_SPOTS[-1]:
+                text.remove()
+        placed.append(box)
 
 
 def region_funnel(
