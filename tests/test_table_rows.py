@@ -29,7 +29,17 @@ import pytest
 from analysis import load_cases
 from analysis.casedata.codebook import PERIODS
 from analysis.casedata.load import synthetic_path
-from analysis.chapters import coverage, families, overview, periods, scorecard, themes
+from analysis.chapters import (
+    coverage,
+    families,
+    neglect_categories,
+    overview,
+    periods,
+    regions,
+    scorecard,
+    sudi,
+    themes,
+)
 from analysis.chapters.children import age_share_series
 from analysis.chapters.families_context import families_in_context
 from analysis.paths import ROOT
@@ -48,6 +58,7 @@ ABSENT = {
     "csc_status_at_incident": "open_looked_after",
     "incident_year": "2012-13",
     "death_category": "suicide",
+    "region": "north_east",
 }
 
 #: Tables the notebooks write that are not counted from case data (published figures, public
@@ -189,6 +200,35 @@ def _chapter_07(cases) -> dict[str, pd.DataFrame]:
     }
 
 
+def _chapter_09(cases) -> dict[str, pd.DataFrame]:
+    return {
+        "09_reviews_by_region": regions.reviews_by_region(cases),
+        "09_funnel_limits": regions.funnel_limits(cases),
+        "09_funnel_positions": regions.funnel_positions(cases),
+    }
+
+
+def _chapter_11(cases) -> dict[str, pd.DataFrame]:
+    plans = neglect_categories.plan_categories(cases)
+    return {
+        "11_neglect_categories": neglect_categories.neglect_categories(cases),
+        "11_neglect_categories_by_outcome": neglect_categories.neglect_by_outcome(cases),
+        "11_neglect_categories_by_age": neglect_categories.neglect_by_age(cases),
+        "11_plan_categories": plans,
+        "11_plan_categories_vs_published": neglect_categories.plan_categories_vs_published(plans),
+        "11_plan_neglect_vs_briefing": neglect_categories.plan_neglect_check(plans),
+        "11_plans_and_care_ever": neglect_categories.ever_items(cases),
+    }
+
+
+def _chapter_14(cases) -> dict[str, pd.DataFrame]:
+    return {
+        "14_sudi_ages": sudi.age_summary(cases),
+        "14_sudi_beside_published": sudi.circumstances_table(cases),
+        "14_medical_cause_of_death": sudi.medical_causes(cases),
+    }
+
+
 def run_tables(path: Path) -> dict[str, pd.DataFrame]:
     """Every case-data table a run on ``path`` writes, built as its notebook builds it."""
     cases = load_cases(path)
@@ -201,6 +241,9 @@ def run_tables(path: Path) -> dict[str, pd.DataFrame]:
         **_chapter_04(first),
         **_chapter_05(first),
         **_chapter_07(cases),
+        **_chapter_09(cases),
+        **_chapter_11(cases),
+        **_chapter_14(cases),
         "scorecard": scorecard.build_scorecard(by_period),
     }
     return out

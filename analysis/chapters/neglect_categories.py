@@ -85,6 +85,16 @@ def neglect_categories(cases: pd.DataFrame, by: str | None = None) -> pd.DataFra
     return proportion_table(neglect_base(cases), "neglect_category", by=keys)
 
 
+def neglect_by_outcome(cases: pd.DataFrame) -> pd.DataFrame:
+    """:func:`neglect_categories` by period and outcome (death, serious harm)."""
+    return neglect_categories(cases, "outcome")
+
+
+def neglect_by_age(cases: pd.DataFrame) -> pd.DataFrame:
+    """:func:`neglect_categories` by period and age band."""
+    return neglect_categories(cases, "age_band")
+
+
 def plan_children(cases: pd.DataFrame) -> pd.DataFrame:
     """Children with a child protection plan now or before (the codebook's ``with_plan``)."""
     ever = cases["cp_plan_ever"].astype("object") == "yes"
