@@ -7,6 +7,8 @@ import pytest
 
 from analysis.chapters import neglect_categories as chapter
 from analysis.charts import chapter_neglect as charts
+from analysis.publish.disclosure import protect
+from analysis.publish.run import NOT_A_VALUE
 from analysis.reference.published import figure
 from analysis.stats.members import PREFIX, PUBLISHED_COLUMNS
 
@@ -246,3 +248,22 @@ def test_the_charts_are_drawn_from_the_tables(cases):
     ever_chart = charts.ever_chart(ever)
     assert set(ever_chart.data["review_period"]) == {"2011-14", "2014-17"}
     assert "Published for fatal cases: 29.5% (2005-09)." in ever_chart.alt_text
+
+
+def test_protected_tables_draw_gaps_and_words_not_nan(cases):
+    categories = protect(chapter.neglect_categories(cases))
+    chart = charts.neglect_categories_chart(categories)
+    assert chart.fig.texts[0].get_text().startswith("Categories of neglect in 2011-14 and 2014-17")
+    assert "[c] suppressed" in chart.alt_text and not NOT_A_VALUE.search(chart.alt_text)
+    plans = chapter.plan_categories(cases)
+    comparison = protect(chapter.plan_categories_vs_published(plans))
+    plan_chart = charts.plan_categories_chart(comparison)
+    assert "[c] suppressed" in plan_chart.fig.texts[0].get_text()
+    assert not NOT_A_VALUE.search(plan_chart.alt_text)
+    ever = protect(chapter.ever_items(cases))
+    ever_chart = charts.ever_chart(ever)
+    assert not NOT_A_VALUE.search(ever_chart.alt_text + ever_chart.fig.texts[0].get_text())
+    check = protect(chapter.plan_neglect_check(plans))
+    assert "withheld with a small count" in chapter.plan_neglect_sentence(
+        check, frozenset(), synthetic=False
+    )

@@ -11,6 +11,8 @@ from scipy.stats import poisson
 from analysis.chapters import regions
 from analysis.charts import chapter_regions as charts
 from analysis.paths import CONTEXT_DIR
+from analysis.publish.disclosure import protect
+from analysis.publish.run import NOT_A_VALUE
 from analysis.reference.regions import PERIOD_ESTIMATES, region_population
 from analysis.stats.members import IMPLIED, PREFIX, PUBLISHED_COLUMNS
 
@@ -257,3 +259,27 @@ def test_the_chart_carries_its_points_alt_text_and_source(tables):
         if t.get_text() in set(chart.data["label"])
     ]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
+def test_a_protected_run_draws_no_withheld_region_and_says_so():
+    counts = {code: round(children / 50_000) for code, children in MID_2012.items()}
+    counts["north_east"] = 3  # suppressed, and a second region with it
+    cases = _reviews("2011-14", counts)
+    tables = [
+        protect(t)
+        for t in (
+            regions.reviews_by_region(cases),
+            regions.funnel_limits(cases),
+            regions.funnel_positions(cases),
+        )
+    ]
+    chart = charts.region_funnel(*tables, "2011-14")
+    data = chart.data.set_index("region")
+    assert np.isnan(data.loc["north_east", "rate_per_100000"])
+    assert data.loc["north_east", "count_marker"] == "c"
+    withheld = int(data["rate_per_100000"].isna().sum())
+    assert withheld >= 1
+    assert f"{withheld} region(s) withheld with a small count ([c])." in chart.alt_text
+    assert f"; {withheld} of 9 regions withheld ([c])" in chart.fig.texts[1].get_text()
+    assert not NOT_A_VALUE.search(chart.alt_text)
+    assert "North East" not in {t.get_text() for t in chart.fig.axes[0].texts}

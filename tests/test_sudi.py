@@ -8,6 +8,8 @@ import pytest
 
 from analysis.chapters import sudi
 from analysis.charts import chapter_sudi as charts
+from analysis.publish.disclosure import protect
+from analysis.publish.run import NOT_A_VALUE
 from analysis.reference.published import figure
 from analysis.stats.members import IMPLIED, PREFIX, PUBLISHED_COLUMNS
 
@@ -249,3 +251,17 @@ def test_the_charts_carry_alt_text_and_sources(table, cases):
     causes = charts.medical_causes_chart(sudi.medical_causes(cases))
     assert causes.fig.texts[0].get_text().startswith("No medical cause of death: 92% of deaths")
     assert "2011-14 Acute medical condition 8%" in causes.alt_text
+
+
+def test_protected_tables_draw_gaps_and_words_not_nan(table, cases):
+    protected = protect(table)
+    assert protected["count_marker"].eq("c").any()
+    for group in ("sleep", "family"):
+        chart = charts.sudi_comparison(protected, group)
+        assert not NOT_A_VALUE.search(chart.alt_text), group
+        assert not NOT_A_VALUE.search(chart.fig.texts[0].get_text()), group
+    sleep = charts.sudi_comparison(protected, "sleep")
+    assert "[c] suppressed" in sleep.alt_text
+    causes = charts.medical_causes_chart(protect(sudi.medical_causes(cases)))
+    assert "[c] suppressed" in causes.fig.texts[0].get_text()
+    assert not NOT_A_VALUE.search(causes.alt_text)
