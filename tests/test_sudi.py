@@ -210,7 +210,11 @@ def test_the_calibration_sentence_counts_the_targets_among_the_figures(table):
     targets = frozenset({"sudi2011_hazardous_sleep", "sudi2011_co_sleeping"})
     text = sudi.calibration_sentence(table, targets, synthetic=True)
     assert text.startswith("On the shipped synthetic data 2 of the 11 published figures")
-    assert "agree by construction" in text
+    assert "agree by construction" in text and "The others follow assumptions" in text
+    every = frozenset(f for f in table["figure_id"] if f)
+    assert sudi.calibration_sentence(table, every, synthetic=True).startswith(
+        "On the shipped synthetic data all 11 published figures here were calibration targets"
+    )
     assert "a check of your coding" in sudi.calibration_sentence(table, targets, synthetic=False)
 
 

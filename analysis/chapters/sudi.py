@@ -378,7 +378,7 @@ def calibration_sentence(table: pd.DataFrame, calibrated: frozenset[str], synthe
 
     >>> t = pd.DataFrame({"figure_id": ["sudi2011_neglect", ""]})
     >>> calibration_sentence(t, frozenset({"sudi2011_neglect"}), True)  # doctest: +ELLIPSIS
-    'On the shipped synthetic data 1 of the 1 published figures here were calibration targets...'
+    'On the shipped synthetic data all 1 published figures here were calibration targets...'
     """
     ids = [f for f in dict.fromkeys(table["figure_id"]) if f]
     if not synthetic:
@@ -387,12 +387,18 @@ def calibration_sentence(table: pd.DataFrame, calibrated: frozenset[str], synthe
             "agreement is a check of your coding against the paper's, a difference worth reading."
         )
     targets = [f for f in ids if f in calibrated]
-    return (
-        f"On the shipped synthetic data {len(targets)} of the {len(ids)} published figures here "
-        "were calibration targets: the generator was built to meet them, so they agree by "
-        "construction and prove the pipeline, not the finding. The rest are assumptions "
-        "(docs/assumptions.md)."
+    which = (
+        f"all {len(ids)} published figures here were"
+        if len(targets) == len(ids)
+        else f"{len(targets)} of the {len(ids)} published figures here were"
     )
+    text = (
+        f"On the shipped synthetic data {which} calibration targets: the generator was built "
+        "to meet them, so they agree by construction and prove the pipeline, not the finding."
+    )
+    if len(targets) < len(ids):
+        text += " The others follow assumptions (docs/assumptions.md)."
+    return text
 
 
 def sudi_sentence(table: pd.DataFrame, period: str = PAPER_PERIOD) -> str:
@@ -411,10 +417,12 @@ def sudi_sentence(table: pd.DataFrame, period: str = PAPER_PERIOD) -> str:
     if judged.empty:
         return f"{period}: no item has a published share to set beside it."
     inside = judged["verdict"] == "inside the interval"
-    text = (
-        f"{period}: the paper's share lies inside the recomputed 95% interval for "
-        f"{int(inside.sum())} of {len(judged)} items"
+    how_many = (
+        f"all {len(judged)} items"
+        if inside.all()
+        else f"{int(inside.sum())} of {len(judged)} items"
     )
+    text = f"{period}: the paper's share lies inside the recomputed 95% interval for {how_many}"
     outside = [label[:1].lower() + label[1:] for label in judged.loc[~inside, "label"]]
     text += f"; outside it for {', '.join(outside)}." if outside else "."
     withheld = len(rows[rows["figure_id"].astype(str) != ""]) - len(judged)
