@@ -29,19 +29,20 @@ import pytest
 from analysis import load_cases
 from analysis.casedata.codebook import PERIODS
 from analysis.casedata.load import synthetic_path
-from analysis.chapters import (
-    coverage,
-    families,
-    neglect_categories,
-    overview,
-    periods,
-    regions,
-    scorecard,
-    sudi,
-    themes,
-)
+from analysis.chapters import coverage, families, overview, periods, scorecard, themes
 from analysis.chapters.children import age_share_series
 from analysis.chapters.families_context import families_in_context
+from analysis.chapters.neglect_categories import (
+    ever_items,
+    neglect_by_age,
+    neglect_by_outcome,
+    neglect_categories,
+    plan_categories,
+    plan_categories_vs_published,
+    plan_neglect_check,
+)
+from analysis.chapters.regions import funnel_limits, funnel_positions, reviews_by_region
+from analysis.chapters.sudi import age_summary, circumstances_table, medical_causes
 from analysis.paths import ROOT
 from analysis.publish.run import COUNT_NAME
 from analysis.stats import tables
@@ -202,30 +203,30 @@ def _chapter_07(cases) -> dict[str, pd.DataFrame]:
 
 def _chapter_09(cases) -> dict[str, pd.DataFrame]:
     return {
-        "09_reviews_by_region": regions.reviews_by_region(cases),
-        "09_funnel_limits": regions.funnel_limits(cases),
-        "09_funnel_positions": regions.funnel_positions(cases),
+        "09_reviews_by_region": reviews_by_region(cases),
+        "09_funnel_limits": funnel_limits(cases),
+        "09_funnel_positions": funnel_positions(cases),
     }
 
 
 def _chapter_11(cases) -> dict[str, pd.DataFrame]:
-    plans = neglect_categories.plan_categories(cases)
+    plans = plan_categories(cases)
     return {
-        "11_neglect_categories": neglect_categories.neglect_categories(cases),
-        "11_neglect_categories_by_outcome": neglect_categories.neglect_by_outcome(cases),
-        "11_neglect_categories_by_age": neglect_categories.neglect_by_age(cases),
+        "11_neglect_categories": neglect_categories(cases),
+        "11_neglect_categories_by_outcome": neglect_by_outcome(cases),
+        "11_neglect_categories_by_age": neglect_by_age(cases),
         "11_plan_categories": plans,
-        "11_plan_categories_vs_published": neglect_categories.plan_categories_vs_published(plans),
-        "11_plan_neglect_vs_briefing": neglect_categories.plan_neglect_check(plans),
-        "11_plans_and_care_ever": neglect_categories.ever_items(cases),
+        "11_plan_categories_vs_published": plan_categories_vs_published(plans),
+        "11_plan_neglect_vs_briefing": plan_neglect_check(plans),
+        "11_plans_and_care_ever": ever_items(cases),
     }
 
 
 def _chapter_14(cases) -> dict[str, pd.DataFrame]:
     return {
-        "14_sudi_ages": sudi.age_summary(cases),
-        "14_sudi_beside_published": sudi.circumstances_table(cases),
-        "14_medical_cause_of_death": sudi.medical_causes(cases),
+        "14_sudi_ages": age_summary(cases),
+        "14_sudi_beside_published": circumstances_table(cases),
+        "14_medical_cause_of_death": medical_causes(cases),
     }
 
 
