@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.casedata.codebook import all_variables
 from analysis.casedata.load import synthetic_path
 from analysis.coding.agreement import (
     BOOTSTRAP_RESAMPLES,
@@ -268,3 +269,49 @@ def test_a_code_kept_for_one_outcome_is_compared_only_where_both_coders_gave_it(
 def test_kappa_has_no_interval_when_one_coder_used_one_code():
     kappa, low, high, note = kappa_with_interval(np.array([[29, 2], [0, 0]]))
     assert np.isnan(low) and np.isnan(high) and "one code only" in note
+
+
+def test_new_variables_are_compared_and_an_item_asked_of_some_only_where_both_asked(tmp_path):
+    """Issue 22's variables: a child-level code (source of harm), a young person's own item
+    (asked of those aged 11 or over, and from the final report), a review-level region, and a
+    local authority code, which is no coding judgement and is quoted nowhere."""
+    shipped = pd.read_csv(synthetic_path("2011-14"), dtype=str, keep_default_na=False)
+    a = shipped.head(60).copy().reset_index(drop=True)
+    sources = ["parent", "parent_partner", "stranger", "not_known"]
+    a["harm_source"] = [sources[i % len(sources)] for i in range(len(a))]
+    older = a["age_band"].isin(["11_15", "16_17"]) & (a["final_report_available"] == "yes")
+    a["child_alcohol_misuse"] = np.where(older, ["yes", "no"] * (len(a) // 2), "")
+    a["region"] = "london"
+    a["la_code"] = "E09000001"
+    b = a.copy()
+    b.loc[[0, 5, 9], "harm_source"] = "self"
+    adolescents = list(a.index[older])
+    assert len(adolescents) >= 4
+    b.loc[adolescents[:2], "child_alcohol_misuse"] = "not_recorded"
+    # coder B read one young person as aged 6 to 10, so asked none of the adolescent items
+    moved = adolescents[2]
+    b.loc[moved, "age_band"] = "6_10"
+    for name, var in all_variables().items():
+        if var.asked_of == "aged_11_and_over" and name in b.columns:
+            b.loc[moved, name] = ""
+    b["la_code"] = "E09000033"
+    a.to_csv(tmp_path / "a.csv", index=False)
+    b.to_csv(tmp_path / "b.csv", index=False)
+    result = agreement(tmp_path / "a.csv", tmp_path / "b.csv")
+    rows = result.variables.set_index("variable")
+    assert rows.loc["harm_source", ["compared_count", "agree_count"]].tolist() == [60, 57]
+    assert rows.loc["harm_source", "unit"] == "children"
+    assert 0 < rows.loc["harm_source", "kappa"] < 1
+    # compared only where both coders' rows say it was asked: not the one B put aged 6 to 10
+    # (its blank against A's code would otherwise count as a disagreement)
+    alcohol = rows.loc["child_alcohol_misuse", ["compared_count", "agree_count"]].tolist()
+    assert alcohol == [len(adolescents) - 1, len(adolescents) - 3]
+    assert (
+        rows.loc["region", "unit"] == "reviews" and rows.loc["region", "agreement_percent"] == 100
+    )
+    assert "la_code" not in rows.index and "la_code" not in result.not_compared
+    found = set(result.disagreements.itertuples(index=False, name=None))
+    assert ("harm_source", "parent", "self", 1, a.loc[0, "case_id"]) in found
+    report = to_text(result)
+    assert "compared where both coders' rows say the item was asked" in " ".join(report.split())
+    assert "E09000001" not in report and "E09000033" not in report

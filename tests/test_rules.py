@@ -370,16 +370,13 @@ NEW_RULES = {
         {0: {"age_months": "11"}, 7: {"age_months": "12"}, 9: {"age_months": "23"}},
     ),
     "XF021": (
-        # a plan at the incident; plans before, with the sibling item not recorded or blank
-        {
-            3: {"cp_plan_child_or_sibling": "no"},
-            9: {"cp_plan_child_or_sibling": "not_recorded"},
-            4: {"cp_plan_child_or_sibling": ""},
-        },
+        # a plan at the incident; a plan before, the sibling item not recorded
+        {3: {"cp_plan_child_or_sibling": "no"}, 9: {"cp_plan_child_or_sibling": "not_recorded"}},
+        # yes with a plan; blank (the item not coded: every coding workbook has the column)
         {
             3: {"cp_plan_child_or_sibling": "yes"},
             9: {"cp_plan_child_or_sibling": "yes"},
-            4: {"cp_plan_child_or_sibling": "yes"},
+            4: {"cp_plan_child_or_sibling": ""},
             0: {"cp_plan_child_or_sibling": "no"},
         },
     ),

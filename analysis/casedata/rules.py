@@ -183,7 +183,7 @@ def _matches(column: pd.Series, pattern: str) -> pd.Series:
     text = column.astype("object")
     distinct = pd.unique(text[text.notna()])
     matched = {v: bool(re.fullmatch(pattern, str(v))) for v in distinct}
-    return text.map(matched).fillna(True).astype(bool)
+    return (text.isna() | text.map(matched).eq(True)).astype(bool)
 
 
 def _sch011(f: pd.DataFrame) -> dict[str, pd.Series]:

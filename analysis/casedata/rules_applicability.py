@@ -28,7 +28,13 @@ from analysis.casedata.rules_base import Rule, has, is_code
 ASKED_BY_RULE = {"death_category": "deaths"}
 
 
-def _asked_of(variable: str) -> Applicability | None:
+def asked_of_condition(variable: str) -> Applicability | None:
+    """The condition ``variable`` is asked under, read as the rules read it: its ``asked_of``,
+    or (``death_category``) the outcome its own rule ties it to; None if asked of all.
+
+    >>> asked_of_condition("death_category").name, asked_of_condition("sex")
+    ('deaths', None)
+    """
     name = all_variables()[variable].asked_of or ASKED_BY_RULE.get(variable)
     return None if name is None else all_applicability()[name]
 
@@ -40,7 +46,7 @@ def _part_fails(frame: pd.DataFrame, part: Condition) -> pd.Series:
     if part.variable in frame.columns:
         others = [c for c in all_variables()[part.variable].valid_codes if c not in part.codes]
         fails = is_code(frame, part.variable, *others)
-    inner = _asked_of(part.variable)
+    inner = asked_of_condition(part.variable)
     return fails | known_not_to_hold(frame, inner) if inner is not None else fails
 
 
@@ -97,7 +103,7 @@ def _why(frame: pd.DataFrame, condition: Applicability, label, chained: bool = F
     said = []
     for part in condition.conditions:
         value = frame.at[label, part.variable] if part.variable in frame.columns else None
-        inner = _asked_of(part.variable)
+        inner = asked_of_condition(part.variable)
         if pd.notna(value) and str(value) not in part.codes:
             said.append(f"{part.variable} is {value}")
         elif inner is not None:
@@ -178,7 +184,11 @@ def _xf021(f: pd.DataFrame) -> dict[str, pd.Series]:
         plan |= is_code(f, "cp_plan_ever", "yes")
     if "csc_status_at_incident" in f.columns:
         plan |= is_code(f, "csc_status_at_incident", "open_child_protection_plan")
-    return {"cp_plan_child_or_sibling": plan & ~is_code(f, "cp_plan_child_or_sibling", "yes")}
+    # blank is the item left uncoded (an optional column a workbook always has): accepted
+    coded = f["cp_plan_child_or_sibling"].notna()
+    return {
+        "cp_plan_child_or_sibling": plan & coded & ~is_code(f, "cp_plan_child_or_sibling", "yes")
+    }
 
 
 AGREEMENT_RULES: tuple[Rule, ...] = (
@@ -196,7 +206,7 @@ AGREEMENT_RULES: tuple[Rule, ...] = (
         "plan_for_child_or_sibling_when_child_plan",
         "error",
         "the child had a child protection plan (cp_plan_ever yes, or a plan at the incident), so "
-        "cp_plan_child_or_sibling must be yes",
+        "cp_plan_child_or_sibling must be yes (or blank, the item not coded)",
         ("cp_plan_ever", "csc_status_at_incident", "cp_plan_child_or_sibling"),
         _xf021,
     ),
