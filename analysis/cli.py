@@ -105,7 +105,9 @@ def _cmd_synthesize(args: argparse.Namespace) -> int:
     }
     table = check(cases)
     print(
-        table[["period", "measure", "basis", "stated", "recomputed", "met"]].to_string(index=False)
+        table[["period", "measure", "category", "basis", "stated", "recomputed", "met"]].to_string(
+            index=False
+        )
     )
     missed = int((~table["met"]).sum())
     print(f"{len(table) - missed} of {len(table)} calibration targets met")

@@ -5,6 +5,9 @@ A target is either a published figure (by ``figure_id``: its relation and value 
 ``docs/assumptions.md``) where no figure is published. ``python -m analysis synthesize --check``
 recomputes every target on the generated files and fails when one is missed.
 
+A target about a subgroup (the SUDI paper's "18 of 27") is a
+:class:`~analysis.synthetic.subgroup_targets.SubgroupTarget`, recomputed with its subgroup.
+
 A calibration target met by synthetic data proves the pipeline computes what it should; it is
 not evidence for the finding (the data was built to meet it).
 """
@@ -18,6 +21,7 @@ import pandas as pd
 from analysis.reference.published import figure, stated
 from analysis.stats.compare import agrees
 from analysis.stats.measures import compute
+from analysis.synthetic.subgroup_targets import SUBGROUP_TARGETS, SubgroupTarget, recompute
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def calibration_figure_ids() -> frozenset[str]:
     >>> calibration_figure_ids() & held_out_figure_ids()
     frozenset()
     """
-    return frozenset(t.figure_id for t in TARGETS if t.figure_id)
+    return frozenset(t.figure_id for t in TARGETS + SUBGROUP_TARGETS if t.figure_id)
 
 
 def calibration_basis(period: str, measure: str) -> str:
@@ -100,48 +104,68 @@ def calibration_basis(period: str, measure: str) -> str:
     return ""
 
 
+def _row(t: Target | SubgroupTarget) -> dict:
+    category = getattr(t, "category", "")
+    expected = getattr(t, "denominator", None)
+    if not t.figure_id:
+        return {
+            "period": t.period,
+            "measure": t.measure,
+            "category": category,
+            "basis": t.assumption,
+            "relation": t.relation,
+            "value": t.value,
+            "value_low": None,
+            "value_high": None,
+            "denominator": expected,
+            "stated": f"{t.relation} {t.value:g}" + (f", n={expected}" if expected else ""),
+        }
+    row = figure(t.figure_id)
+    if (row["measure"], str(row["category"]) if category else "") != (t.measure, category):
+        raise ValueError(f"{t.figure_id} is {row['measure']} {row['category']}, not {t.measure}")
+    if not str(row["review_period"]).startswith(t.period):
+        raise ValueError(f"{t.figure_id} is about {row['review_period']}, not {t.period}")
+    stated_of = pd.to_numeric(row["denominator"], errors="coerce")
+    expected = None if pd.isna(stated_of) or not category else int(stated_of)
+    return {
+        "period": t.period,
+        "measure": t.measure,
+        "category": category,
+        "basis": t.figure_id,
+        "relation": row["relation"],
+        "value": row["value"],
+        "value_low": row["value_low"],
+        "value_high": row["value_high"],
+        "denominator": expected,
+        "stated": stated(row) + (f", n={expected}" if expected else ""),
+    }
+
+
 def target_table() -> pd.DataFrame:
-    """Every target with its relation and value (published ones read from data/published)."""
-    rows = []
-    for t in TARGETS:
-        if t.figure_id:
-            row = figure(t.figure_id)
-            if row["measure"] != t.measure:
-                raise ValueError(f"{t.figure_id} is {row['measure']}, not {t.measure}")
-            rows.append(
-                {
-                    "period": t.period,
-                    "measure": t.measure,
-                    "basis": t.figure_id,
-                    "relation": row["relation"],
-                    "value": row["value"],
-                    "value_low": row["value_low"],
-                    "value_high": row["value_high"],
-                    "stated": stated(row),
-                }
-            )
-        else:
-            rows.append(
-                {
-                    "period": t.period,
-                    "measure": t.measure,
-                    "basis": t.assumption,
-                    "relation": t.relation,
-                    "value": t.value,
-                    "value_low": None,
-                    "value_high": None,
-                    "stated": f"{t.relation} {t.value:g}",
-                }
-            )
-    return pd.DataFrame(rows)
+    """Every target with its relation and value (published ones read from data/published);
+    ``denominator`` is the number of rows a subgroup figure is stated of, where it is."""
+    return pd.DataFrame([_row(t) for t in TARGETS + SUBGROUP_TARGETS])
 
 
 def check(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Recompute each target on the given cases; add ``recomputed`` and ``met`` columns."""
+    """Recompute each target on the given cases; add ``recomputed`` and ``met`` columns.
+
+    A subgroup target is met when its figure agrees and its subgroup has the stated number of
+    rows (18 of 27 is not met by 18 of 26).
+    """
     table = target_table()
-    recomputed, met = [], []
-    for t in table.itertuples(index=False):
-        value = compute(t.measure, cases_by_period[t.period]).value
+    recomputed, of, met = [], [], []
+    for t, target in zip(table.itertuples(index=False), TARGETS + SUBGROUP_TARGETS, strict=True):
+        cases = cases_by_period[t.period]
+        if isinstance(target, SubgroupTarget):
+            value, rows = recompute(target, cases)
+        else:
+            value, rows = compute(t.measure, cases).value, None
         recomputed.append(round(value, 2))
-        met.append(agrees(value, t.relation, t.value, t.value_low, t.value_high))
-    return table.assign(recomputed=recomputed, met=met)
+        of.append(rows)
+        expected = None if pd.isna(t.denominator) else int(t.denominator)
+        met.append(
+            agrees(value, t.relation, t.value, t.value_low, t.value_high)
+            and (expected is None or rows == expected)
+        )
+    return table.assign(recomputed=recomputed, recomputed_of=of, met=met)

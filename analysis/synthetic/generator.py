@@ -6,7 +6,9 @@ are met exactly by *quotas*; joint structure (age by category of death, social-c
 age, parental factors that cluster together, a closed case counting as "ever" but not "now") is
 built in so that cross-tabulations look like coded data rather than independent coin flips.
 Every value that no source publishes is an assumption, listed with its rationale in
-``docs/assumptions.md`` (ids ``S..``) and marked in ``PERIOD_SPECS`` below.
+``docs/assumptions.md`` (ids ``S..``) and marked in ``PERIOD_SPECS`` below. The items of the
+team's wider framework are written by their own modules (``sudi``, ``family_items``,
+``vulnerabilities``, ``harm_items``, ``child_items``, ``care_items``), called from here.
 
 Run ``python -m analysis synthesize`` to write the files and ``--check`` to test them against
 the calibration targets (:mod:`analysis.synthetic.calibration`).
@@ -23,32 +25,51 @@ import pandas as pd
 from analysis.casedata.codebook import all_variables, load_codebook
 from analysis.casedata.load import synthetic_path
 from analysis.casedata.provenance import write_manifest
+from analysis.synthetic import care_items, child_items, harm_items, sudi, vulnerabilities
+from analysis.synthetic.family_items import add_review_items
+from analysis.synthetic.quotas import apportion, quota_labels, top_k
+
+__all__ = ["DEFAULT_SEED", "PERIOD_SPECS", "apportion", "generate", "write"]
 
 DEFAULT_SEED = 20160707  # publication month of the 2011-14 report; any fixed value would do
+NEVER_GENERATED = ("la_code",)  # S30: never written to any output, so never in shipped data
 AGE_BANDS = ("under_1", "1_5", "6_10", "11_15", "16_17")
 
 # Age band counts by category of death or harm: 2011-14 counts (S04), reused as proportions
-# for 2014-17. SUDI is under 1 and suicide adolescent by definition; the rest follow the
+# for 2014-17. SUDI is under 1 but for two of 30 aged 14 and 19 months (S17: the published
+# range is 0 to 19 months) and suicide adolescent by definition; the rest follow the
 # 2005-09 fatal-maltreatment ages (ADC G201: covert homicide median 1 month, severe assault
-# 4 months, overt homicide 67% under 5) and the 2011-14 adolescent share of 28%.
+# 4 months, overt homicide 67% under 5) and the 2011-14 adolescent share of 28%; deaths the
+# team puts in neither group (S15) and harm through risk-taking or exploitation (S16) too.
 AGE_BY_CATEGORY: dict[str, tuple[int, ...]] = {
     "fatal_physical_assault": (30, 13, 2, 0, 0),
     "overt_homicide": (4, 12, 5, 2, 1),
     "covert_homicide": (8, 2, 0, 0, 0),
     "extreme_neglect": (1, 2, 0, 0, 0),
     "severe_persistent_cruelty": (0, 1, 1, 0, 0),
-    "sudi": (30, 0, 0, 0, 0),
+    "sudi": (28, 2, 0, 0, 0),
     "suicide": (0, 0, 0, 14, 24),
     "other_related": (12, 15, 9, 5, 4),
+    "not_related_to_maltreatment": (2, 2, 1, 0, 0),
+    "perpetrated_outside_family": (0, 1, 2, 2, 1),
+    "unclassifiable": (1, 1, 1, 0, 0),
     "physical_injury": (30, 14, 4, 3, 0),
     "sexual_abuse": (0, 0, 4, 9, 3),
     "neglect": (3, 5, 3, 0, 0),
-    "other_harm": (0, 0, 0, 9, 7),
+    "risk_taking_or_exploitation": (0, 0, 0, 9, 7),
+    "other_harm": (0, 1, 1, 1, 0),
     "not_recorded": (0, 1, 0, 1, 0),
 }
 # Share of boys by category (S05): covert homicide victims 100% male (ADC G201, 2005-09);
-# girls are most victims of sexual abuse; otherwise 55% boys (2005-09: 59%).
-MALE_SHARE = {"covert_homicide": 1.0, "sexual_abuse": 0.25, "suicide": 0.6}
+# girls are most victims of sexual abuse; otherwise 55% boys (2005-09: 59%); deaths outside
+# the family 70% boys, harm through risk-taking or exploitation 45% (S15, S16).
+MALE_SHARE = {
+    "covert_homicide": 1.0,
+    "sexual_abuse": 0.25,
+    "suicide": 0.6,
+    "perpetrated_outside_family": 0.7,
+    "risk_taking_or_exploitation": 0.45,
+}
 DEFAULT_MALE_SHARE = 0.55
 
 # Social-care status at the incident (S06): the order in which quotas are filled and the
@@ -133,8 +154,11 @@ _STATUS_2011 = {  # S06: 45% open now (132), 64.5% ever; plans held out of calib
     "not_known_to_csc": 52,
 }
 # S03: directly caused deaths in the 2005-09 proportions (ADC G201); SUDI = 30 (Garstang &
-# Sidebotham, 2011-14 SUDI SCRs), suicide and other share the rest; non-fatal harm in the
-# 2009-11 proportions (NSPCC neglect study Table 2.13). 2014-17 uses the same shares (S13).
+# Sidebotham, 2011-14 SUDI SCRs), suicide and other share the rest, less the deaths the team
+# classed in neither group (S15: ADC G287, 5 not related to maltreatment, 6 perpetrated
+# outside the family, 3 unclassifiable); non-fatal harm in the 2009-11 proportions (NSPCC
+# neglect study Table 2.13, whose risk-taking young people are risk_taking_or_exploitation).
+# 2014-17 uses the same shares (S13) but for harm through risk-taking or exploitation (S16).
 _DIRECT_CATEGORIES = {
     "fatal_physical_assault": 45,
     "overt_homicide": 24,
@@ -142,12 +166,30 @@ _DIRECT_CATEGORIES = {
     "extreme_neglect": 3,
     "severe_persistent_cruelty": 2,
 }
-_RELATED_CATEGORIES = {"sudi": 30, "suicide": 38, "other_related": 45}
+_RELATED_CATEGORIES = {  # the second number of reviews_by_year: deaths not directly caused
+    "sudi": 30,
+    "suicide": 38,
+    "other_related": 31,
+    "not_related_to_maltreatment": 5,
+    "perpetrated_outside_family": 6,
+    "unclassifiable": 3,
+}
 _HARM_TYPES = {
     "physical_injury": 51,
     "sexual_abuse": 16,
     "neglect": 11,
-    "other_harm": 16,
+    "risk_taking_or_exploitation": 16,
+    "other_harm": 1,
+    "not_recorded": 1,
+}
+# S16: 2014-17's 162 (counts): risk-taking or exploitation in 44% of the serious-harm reviews
+# of adolescents (p2014_serious_harm_risk_cse), the rest in the 2011-14 proportions.
+_HARM_TYPES_2014 = {
+    "physical_injury": 90,
+    "sexual_abuse": 28,
+    "neglect": 19,
+    "risk_taking_or_exploitation": 21,
+    "other_harm": 2,
     "not_recorded": 2,
 }
 _PARENTAL = {  # S09; alcohol held out of calibration at 2017-19's 34%
@@ -193,42 +235,13 @@ PERIOD_SPECS: dict[str, PeriodSpec] = {
         },
         direct_categories=_DIRECT_CATEGORIES,
         related_categories=_RELATED_CATEGORIES,
-        harm_types=_HARM_TYPES,
+        harm_types=_HARM_TYPES_2014,
         status_counts=_STATUS_2011,  # S13: no 2014-17 figures found; 2011-14 shares reused
         final_report_year_weights=(1.3, 1.0, 0.7),
         parental_shares=_PARENTAL,
         neglect_share=0.75,  # "three-quarters of all SCRs" (SCIE neglect page)
     ),
 }
-
-
-def apportion(total: int, weights) -> np.ndarray:
-    """Split ``total`` into integers proportional to ``weights`` (largest remainder).
-
-    >>> apportion(10, [1, 1, 1]).tolist()
-    [4, 3, 3]
-    """
-    w = np.asarray(weights, dtype=float)
-    if total == 0 or w.sum() == 0:
-        return np.zeros(len(w), dtype=int)
-    exact = total * w / w.sum()
-    counts = np.floor(exact).astype(int)
-    order = np.argsort(-(exact - counts), kind="stable")
-    counts[order[: total - counts.sum()]] += 1
-    return counts
-
-
-def _quota_labels(rng, codes, counts) -> np.ndarray:
-    """An array holding each code its quota of times, in random order."""
-    labels = np.repeat(np.asarray(codes, dtype=object), counts)
-    return rng.permutation(labels)
-
-
-def _top_k(score: np.ndarray, k: int) -> np.ndarray:
-    """Boolean mask of the k highest scores (ties broken by position, deterministically)."""
-    mask = np.zeros(len(score), dtype=bool)
-    mask[np.argsort(-score, kind="stable")[:k]] = True
-    return mask
 
 
 def _reviews(spec: PeriodSpec, rng) -> pd.DataFrame:
@@ -247,7 +260,7 @@ def _reviews(spec: PeriodSpec, rng) -> pd.DataFrame:
     ]:
         rows = reviews.index[reviews["group"] == group]
         counts = apportion(len(rows), list(quotas.values()))
-        reviews.loc[rows, column] = _quota_labels(rng, list(quotas), counts)
+        reviews.loc[rows, column] = quota_labels(rng, list(quotas), counts)
     reviews["category"] = reviews["death_category"].fillna(reviews["harm_type"])
     # final reports: exact count, earlier incidents more likely to have a published report
     weight = reviews["incident_year"].map(
@@ -258,6 +271,7 @@ def _reviews(spec: PeriodSpec, rng) -> pd.DataFrame:
     )
     reviews["final_report_available"] = "no"
     reviews.loc[chosen, "final_report_available"] = "yes"
+    sudi.calibrate_reports(spec.period, reviews)
     reviews["review_id"] = [f"{spec.prefix}-R{i + 1:03d}" for i in range(len(reviews))]
     return reviews
 
@@ -267,7 +281,7 @@ def _ages_by_category(rng, categories: pd.Series) -> np.ndarray:
     for category, rows in categories.groupby(categories).groups.items():
         positions = categories.index.get_indexer(rows)
         counts = apportion(len(positions), AGE_BY_CATEGORY[category])
-        ages[positions] = _quota_labels(rng, AGE_BANDS, counts)
+        ages[positions] = quota_labels(rng, AGE_BANDS, counts)
     return ages
 
 
@@ -327,7 +341,10 @@ def _index_children(spec: PeriodSpec, reviews: pd.DataFrame, rng) -> pd.DataFram
     kids["disability"] = rng.choice(
         list(DISABILITY_SHARE), size=len(kids), p=list(DISABILITY_SHARE.values())
     )
+    sudi.calibrate_care(spec.period, kids)
     _family_factors(spec, kids, rng)
+    add_review_items(spec.period, kids, rng)
+    sudi.calibrate_family(spec.period, kids)
     return kids
 
 
@@ -341,12 +358,14 @@ def _family_factors(spec: PeriodSpec, kids: pd.DataFrame, rng) -> None:
     report = (kids["final_report_available"] == "yes").to_numpy()
     n = int(report.sum())
     adversity = rng.normal(size=n)
+    kids["_adversity"] = np.nan  # kept for the framework's family items; never written
+    kids.loc[report, "_adversity"] = adversity
     for column, share in spec.parental_shares.items():
         score = 0.8 * adversity + 0.6 * rng.normal(size=n)
-        _set_for_reports(kids, column, report, _top_k(score, round(share * n)))
+        _set_for_reports(kids, column, report, top_k(score, round(share * n)))
     neglect_like = kids["category"].isin(["extreme_neglect", "neglect", "sudi"]).to_numpy()[report]
     score = 0.6 * adversity + 0.8 * rng.normal(size=n) + 2.0 * neglect_like
-    _set_for_reports(kids, "neglect_feature", report, _top_k(score, round(spec.neglect_share * n)))
+    _set_for_reports(kids, "neglect_feature", report, top_k(score, round(spec.neglect_share * n)))
     status = kids["csc_status_at_incident"].to_numpy()[report]
     ever = (kids["csc_ever_involved"] == "yes").to_numpy()[report]
     closed_share = np.where(
@@ -389,6 +408,21 @@ def _add_siblings(spec: PeriodSpec, index_kids: pd.DataFrame, rng) -> pd.DataFra
     return kids.reset_index(drop=True)
 
 
+def _child_items(period: str, kids: pd.DataFrame, rng) -> None:
+    """The framework's child-level items, once every child (siblings too) has an age."""
+    care_items.meet_plan_count(period, kids, rng)
+    child_items.add_age_months(kids, rng)
+    sudi.sleep_circumstances(period, kids, rng)
+    harm_items.add_medical_cause(kids, rng)
+    harm_items.add_harm_source(kids, rng)
+    harm_items.add_neglect_category(kids, rng)
+    vulnerabilities.add_vulnerabilities(kids, rng)
+    child_items.add_living_situation(kids, rng)
+    child_items.siblings_at_least_the_review(kids)
+    care_items.add_plan_category(period, kids, rng)
+    care_items.add_plan_child_or_sibling(kids, rng)
+
+
 def generate(period: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """Generate one period's synthetic coded cases (codes as text, codebook column order).
 
@@ -401,10 +435,12 @@ def generate(period: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     spec = PERIOD_SPECS[period]
     rng = np.random.default_rng([seed, int(period[:4])])
     kids = _add_siblings(spec, _index_children(spec, _reviews(spec, rng), rng), rng)
+    _child_items(period, kids, rng)
     kids["case_id"] = [f"{spec.prefix}-{i + 1:04d}" for i in range(len(kids))]
     kids["review_period"] = period
     kids["record_origin"] = "synthetic"
-    columns = [c for c in all_variables() if c in kids.columns]
+    # S30: la_code is never generated: with the other columns an area is a key to a child
+    columns = [c for c in all_variables() if c in kids.columns and c not in NEVER_GENERATED]
     assert set(load_codebook(period).required) <= set(columns)
     return kids[columns].reset_index(drop=True)
 
