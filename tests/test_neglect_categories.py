@@ -267,3 +267,15 @@ def test_protected_tables_draw_gaps_and_words_not_nan(cases):
     assert "withheld with a small count" in chapter.plan_neglect_sentence(
         check, frozenset(), synthetic=False
     )
+
+
+def test_the_2003_11_themes_are_read_from_the_register_beside_their_categories():
+    themes = chapter.neglect_theme_context().set_index("neglect_category")
+    assert set(themes.index) <= set(chapter.all_variables()["neglect_category"].valid_codes)
+    assert themes.loc["sudi", "stated"] == "10 of 46"
+    assert (
+        themes.loc["deprivational", "statement"]
+        == figure("neg2003_11_theme_malnutrition")["statement"]
+    )
+    assert (themes["review_period"] == "2003-11").all()
+    assert themes.attrs["public_counts"]

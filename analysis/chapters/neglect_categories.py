@@ -53,6 +53,16 @@ NATIONAL = "2005-11 national plans, published"
 PLAN_NEGLECT_FIGURE = "p2014_cp_plan_neglect_category"
 #: The 2005-09 share of fatal cases whose child or a sibling had a plan (context).
 CHILD_OR_SIBLING_FIGURE = "fatal2005_09_cp_plan_child_or_sibling"
+#: The NSPCC study's neglect themes among its 46 in-depth cases of 2003-11 (a qualitative
+#: sample: counts of cases, not prevalence), by the codebook category each is nearest to.
+NEGLECT_THEMES = {
+    "deprivational": "neg2003_11_theme_malnutrition",
+    "medical": "neg2003_11_theme_medical_neglect",
+    "accident": "neg2003_11_theme_accidents",
+    "physical_abuse": "neg2003_11_theme_physical_and_neglect",
+    "suicide_self_harm": "neg2003_11_theme_yp_suicide",
+    "sudi": "neg2003_11_theme_sudi",
+}
 #: Columns a notebook shows of a category table (the rest are in the written CSV).
 SHOWN = ["review_period", "label", "count", "denominator_count", "percent", "ci_low_percent"]
 SHOWN += ["ci_high_percent"]
@@ -93,6 +103,34 @@ def neglect_by_outcome(cases: pd.DataFrame) -> pd.DataFrame:
 def neglect_by_age(cases: pd.DataFrame) -> pd.DataFrame:
     """:func:`neglect_categories` by period and age band."""
     return neglect_categories(cases, "age_band")
+
+
+def neglect_theme_context() -> pd.DataFrame:
+    """The NSPCC study's neglect themes (2003-11, 46 in-depth cases) beside the codebook's
+    categories, as the register states them: context for the categories, never a check (a
+    qualitative sample of another period, and themes, not the kit's coded pathways).
+
+    >>> neglect_theme_context()["stated"].tolist()[:2]
+    ['8 of 46', '5 of 46']
+    """
+    labels = all_variables()["neglect_category"].codes
+    rows = []
+    for category, figure_id in NEGLECT_THEMES.items():
+        row = figure(figure_id)
+        rows.append(
+            {
+                "neglect_category": category,
+                "label": labels[category],
+                "figure_id": figure_id,
+                "review_period": str(row["review_period"]),
+                "stated": f"{row['value']:g} of {row['denominator']:g}",
+                "statement": str(row["statement"]),
+                "citation": cite(figure_id),
+            }
+        )
+    table = pd.DataFrame(rows)
+    table.attrs["public_counts"] = True  # published counts, not the case data's
+    return table
 
 
 def plan_children(cases: pd.DataFrame) -> pd.DataFrame:
