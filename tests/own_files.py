@@ -312,9 +312,13 @@ def run_shape(shape: Shape, folder: Path) -> Outcome:
     return outcome
 
 
-#: A figure a notebook saves: ``run.figure(charts.x(table), "NN_name")`` (or ``public.figure``):
-#: the first chapter-numbered name in the call.
-FIGURE_CALL = re.compile(r"\.figure\(.*?\"(\d\d_\w+)\"", re.DOTALL)
+#: A figure a notebook saves: ``run.figure(chart, "NN_name")`` or
+#: ``run.figure(charts.x(table, y(z)), "NN_name")`` (or ``public.figure``): the name after the
+#: first argument, which holds calls two deep at most. A name built at run time (an
+#: f-string) is not read.
+FIGURE_CALL = re.compile(
+    r"\.figure\(\s*(?:[^()\"]|\((?:[^()]|\([^()]*\))*\))*?,\s*\"(\d\d_\w+)\"\s*[,)]"
+)
 
 
 def expected_figures(notebook: Path) -> list[str]:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.casedata.codebook import all_variables
 from analysis.casedata.load import synthetic_path
 from analysis.coding.agreement import (
     BOOTSTRAP_RESAMPLES,
@@ -19,72 +20,95 @@ from analysis.coding.agreement import (
 from analysis.coding.agreement_report import to_text
 from analysis.paths import ROOT
 
-FINAL_REPORT_ONLY = [
-    "parent_domestic_abuse",
-    "parent_mental_ill_health",
-    "parent_alcohol_misuse",
-    "parent_drug_misuse",
-    "parent_criminality",
-    "parent_learning_disability",
-    "neglect_feature",
-    "theme_case_closed_too_soon",
-    "theme_threshold_disagreement",
-    "theme_child_voice_not_heard",
-    "theme_family_voice_not_heard",
-    "theme_hanging_back",
-    "theme_workload_pressure",
-]
+#: Family-level variables coded from the final report (parental factors, neglect, themes...):
+#: compared once per review where both coders had the report.
+FAMILY = [n for n, v in all_variables().items() if v.final_report_only and v.level == "review"]
+#: The family-level judgement coder B made differently for one review of siblings (one on
+#: which no other item depends, so that B's file stays valid).
+FLIPPED = "parent_domestic_abuse"
 
 
 def _flip(value: str) -> str:
     return {"yes": "no", "no": "yes"}.get(value, "yes")
 
 
+def _picks(a: pd.DataFrame) -> dict[str, object]:
+    """The cases coder B codes differently, chosen by what they are (not by their ids): a
+    child alone in a review with a final report, a review of siblings with one, a girl, a boy,
+    a coded disability, and a child left out of B's file."""
+    sizes = a["review_id"].map(a["review_id"].value_counts())
+    report = a["final_report_available"] == "yes"
+    no_report = a.loc[report & (sizes == 1), "case_id"].iloc[0]
+    review = a.loc[report & (sizes >= 2), "review_id"].iloc[0]
+    siblings = a.loc[a["review_id"] == review, "case_id"].tolist()
+    free = a[~a["case_id"].isin([no_report, *siblings])]
+    female = free.loc[free["sex"] == "female", "case_id"].iloc[0]
+    male = free.loc[free["sex"] == "male", "case_id"].iloc[0]
+    rest = free[~free["case_id"].isin([female, male])]
+    blank = rest.loc[rest["disability"].isin(["yes", "no"]), "case_id"].iloc[0]
+    only_a = rest.loc[(sizes[rest.index] == 1) & (rest["case_id"] != blank), "case_id"].iloc[-1]
+    return {
+        "no_report": no_report,
+        "siblings": siblings,
+        "female": female,
+        "male": male,
+        "blank": blank,
+        "only_a": only_a,
+    }
+
+
 @pytest.fixture(scope="module")
 def coders(tmp_path_factory):
-    """Coder A: the first 60 shipped 2014-17 cases. Coder B: the same, changed in known places,
-    one case left out, one case more, rows in another order."""
+    """Coder A: the first 60 shipped 2014-17 cases. Coder B: the same, changed in known places
+    (:func:`_picks`), one case left out, one case more, rows in another order."""
     shipped = pd.read_csv(synthetic_path("2014-17"), dtype=str, keep_default_na=False)
     a = shipped.head(60).copy()
-    a.loc[a["case_id"] == "S14-0002", "disability"] = ""  # coder A left it blank
+    picks = a.attrs["picks"] = _picks(a)  # chosen before coder A's own blank below
+    a.loc[a["case_id"] == picks["blank"], "disability"] = ""  # coder A left it blank
     b = a.copy().set_index("case_id")
-    b.loc["S14-0003", "sex"] = "male"  # female in A
-    b.loc["S14-0012", "sex"] = "not_known"  # male in A
-    b.loc["S14-0002", "disability"] = "not_recorded"  # blank in A
-    # review S14-R008 (two children, report available): one family judgement, changed
-    siblings = ["S14-0009", "S14-0010"]
-    b.loc[siblings, "neglect_feature"] = _flip(
-        a.set_index("case_id").loc["S14-0009", "neglect_feature"]
-    )
-    # S14-0001: coder B had no final report, so coded nothing from it
-    b.loc["S14-0001", "final_report_available"] = "no"
-    b.loc["S14-0001", FINAL_REPORT_ONLY] = ""
+    b.loc[picks["female"], "sex"] = "male"  # female in A
+    b.loc[picks["male"], "sex"] = "not_known"  # male in A
+    b.loc[picks["blank"], "disability"] = "not_recorded"  # blank in A
+    # a review of siblings with a report: one family judgement, changed
+    siblings = picks["siblings"]
+    b.loc[siblings, FLIPPED] = _flip(a.set_index("case_id").loc[siblings[0], FLIPPED])
+    # coder B had no final report for a child alone in a review, so coded nothing from it
+    b.loc[picks["no_report"], "final_report_available"] = "no"
+    coded_from_report = [
+        n for n in b.columns if n in all_variables() and all_variables()[n].final_report_only
+    ]
+    b.loc[picks["no_report"], coded_from_report] = ""
     b = b.reset_index()
-    b = b[b["case_id"] != "S14-0020"]  # only in A
-    b = pd.concat([b, shipped.iloc[[60]]]).iloc[::-1]  # S14-0061 only in B; order reversed
+    b = b[b["case_id"] != picks["only_a"]]  # only in A
+    b = pd.concat([b, shipped.iloc[[60]]]).iloc[::-1]  # one case only in B; order reversed
     folder = tmp_path_factory.mktemp("coders")
     a.to_csv(folder / "coder_a.csv", index=False)
     b.to_csv(folder / "coder_b.csv", index=False)
     return a, b, folder / "coder_a.csv", folder / "coder_b.csv"
 
 
-EXPECTED = [
-    # variable, coder A, coder B, cases, case ids
-    ("sex", "male", "not_known", 1, "S14-0012"),
-    ("sex", "female", "male", 1, "S14-0003"),
-    ("disability", "(blank)", "not_recorded", 1, "S14-0002"),
-    ("final_report_available", "yes", "no", 1, "S14-0001"),
-]
+def _expected(a: pd.DataFrame) -> list[tuple]:
+    """variable, coder A, coder B, cases, case ids: every difference coder B made."""
+    picks = a.attrs["picks"]
+    first = picks["siblings"][0]  # a family judgement is compared once, on the first child
+    flipped = a.set_index("case_id").loc[first, FLIPPED]
+    return [
+        ("sex", "male", "not_known", 1, picks["male"]),
+        ("sex", "female", "male", 1, picks["female"]),
+        ("disability", "(blank)", "not_recorded", 1, picks["blank"]),
+        ("final_report_available", "yes", "no", 1, picks["no_report"]),
+        (FLIPPED, flipped, _flip(flipped), 1, first),
+    ]
 
 
 def test_exactly_the_known_disagreements_are_found(coders):
-    a, _, path_a, path_b = coders
+    a, b, path_a, path_b = coders
     result = agreement(path_a, path_b)
-    neglect = a.set_index("case_id").loc["S14-0009", "neglect_feature"]
-    expected = [*EXPECTED, ("neglect_feature", neglect, _flip(neglect), 1, "S14-0009")]
+    expected = _expected(a)
     found = result.disagreements.itertuples(index=False, name=None)
     assert sorted(found) == sorted(expected)
-    assert result.pair.only_a == ["S14-0020"] and result.pair.only_b == ["S14-0061"]
+    assert result.pair.only_a == [a.attrs["picks"]["only_a"]]
+    assert result.pair.only_b == [b["case_id"].iloc[0]] == ["S14-0061"]
     table = result.variables.set_index("variable")
     differing = {row[0] for row in expected}
     same = table.drop(index=list(differing))
@@ -109,8 +133,10 @@ def test_final_report_variables_are_compared_where_both_had_the_report_once_per_
     assert result.final_report_count == both.sum()
     reviews_with_both = matched.loc[both, "review_id"].nunique()
     assert reviews_with_both < both.sum()  # some reviews have several children
-    assert (table.loc[FINAL_REPORT_ONLY, "compared_count"] == reviews_with_both).all()
-    assert (table.loc[FINAL_REPORT_ONLY, "unit"] == "reviews").all()
+    family = [n for n in FAMILY if n in a.columns]
+    assert len(family) >= 13
+    assert (table.loc[family, "compared_count"] == reviews_with_both).all()
+    assert (table.loc[family, "unit"] == "reviews").all()
     assert table.loc["final_report_available", "compared_count"] == matched["review_id"].nunique()
     assert table.loc["sex", "compared_count"] == len(matched) == 59
     assert table.loc["sex", "unit"] == "children"
@@ -148,10 +174,9 @@ def test_kappa_is_the_formulas(coders):
     )
     first = ~matched["review_id"].duplicated().to_numpy()
     keep = both & first
-    neglect = _kappa_by_the_formula(
-        matched.loc[keep, "neglect_feature"], b_by_id.loc[keep, "neglect_feature"]
-    )
-    assert table.loc["neglect_feature", "kappa"] == pytest.approx(neglect, abs=1e-12)
+    family = _kappa_by_the_formula(matched.loc[keep, FLIPPED], b_by_id.loc[keep, FLIPPED])
+    assert 0 < family < 1
+    assert table.loc[FLIPPED, "kappa"] == pytest.approx(family, abs=1e-12)
     blank = _kappa_by_the_formula(
         matched["disability"].replace("", "(blank)"), b_by_id["disability"].replace("", "(blank)")
     )
@@ -268,3 +293,49 @@ def test_a_code_kept_for_one_outcome_is_compared_only_where_both_coders_gave_it(
 def test_kappa_has_no_interval_when_one_coder_used_one_code():
     kappa, low, high, note = kappa_with_interval(np.array([[29, 2], [0, 0]]))
     assert np.isnan(low) and np.isnan(high) and "one code only" in note
+
+
+def test_new_variables_are_compared_and_an_item_asked_of_some_only_where_both_asked(tmp_path):
+    """Issue 22's variables: a child-level code (source of harm), a young person's own item
+    (asked of those aged 11 or over, and from the final report), a review-level region, and a
+    local authority code, which is no coding judgement and is quoted nowhere."""
+    shipped = pd.read_csv(synthetic_path("2011-14"), dtype=str, keep_default_na=False)
+    a = shipped.head(60).copy().reset_index(drop=True)
+    sources = ["parent", "parent_partner", "stranger", "not_known"]
+    a["harm_source"] = [sources[i % len(sources)] for i in range(len(a))]
+    older = a["age_band"].isin(["11_15", "16_17"]) & (a["final_report_available"] == "yes")
+    a["child_alcohol_misuse"] = np.where(older, ["yes", "no"] * (len(a) // 2), "")
+    a["region"] = "london"
+    a["la_code"] = "E09000001"
+    b = a.copy()
+    b.loc[[0, 5, 9], "harm_source"] = "self"
+    adolescents = list(a.index[older])
+    assert len(adolescents) >= 4
+    b.loc[adolescents[:2], "child_alcohol_misuse"] = "not_recorded"
+    # coder B read one young person as aged 6 to 10, so asked none of the adolescent items
+    moved = adolescents[2]
+    b.loc[moved, "age_band"] = "6_10"
+    for name, var in all_variables().items():
+        if var.asked_of == "aged_11_and_over" and name in b.columns:
+            b.loc[moved, name] = ""
+    b["la_code"] = "E09000033"
+    a.to_csv(tmp_path / "a.csv", index=False)
+    b.to_csv(tmp_path / "b.csv", index=False)
+    result = agreement(tmp_path / "a.csv", tmp_path / "b.csv")
+    rows = result.variables.set_index("variable")
+    assert rows.loc["harm_source", ["compared_count", "agree_count"]].tolist() == [60, 57]
+    assert rows.loc["harm_source", "unit"] == "children"
+    assert 0 < rows.loc["harm_source", "kappa"] < 1
+    # compared only where both coders' rows say it was asked: not the one B put aged 6 to 10
+    # (its blank against A's code would otherwise count as a disagreement)
+    alcohol = rows.loc["child_alcohol_misuse", ["compared_count", "agree_count"]].tolist()
+    assert alcohol == [len(adolescents) - 1, len(adolescents) - 3]
+    assert (
+        rows.loc["region", "unit"] == "reviews" and rows.loc["region", "agreement_percent"] == 100
+    )
+    assert "la_code" not in rows.index and "la_code" not in result.not_compared
+    found = set(result.disagreements.itertuples(index=False, name=None))
+    assert ("harm_source", "parent", "self", 1, a.loc[0, "case_id"]) in found
+    report = to_text(result)
+    assert "compared where both coders' rows say the item was asked" in " ".join(report.split())
+    assert "E09000001" not in report and "E09000033" not in report

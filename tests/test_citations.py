@@ -38,3 +38,13 @@ def test_an_unknown_figure_is_an_error_not_a_silent_blank():
 )
 def test_publisher_is_the_title_before_its_colon(title, expected):
     assert publisher(title) == expected
+
+
+def test_a_slide_deck_is_cited_via_its_presenter():
+    assert cite("p2014_neglect_feature") == (
+        "Brandon, Sidebotham et al. (2020), via Research in Practice"
+    )
+    assert cite("p2017_final_reports") == "DfE (2022), via Dickens & Taylor"
+    assert cite("medcause2009_17_scrs") == (
+        "Garstang, Eatwell, Sidebotham and Taylor (2021), BMJ Open 11(8)"
+    )

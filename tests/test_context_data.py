@@ -520,6 +520,11 @@ def test_r1_population_matches_r2_denominators_where_vintages_agree():
 def test_readme_row_counts_match_files():
     text = (CONTEXT / "README.md").read_text(encoding="utf-8")
     counts = dict(re.findall(r"^\|\s*`([a-z_]+)\.csv`\s*\|\s*(\d+)\s*\|", text, flags=re.M))
-    assert set(counts) == set(SERIES) | {"sources", "gaps", "assessment_factors"}
+    assert set(counts) == set(SERIES) | {
+        "sources",
+        "gaps",
+        "assessment_factors",
+        "population_by_region",
+    }
     for name, n in counts.items():
         assert len(load(name)) == int(n), name

@@ -138,7 +138,8 @@ def test_neglect_series_keeps_published_and_recomputed_apart(cases):
     assert np.isnan(published.loc["2011-14", "percent"])  # not published: a gap
     assert published.loc["2011-14", "not_found_id"] == NEGLECT_NOT_FOUND
     assert published.loc["2009-11", "percent"] == figure("p2009_neglect_feature")["value"]
-    assert published.loc["2014-17", "relation"] == "approximately"
+    # "75%" on the 2014-17 briefing slides (register section L N6; SCIE: "three-quarters")
+    assert published.loc["2014-17", "relation"] == "equals"
     recomputed = table[table["series"] == "Recomputed"].set_index("review_period")
     assert recomputed.loc["2011-14", "percent"] == pytest.approx(result.value)
     assert recomputed.loc["2011-14", "denominator"] == 175

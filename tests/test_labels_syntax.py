@@ -76,8 +76,10 @@ def _expected(period: str) -> pd.DataFrame:
 def test_a_numbered_sav_with_the_syntax_labels_loads_as_the_shipped_cases(period, tmp_path):
     variable, value, missing = _spss_labels(spss_syntax(period))
     frame = _numbered(period)
-    assert set(variable) == set(frame.columns)
-    assert set(value) == {c for c in frame.columns if load_codebook(period)[c].is_category}
+    codebook = load_codebook(period)
+    # every variable of the codebook labelled, whether or not the shipped cases carry it
+    assert set(variable) == set(codebook.variables) >= set(frame.columns)
+    assert set(value) == {v.name for v in codebook.variables.values() if v.is_category}
     assert missing and all(numbers == [99] for numbers in missing.values())
     path = tmp_path / "numbered.sav"
     pyreadstat.write_sav(
@@ -98,17 +100,21 @@ def test_a_numbered_sav_with_the_syntax_labels_loads_as_the_shipped_cases(period
 def test_a_numbered_dta_with_the_do_file_labels_loads_as_the_shipped_cases(period, tmp_path):
     variable, value, recode = _stata_labels(stata_do(period))
     frame = _numbered(period)
-    assert set(variable) == set(frame.columns)
+    codebook = load_codebook(period)
+    assert set(variable) == set(codebook.variables) >= set(frame.columns)
+    assert set(value) == {v.name for v in codebook.variables.values() if v.is_category}
     assert recode and all(rule == {99: "a"} for rule in recode.values())
-    # what the do-file's mvdecode does: 99 becomes the extended missing value .a
+    # what the do-file's mvdecode does: 99 becomes the extended missing value .a (on the
+    # columns the file has: the do-file passes over the others)
+    recode = {name: rule for name, rule in recode.items() if name in frame.columns}
     for name, rule in recode.items():
         frame[name] = frame[name].astype(object).map(lambda v, r=rule: r.get(v, v))
     path = tmp_path / "numbered.dta"
     pyreadstat.write_dta(
         frame,
         str(path),
-        column_labels=variable,
-        variable_value_labels=value,
+        column_labels={n: label for n, label in variable.items() if n in frame.columns},
+        variable_value_labels={n: labels for n, labels in value.items() if n in frame.columns},
         missing_user_values={name: ["a"] for name in recode},
     )
     cases = load_cases(path)
@@ -128,6 +134,30 @@ def test_every_number_in_the_files_is_the_codebooks_and_unknown_is_declared_miss
     assert spss["incident_year"] == {1: "2011-12", 2: "2012-13", 3: "2013-14"}
     later = _stata_labels(stata_do("2014-17"))[1]["incident_year"]
     assert later == {4: "2014-15", 5: "2015-16", 6: "2016-17"}  # numbers never restart
+
+
+@pytest.mark.parametrize("period", ["2011-14", "2014-17"])
+def test_every_new_category_variable_is_labelled_with_its_numbers_and_missing_code(period):
+    """Issue 22's variables and codes: value labels, SPSS missing values, Stata's .a."""
+    _, spss, missing = _spss_labels(spss_syntax(period))
+    _, stata, recode = _stata_labels(stata_do(period))
+    codebook = load_codebook(period)
+    names = list(codebook.variables)
+    new = names[names.index("harm_source") : names.index("record_origin")]
+    assert len(new) == 34 and new[-1] == "theme_fragmented_working"
+    for name in new:
+        var = codebook[name]
+        if not var.is_category:
+            assert name not in spss and name not in stata  # la_code: text, no value labels
+            continue
+        numbers = {var.numeric[c]: var.codes[c] for c in var.codes}
+        assert spss[name] == numbers, name
+        assert stata[name] == {**numbers, "a": var.codes[var.missing_codes[0]]}, name
+        assert missing[name] == [99] and recode[name] == {99: "a"}, name
+    assert spss["age_months"][0] == "0" and spss["age_months"][23] == "23"
+    assert spss["death_category"][11] == "Could not be classified"
+    assert spss["harm_type"][5].startswith("Risk-taking or violent behaviour")
+    assert spss["region"][7] == "London"
 
 
 @pytest.mark.parametrize("period", ["2011-14", "2014-17"])

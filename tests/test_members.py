@@ -37,8 +37,10 @@ from analysis.chapters.themes import closed_too_soon_measures, theme_table
 from analysis.chapters.toxic_trio import trio_combinations, trio_summary
 from analysis.paths import SYNTHETIC_DIR
 from analysis.publish.disclosure import SUPPRESSED, THRESHOLD, apply_plan, plan_protection
-from analysis.stats.measures import MEASURES, compute, reviews
+from analysis.reference.published import load_published
+from analysis.stats.measures import compute, reviews
 from analysis.stats.members import IMPLIED, PREFIX, counted_column, member_columns, members_of
+from analysis.stats.subgroups import compute_figure
 from analysis.stats.tables import yes_share_table
 
 PERIODS = ("2011-14", "2014-17")
@@ -133,8 +135,15 @@ def test_every_case_data_count_has_its_members(shipped_tables):
 
 
 def _per_row_results(table, by_period):
+    """Each row with its result recomputed independently: a scorecard row as its published
+    figure is computed (over its subgroup where it has one), any other by its measure."""
+    figures = load_published().set_index("figure_id")
     for row in table.itertuples(index=False):
-        yield row, compute(row.measure, by_period[row.review_period])
+        cases = by_period[row.review_period]
+        if getattr(row, "computed_over", ""):
+            yield row, compute_figure(figures.loc[row.figure_id], cases)
+        else:
+            yield row, compute(row.measure, cases)
 
 
 @pytest.mark.parametrize("name", ["compared", "scorecard"])
@@ -143,10 +152,17 @@ def test_recomputed_values_rest_on_their_members(shipped_tables, by_period, name
     table = table[table["recomputed_value"].notna()]
     assert not table.empty
     for row, result in _per_row_results(table, by_period):
-        unit = MEASURES[row.measure].unit
+        unit = result.unit
         implied = getattr(row, IMPLIED)
         if unit == "count":  # the value is a count: its units are implied, withheld with it
             assert len(implied) == 1 and len(implied[0]) == row.recomputed_value > 0
+            if not pd.isna(row.denominator):  # a count out of a base ("18 of 27")
+                numerator = getattr(row, PREFIX + "numerator")
+                assert implied[0] == numerator and len(numerator) == row.numerator
+                assert len(getattr(row, PREFIX + "denominator")) == row.denominator
+        elif unit == "months":  # a median: a statistic of every child with an age in months
+            assert implied is None and getattr(row, PREFIX + "numerator") is None
+            assert len(getattr(row, PREFIX + "denominator")) == row.denominator
         elif unit == "per_year":  # count / years: the count is the numerator shown
             assert implied is None
             assert pd.isna(row.denominator)  # years are not a count: no denominator shown

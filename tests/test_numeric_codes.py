@@ -71,3 +71,20 @@ def test_a_plain_csv_of_numbers_is_refused_saying_what_the_number_would_mean(val
     assert "1 is the number of death in the codebook's numeric codes" in errors[(2, "outcome")]
     assert "value labels" in errors[(2, "outcome")]
     assert "numeric codes" not in errors[(2, "sex")]
+
+
+def test_every_number_the_codebook_gives_is_recorded_here():
+    """A new code's number goes into numeric_codes.csv the day it is given, so that from then
+    on the test above holds it fixed."""
+    given = {
+        (row["variable"], row["code"]): int(row["number"])
+        for row in csv.DictReader(GIVEN.open(encoding="utf-8"))
+    }
+    for period in PERIODS:
+        for var in load_codebook(period).variables.values():
+            for code, number in var.numeric.items():
+                assert given.get((var.name, code)) == number, (var.name, code)
+    # issue 22's numbers among them: new codes of old variables took the next unused number
+    assert given[("death_category", "unclassifiable")] == 11
+    assert given[("harm_type", "risk_taking_or_exploitation")] == 5
+    assert given[("age_months", "23")] == 23 and given[("age_months", "not_recorded")] == 99

@@ -670,3 +670,360 @@ def test_spot_sources(figure_id, url_fragment, kind):
     r = figures().set_index("figure_id").loc[figure_id]
     assert url_fragment in r["source_url"]
     assert r["source_kind"] == kind
+
+
+# --------------------------------------------------------------------------------------
+# Register section L (third look)
+# --------------------------------------------------------------------------------------
+
+INTERFACE = "interfaceenterprises.co.uk/news-and-publications/new-government-study-finds-poverty"
+DICKENS_TAYLOR = "key-messages-from-the-final-review-of-scrs-201719ppt/254910714"
+BMJ_OPEN = "bmjopen.bmj.com/cgi/content/short/11/8/e048689"
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "measure", "category", "relation", "value", "denominator", "url", "kind"),
+    [
+        (
+            "p2014_scrs_death",
+            "scrs_count",
+            "death",
+            "equals",
+            206,
+            "",
+            INTERFACE,
+            "secondary_summary",
+        ),
+        (
+            "p2014_scrs_serious_harm",
+            "scrs_count",
+            "serious_harm",
+            "equals",
+            162,
+            "",
+            INTERFACE,
+            "secondary_summary",
+        ),
+        (
+            "p2014_poverty",
+            "feature_percent",
+            "poverty",
+            "equals",
+            35,
+            "",
+            INTERFACE,
+            "secondary_summary",
+        ),
+        (
+            "p2014_qualitative_sample",
+            "subsample_count",
+            "qualitative",
+            "equals",
+            63,
+            "",
+            "messages-for-local-safeguarding-partnerships/251660171",
+            "presentation",
+        ),
+        (
+            "p2014_cp_plan_neglect_category",
+            "cp_plan_category_count",
+            "neglect",
+            "equals",
+            50,
+            "84",
+            "messages-for-local-safeguarding-partnerships/251660171",
+            "presentation",
+        ),
+        (
+            "p2014_neglect_feature",
+            "neglect_feature_percent",
+            "",
+            "equals",
+            75,
+            "",
+            "messages-for-police-professionals",
+            "presentation",
+        ),
+        (
+            "p2014_scrs_trend",
+            "scrs_change_direction",
+            "",
+            "less_than",
+            1,
+            "",
+            "complexity-and-challenge",
+            "secondary_summary",
+        ),
+        (
+            "p2011_scrs_trend",
+            "scrs_change_direction",
+            "",
+            "equals",
+            1,
+            "",
+            "elearning.rcgp.org.uk",
+            "secondary_summary",
+        ),
+        (
+            "p2011_direct_deaths_trend",
+            "deaths_directly_caused_change_direction",
+            "",
+            "equals",
+            0,
+            "",
+            "elearning.rcgp.org.uk",
+            "secondary_summary",
+        ),
+        (
+            "p2017_final_reports",
+            "final_reports_count",
+            "",
+            "equals",
+            166,
+            "235",
+            DICKENS_TAYLOR,
+            "presentation",
+        ),
+        (
+            "p2017_scrs_death",
+            "scrs_count",
+            "death",
+            "equals",
+            131,
+            "235",
+            DICKENS_TAYLOR,
+            "presentation",
+        ),
+        (
+            "p2017_scrs_serious_harm",
+            "scrs_count",
+            "serious_harm",
+            "equals",
+            104,
+            "235",
+            DICKENS_TAYLOR,
+            "presentation",
+        ),
+        ("p2017_deaths", "deaths_percent", "", "equals", 56, "235", DICKENS_TAYLOR, "presentation"),
+        (
+            "p2017_serious_harm",
+            "serious_harm_percent",
+            "",
+            "equals",
+            44,
+            "235",
+            DICKENS_TAYLOR,
+            "presentation",
+        ),
+        (
+            "p2017_age_under_1",
+            "age_under_1_percent",
+            "",
+            "equals",
+            37,
+            "",
+            DICKENS_TAYLOR,
+            "presentation",
+        ),
+        (
+            "p2017_age_11_17",
+            "age_11_17_percent",
+            "",
+            "equals",
+            35,
+            "",
+            DICKENS_TAYLOR,
+            "presentation",
+        ),
+        (
+            "p2017_age_16_17",
+            "age_16_17_percent",
+            "",
+            "equals",
+            19,
+            "",
+            DICKENS_TAYLOR,
+            "presentation",
+        ),
+        ("p2017_white", "white_percent", "", "equals", 73, "", DICKENS_TAYLOR, "presentation"),
+        (
+            "p2017_non_white",
+            "non_white_percent",
+            "",
+            "equals",
+            27,
+            "",
+            DICKENS_TAYLOR,
+            "presentation",
+        ),
+        (
+            "p2017_deaths_sudi",
+            "deaths_category_percent",
+            "sudi",
+            "equals",
+            30,
+            "",
+            DICKENS_TAYLOR,
+            "presentation",
+        ),
+        (
+            "p2017_deaths_suicide",
+            "deaths_category_percent",
+            "suicide",
+            "equals",
+            30,
+            "",
+            DICKENS_TAYLOR,
+            "presentation",
+        ),
+        (
+            "p2017_serious_harm_physical",
+            "harm_type_percent",
+            "physical_abuse",
+            "equals",
+            45,
+            "",
+            DICKENS_TAYLOR,
+            "presentation",
+        ),
+        (
+            "p2017_serious_harm_neglect",
+            "harm_type_percent",
+            "neglect",
+            "equals",
+            23,
+            "",
+            DICKENS_TAYLOR,
+            "presentation",
+        ),
+        (
+            "p2017_csc_open",
+            "csc_current_involvement_percent",
+            "",
+            "equals",
+            57,
+            "",
+            DICKENS_TAYLOR,
+            "presentation",
+        ),
+        ("medcause2009_17_scrs", "scrs_count", "", "equals", 23, "", BMJ_OPEN, "journal"),
+        (
+            "medcause2009_17_acute",
+            "feature_count",
+            "acute_condition",
+            "equals",
+            20,
+            "",
+            BMJ_OPEN,
+            "journal",
+        ),
+        (
+            "medcause2009_17_chronic",
+            "feature_count",
+            "chronic_condition",
+            "equals",
+            12,
+            "",
+            BMJ_OPEN,
+            "journal",
+        ),
+        (
+            "medcause2009_17_unexpected",
+            "feature_count",
+            "unexpected_death",
+            "equals",
+            20,
+            "",
+            BMJ_OPEN,
+            "journal",
+        ),
+        (
+            "medcause2009_17_maltreatment_contributed",
+            "feature_count",
+            "maltreatment_contributed_to_death",
+            "equals",
+            18,
+            "",
+            BMJ_OPEN,
+            "journal",
+        ),
+        (
+            "medcause2009_17_behavioural",
+            "feature_count",
+            "child_behavioural_problems",
+            "equals",
+            6,
+            "23",
+            BMJ_OPEN,
+            "journal",
+        ),
+        (
+            "medcause2009_17_learning",
+            "feature_count",
+            "child_learning_difficulties",
+            "equals",
+            6,
+            "23",
+            BMJ_OPEN,
+            "journal",
+        ),
+        (
+            "medcause2009_17_mental_health",
+            "feature_count",
+            "child_mental_health",
+            "equals",
+            5,
+            "23",
+            BMJ_OPEN,
+            "journal",
+        ),
+    ],
+)
+def test_section_l_figures_entered(
+    figure_id, measure, category, relation, value, denominator, url, kind
+):
+    r = figures().set_index("figure_id").loc[figure_id]
+    assert (r["measure"], r["category"], r["relation"]) == (measure, category, relation)
+    assert float(r["value"]) == value and r["denominator"] == denominator
+    assert url in r["source_url"] and r["source_kind"] == kind and r["verified"] == "yes"
+    assert "register section L N" in r["locator"]
+
+
+def test_section_l_has_twenty_figures_n21_and_n22_are_not_rows():
+    cited = figures()["locator"].str.extract(r"register section L (N\d+)")[0].dropna()
+    assert set(cited) == {f"N{i}" for i in range(1, 21)}
+    # N22 is qualitative: named where the codebook uses it, not entered as a figure
+    note = figures().set_index("figure_id").loc["p2011_final_reports", "note"]
+    assert "register section L N22" in note and "parent_adverse_childhood" in note
+
+
+def test_2014_neglect_is_one_row_citing_the_exact_statement_with_the_old_wording_kept():
+    rows = rows_where(review_period="2014-17", measure="neglect_feature_percent", category="")
+    assert rows["figure_id"].tolist() == ["p2014_neglect_feature"]
+    r = rows.iloc[0]
+    assert (r["relation"], r["value"]) == ("equals", "75")
+    assert r["statement"] == "Neglect featured in 75% of all SCRs examined."
+    assert "three-quarters of all SCRs" in r["note"] and "scie.org.uk" in r["note"]
+
+
+def test_the_386_typo_is_not_entered_and_the_split_adds_up_to_368():
+    assert not (figures()["value"] == "386").any()
+    split = figures().set_index("figure_id").loc[["p2014_scrs_death", "p2014_scrs_serious_harm"]]
+    assert split["value"].astype(float).sum() == float(
+        rows_where(figure_id="p2014_scrs")["value"].iloc[0]
+    )
+
+
+def test_answered_2017_age_is_no_longer_not_found():
+    assert "nf_2017_age" not in set(not_found()["item_id"])
+    assert "nf_2017_cp_plan" in set(not_found()["item_id"])  # still not seen
+
+
+def test_a_direction_is_stated_in_words():
+    from analysis.reference.published import figure, stated
+
+    assert stated(figure("p2011_scrs_trend")) == "a rise"
+    assert stated(figure("p2011_direct_deaths_trend")) == "no change"
+    assert stated(figure("p2014_scrs_trend")) == "no rise"
+    directions = figures()[figures()["unit"] == "direction"]
+    assert set(directions["value"].astype(float)) <= {-1, 0, 1}

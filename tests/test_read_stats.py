@@ -100,3 +100,56 @@ def test_declared_missing_range_and_system_missing(valid_frame, tmp_path):
     assert raw_frame["disability"].tolist()[:2] == ["no", "not_recorded"]
     assert pd.isna(raw_frame["disability"].iloc[2])
     assert "-7 'not recorded' -> not_recorded" in " ".join(report.reader_notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Age in months (issue 22): codes "0" to "23" whose numbers are the months themselves
+
+#: Rows of the example aged under two (0-based), and their age in months (99: not recorded).
+MONTHS = {0: 2, 1: 11, 6: 0, 2: 23, 7: 99, 9: 12}
+
+
+def _with_months(valid_frame: pd.DataFrame) -> pd.DataFrame:
+    frame = valid_frame.copy()
+    frame["age_months"] = float("nan")
+    for row, months in MONTHS.items():
+        frame.loc[row, "age_months"] = months
+    return frame
+
+
+def _expected_months(valid_frame) -> list:
+    codes = {row: ("not_recorded" if m == 99 else str(m)) for row, m in MONTHS.items()}
+    return [codes.get(row) for row in range(len(valid_frame))]
+
+
+@pytest.mark.parametrize("ext", ["sav", "dta"])
+def test_age_in_months_reads_through_the_codebooks_value_labels(valid_frame, tmp_path, ext):
+    from analysis.casedata.codebook import load_codebook
+    from analysis.coding.labels_syntax import numbered
+
+    var = load_codebook()["age_months"]
+    labels = {n: label for n, label in numbered(var, load_codebook())}
+    assert labels[0] == "0" and labels[23] == "23" and labels[99] == "Not recorded"
+    path = tmp_path / f"months.{ext}"
+    # the writers read -9 as the missing number, as the other tests of this file do
+    frame = _with_months(valid_frame).replace({"age_months": {99: -9}})
+    written = {(-9 if n == 99 else n): label for n, label in labels.items()}
+    WRITERS[ext](frame, path, {"age_months": written}, {"age_months": [-9]})
+    cases = load_cases(path)
+    read = cases["age_months"].astype(object).where(cases["age_months"].notna(), None)
+    assert read.tolist() == _expected_months(valid_frame)
+    assert list(cases["age_months"].cat.categories) == list(var.codes)  # the months in order
+
+
+def test_age_in_months_without_labels_is_read_as_the_month_it_is(valid_frame, tmp_path):
+    # the number is the code, so no label is needed; 99 has no meaning without its label
+    path = tmp_path / "plain.sav"
+    pyreadstat.write_sav(_with_months(valid_frame), str(path))
+    _, report = check_file(path)
+    assert report.errors[["row", "column", "rule"]].values.tolist() == [[8, "age_months", "SCH002"]]
+    assert "99 is the number of not_recorded" in report.errors["message"].iloc[0]
+    frame = _with_months(valid_frame)
+    frame.loc[7, "age_months"] = 15
+    pyreadstat.write_sav(frame, str(path))
+    cases = load_cases(path)
+    assert cases["age_months"].iloc[0] == "2" and cases["age_months"].iloc[7] == "15"

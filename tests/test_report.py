@@ -254,13 +254,12 @@ def test_index_shows_the_scorecard_summary_and_table(run_dir, pages):
 
 
 def _figures_saved(path: Path) -> list[str]:
-    """Names of the figures a notebook's cells save with ``run.figure(fig, "name", ...)``."""
+    """Names of the figures a notebook's cells save with ``run.figure(fig, "name", ...)`` or
+    ``run.figure(charts.some_chart(table), "name")``."""
     cells = nbformat.read(path, as_version=4).cells
+    saved = re.compile(r"\b(?:run|public)\.figure\(\s*[^\"]+?,\s*\"([^\"]+)\"")
     return [
-        name
-        for cell in cells
-        if cell.cell_type == "code"
-        for name in re.findall(r"\b(?:run|public)\.figure\(\s*\w+,\s*\"([^\"]+)\"", cell.source)
+        name for cell in cells if cell.cell_type == "code" for name in saved.findall(cell.source)
     ]
 
 

@@ -36,7 +36,53 @@ MUTATIONS = {
     "XF008": (lambda f: _set(f, 0, cp_plan_ever="yes"), 0, "csc_ever_involved"),
     # EX008 and EX009 are siblings in review EX-R008: one says yes, now the other no
     "XF009": (lambda f: _set(f, 8, parent_domestic_abuse="no"), 8, "parent_domestic_abuse"),
+    # the codebook's optional items, added as columns of the valid example
+    "SCH011": (lambda f: _set(f.assign(la_code=LA), 2, la_code="E9000001"), 2, "la_code"),
+    # EX004 is aged 6 to 10; EX008 1 to 5; EX001 under 1 (each with a final report)
+    "XF010": (lambda f: _set(f, 3, child_alcohol_misuse="yes"), 3, "child_alcohol_misuse"),
+    "XF011": (lambda f: _set(f, 7, child_mental_health="yes"), 7, "child_mental_health"),
+    "XF012": (
+        lambda f: _set(f, 0, child_behavioural_problems="no"),
+        0,
+        "child_behavioural_problems",
+    ),
+    "XF013": (lambda f: _set(f, 3, age_months="5"), 3, "age_months"),
+    # EX002 was seriously harmed; EX005 died by suicide; EX001 was a sudden infant death
+    "XF014": (
+        lambda f: _set(f, 1, medical_cause_of_death="acute_condition"),
+        1,
+        "medical_cause_of_death",
+    ),
+    "XF015": (
+        lambda f: _set(f, 4, hazardous_sleep_environment="yes"),
+        4,
+        "hazardous_sleep_environment",
+    ),
+    "XF016": (
+        lambda f: _set(f, 0, hazardous_sleep_environment="no", co_sleeping="yes"),
+        0,
+        "co_sleeping",
+    ),
+    "XF017": (
+        lambda f: _set(
+            f, 0, hazardous_sleep_environment="yes", co_sleeping="no", carer_impaired="yes"
+        ),
+        0,
+        "carer_impaired",
+    ),
+    # EX005 has a final report without neglect; EX001 never had a plan
+    "XF018": (lambda f: _set(f, 4, neglect_category="deprivational"), 4, "neglect_category"),
+    "XF019": (lambda f: _set(f, 0, cp_plan_category="neglect"), 0, "cp_plan_category"),
+    "XF020": (lambda f: _set(f, 0, age_months="14"), 0, "age_months"),
+    # EX004 was on a child protection plan at the incident
+    "XF021": (
+        lambda f: _set(f.assign(cp_plan_child_or_sibling="yes"), 3, cp_plan_child_or_sibling="no"),
+        3,
+        "cp_plan_child_or_sibling",
+    ),
 }
+#: A valid local authority code (the City of London's), for files that link to public data.
+LA = "E09000001"
 
 
 def test_every_rule_in_the_catalogue_has_a_test():
@@ -246,3 +292,207 @@ def test_review_rule_copes_with_no_rows_and_no_period():
     assert not any(column.any() for column in failing.values())
     plain = pd.DataFrame({"review_id": ["R1", "R1", None], "neglect_feature": ["yes", None, "no"]})
     assert check(plain)["neglect_feature"].tolist() == [True, True, False]
+
+
+# ---------------------------------------------------------------------------------------------
+# The codebook's optional items: who each is asked of (XF010-XF019), items that agree (XF020,
+# XF021), and a text value's form (SCH011). Each rule: a hand-made frame that fails it on the
+# rows named, and one that passes. Rows are the example's 0-based data rows:
+# 0 EX001 under 1, SUDI, no plan      1 EX002 under 1, serious harm      3 EX004 6-10, plan now
+# 4 EX005 16-17, suicide, plan ever   6 EX007 under 1, covert homicide   7 EX008 1-5
+# 9 EX010 1-5, extreme neglect, plan ever (each with a final report; EX003 and EX006 have none)
+
+#: rule -> (failing: {row: values}, passing: {row: values})
+NEW_RULES = {
+    "XF010": (
+        {3: {"child_alcohol_misuse": "yes"}, 7: {"child_sexual_exploitation": "no"}},
+        {4: {"child_alcohol_misuse": "yes"}, 3: {"child_alcohol_misuse": "not_recorded"}},
+    ),
+    "XF011": (
+        {7: {"child_mental_health": "yes"}, 0: {"child_going_missing": "no"}},
+        {3: {"child_mental_health": "yes"}, 4: {"child_self_harm": "yes"}},
+    ),
+    "XF012": (
+        {0: {"child_behavioural_problems": "no"}, 6: {"child_learning_difficulties": "yes"}},
+        {7: {"child_behavioural_problems": "yes"}, 0: {"child_learning_difficulties": ""}},
+    ),
+    "XF013": (
+        {3: {"age_months": "5"}, 4: {"age_months": "20"}},
+        {0: {"age_months": "3"}, 7: {"age_months": "18"}, 3: {"age_months": "not_recorded"}},
+    ),
+    "XF014": (
+        {
+            1: {"medical_cause_of_death": "acute_condition"},
+            3: {"medical_cause_of_death": "no_medical_cause"},
+        },
+        {
+            0: {"medical_cause_of_death": "acute_condition"},
+            1: {"medical_cause_of_death": "not_recorded"},
+        },
+    ),
+    "XF015": (
+        # a suicide, and a serious harm (whose blank death category says it is no infant death)
+        {4: {"hazardous_sleep_environment": "yes"}, 1: {"hazardous_sleep_environment": "no"}},
+        # a SUDI; and a death whose category is not recorded (unknown: anything goes)
+        {
+            0: {"hazardous_sleep_environment": "yes"},
+            9: {"death_category": "not_recorded", "hazardous_sleep_environment": "yes"},
+        },
+    ),
+    "XF016": (
+        # a safe sleep; and a suicide, where the sleep environment is not asked at all
+        {0: {"hazardous_sleep_environment": "no", "co_sleeping": "yes"}, 4: {"co_sleeping": "yes"}},
+        {0: {"hazardous_sleep_environment": "yes", "co_sleeping": "yes"}},
+    ),
+    "XF017": (
+        {0: {"hazardous_sleep_environment": "yes", "co_sleeping": "no", "carer_impaired": "yes"}},
+        {0: {"hazardous_sleep_environment": "yes", "co_sleeping": "yes", "carer_impaired": "no"}},
+    ),
+    "XF018": (
+        {4: {"neglect_category": "deprivational"}, 6: {"neglect_category": "medical"}},
+        # neglect a feature; and neglect not recorded (unknown)
+        {
+            0: {"neglect_category": "sudi"},
+            4: {"neglect_feature": "not_recorded", "neglect_category": "medical"},
+        },
+    ),
+    "XF019": (
+        {0: {"cp_plan_category": "neglect"}, 1: {"cp_plan_category": "multiple"}},
+        # a plan now; a plan before; and no plan ever but the status not recorded (unknown)
+        {
+            3: {"cp_plan_category": "neglect"},
+            9: {"cp_plan_category": "physical_abuse"},
+            0: {"csc_status_at_incident": "not_recorded", "cp_plan_category": "neglect"},
+        },
+    ),
+    "XF020": (
+        {0: {"age_months": "14"}, 7: {"age_months": "11"}},
+        {0: {"age_months": "11"}, 7: {"age_months": "12"}, 9: {"age_months": "23"}},
+    ),
+    "XF021": (
+        # a plan at the incident; a plan before, the sibling item not recorded
+        {3: {"cp_plan_child_or_sibling": "no"}, 9: {"cp_plan_child_or_sibling": "not_recorded"}},
+        # yes with a plan; blank (the item not coded: every coding workbook has the column)
+        {
+            3: {"cp_plan_child_or_sibling": "yes"},
+            9: {"cp_plan_child_or_sibling": "yes"},
+            4: {"cp_plan_child_or_sibling": ""},
+            0: {"cp_plan_child_or_sibling": "no"},
+        },
+    ),
+    "SCH011": (
+        # lower case; E11 is a combined authority, not a local authority; a digit short
+        {2: {"la_code": "e09000001"}, 3: {"la_code": "E11000001"}, 5: {"la_code": "E0600001"}},
+        {0: {"la_code": "E06000001"}, 2: {"la_code": "E08000001"}, 3: {"la_code": "E10000002"}},
+    ),
+}
+
+
+def _with(frame, values):
+    for row, columns in values.items():
+        _set(frame, row, **columns)
+    return frame.fillna("")
+
+
+@pytest.mark.parametrize("code", NEW_RULES)
+def test_new_rule_fails_on_the_rows_it_names(code, valid_frame, write_csv):
+    failing, _ = NEW_RULES[code]
+    _, report = check_file(write_csv(_with(valid_frame, failing)))
+    hits = report.errors[report.errors["rule"] == code]
+    assert sorted(hits["row"]) == sorted(row + 2 for row in failing), report.to_text()
+    assert set(report.errors["rule"]) == {code}, report.to_text()
+    # each failing row once, blamed on a column the frame set there
+    assert len(hits) == len(failing)
+    for row, column in zip(hits["row"], hits["column"], strict=True):
+        assert column in failing[row - 2], (row, column)
+
+
+@pytest.mark.parametrize("code", NEW_RULES)
+def test_new_rule_passes_where_it_holds_or_is_unknown(code, valid_frame, write_csv):
+    _, passing = NEW_RULES[code]
+    _, report = check_file(write_csv(_with(valid_frame, passing)))
+    assert report.ok, report.to_text()
+
+
+def test_applicability_rules_carry_the_codebooks_codes_and_names():
+    from analysis.casedata.codebook import all_applicability
+
+    conditions = all_applicability()
+    assert [c.rule for c in conditions.values()] == [f"XF0{n}" for n in range(10, 20)]
+    for condition in conditions.values():
+        rule = RULES[condition.rule]
+        assert rule.name == f"asked_of_{condition.name}" and rule.severity == "error"
+        assert rule.columns == condition.variables
+    assert RULES["XF019"].columns == ("cp_plan_ever", "csc_status_at_incident")
+    assert "child_alcohol_misuse" in RULES["XF010"].message
+    assert "age_band is 11_15 or 16_17" in RULES["XF010"].message
+
+
+def test_an_item_not_asked_names_its_row_column_rule_and_the_conditions_value(
+    valid_frame, write_csv
+):
+    _with(valid_frame, {3: {"child_alcohol_misuse": "Yes"}})
+    _, report = check_file(write_csv(valid_frame))
+    (message,) = report.errors["message"]
+    assert message == (
+        "child_alcohol_misuse in row 5 is asked only of young people aged 11 or over, as the "
+        "2017-19 analysis reported their own vulnerabilities, so it must be blank or "
+        "not_recorded when age_band is 6_10 (rule asked_of_aged_11_and_over)"
+    )
+    assert report.errors["value"].tolist() == ["Yes"]  # as typed
+
+
+def test_an_item_below_one_not_asked_says_which_code_decides(valid_frame, write_csv):
+    # co-sleeping on a suicide: the sleep environment is not asked, because of the category
+    _with(valid_frame, {4: {"co_sleeping": "yes"}, 1: {"carer_impaired": "no"}})
+    _, report = check_file(write_csv(valid_frame))
+    messages = report.errors.set_index("column")["message"]
+    assert (
+        "when hazardous_sleep_environment is not asked, because death_category is suicide"
+        in (messages["co_sleeping"])
+    )
+    # carer impaired on a serious harm: three links down, the outcome decides
+    assert (
+        "when co_sleeping is not asked, because outcome is serious_harm"
+        in (messages["carer_impaired"])
+    )
+
+
+def test_plan_now_or_before_fails_with_both_alternatives_named(valid_frame, write_csv):
+    _with(valid_frame, {1: {"cp_plan_category": "neglect"}})
+    _, report = check_file(write_csv(valid_frame))
+    assert report.errors["rule"].tolist() == ["XF019"]
+    assert (
+        "when cp_plan_ever is no and csc_status_at_incident is closed_before_incident"
+        in report.errors["message"].iloc[0]
+    )
+
+
+def test_age_in_months_of_an_older_child_is_told_once(valid_frame, write_csv):
+    # 6 to 10 years old: not asked (XF013); its disagreement with the band is not told again
+    _with(valid_frame, {3: {"age_months": "14"}})
+    _, report = check_file(write_csv(valid_frame))
+    assert report.errors["rule"].tolist() == ["XF013"]
+
+
+def test_a_local_authority_code_is_quoted_by_no_message(valid_frame, write_csv, tmp_path):
+    from analysis.cli import main
+
+    # a malformed code, and siblings of review EX-R008 that disagree
+    _with(valid_frame, {2: {"la_code": "E0900000X"}, 7: {"la_code": "E09000033"}})
+    _set(valid_frame, 8, la_code="E09000007")
+    path = write_csv(valid_frame.fillna(""))
+    _, report = check_file(path)
+    assert sorted(zip(report.errors["row"], report.errors["rule"], strict=True)) == [
+        (4, "SCH011"),
+        (9, "XF009"),
+        (10, "XF009"),
+    ]
+    assert report.errors["value"].isna().all()
+    assert "la_code in row 4 does not have the form" in report.errors["message"].iloc[0]
+    written = tmp_path / "problems.csv"
+    assert main(["validate", str(path), "--all", "--output", str(written)]) == 1
+    for text in (report.to_text(), written.read_text(encoding="utf-8")):
+        assert "la_code" in text
+        for value in ("E0900000X", "E09000033", "E09000007", "0900000"):
+            assert value not in text

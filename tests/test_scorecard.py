@@ -6,6 +6,7 @@ change that only weak statements ("fewer than half") constrain must show as "con
 (weak)", never as a plain agreement.
 """
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -15,7 +16,7 @@ from analysis.publish.disclosure import protect
 from analysis.reference.published import load_published
 from analysis.stats.compare import Statement
 from analysis.stats.inference import wilson_interval
-from analysis.stats.measures import compute
+from analysis.stats.measures import compute, reviews
 from analysis.stats.members import strip
 
 EARLY = "2011-14"
@@ -187,16 +188,26 @@ def test_summary_of_an_own_data_scorecard_speaks_of_agreement_not_evidence(card)
 
 
 # --- a part of the country (issue 21, item 6) -------------------------------------------------
+PLAN, INVOLVED = "open_child_protection_plan", ("open_child_in_need", "open_looked_after")
+
+
 def _part(cases, plans: int) -> pd.DataFrame:
     """The first 70 shipped 2011-14 children (70 reviews of the 293), ``plans`` of them on a
-    child protection plan at the incident."""
+    child protection plan at the incident (plans beyond it become child in need, still
+    involved; more come from closed or unknown cases)."""
     part = cases[EARLY].head(70).copy()
-    status = part["csc_status_at_incident"]
-    now = int((status == "open_child_protection_plan").sum())
-    assert now <= plans
+    status = part["csc_status_at_incident"].astype("object")
+    on_plan = part.index[status == PLAN]
     movable = part.index[status.isin(["closed_before_incident", "not_known_to_csc"])]
-    part.loc[movable[: plans - now], "csc_status_at_incident"] = "open_child_protection_plan"
+    status[on_plan[plans:]] = INVOLVED[0]
+    status[movable[: max(plans - len(on_plan), 0)]] = PLAN
+    part["csc_status_at_incident"] = status
+    assert (status == PLAN).sum() == plans
     return part
+
+
+def _involved(part: pd.DataFrame) -> int:
+    return int(part["csc_status_at_incident"].isin((PLAN, *INVOLVED)).sum())
 
 
 def test_a_part_of_the_country_compares_no_count_and_judges_shares_by_their_interval(cases):
@@ -232,20 +243,34 @@ def test_a_part_of_the_country_compares_no_count_and_judges_shares_by_their_inte
 
 
 def test_a_share_whose_interval_leaves_the_published_figure_out_differs(cases):
-    card = _verdicts(_part(cases, plans=25))  # 35.7%: 95% interval 25.5% to 47.4%
+    part = _part(cases, plans=25)
+    card = _verdicts(part)  # 35.7%: 95% interval 25.5% to 47.4%
     plan = card.loc["p2011_cp_plan_current"]
     assert plan["status"] == "differs"
     assert plan["verdict"] == (
         "differs from 12%: 95% interval 25.5% to 47.4% leaves it out "
         "(part of the country: 70 of 293 reviews)"
     )
-    # the 21 children moved onto a plan are now involved with social care: 78.6% of 70
+    # the children moved onto a plan are now involved with social care: most of the 70
+    involved = _involved(part)
+    low, high = wilson_interval(involved, 70)
+    assert 100 * low > 50
     assert card.loc["p2011_csc_current", "verdict"].startswith(
-        "differs from < 50%: 95% interval 67.6% to 86.6% leaves it out"
+        f"differs from < 50%: 95% interval {100 * low:.1f}% to {100 * high:.1f}% leaves it out"
     )
     text = summary(card.reset_index().drop(columns="calibration_target"))
-    assert "4 are consistent within their 95% intervals, 2 differ; " in text
-    assert "2 differ; 4 counts not comparable (part of the country)" in text
+    # the whole-population figures of issue 21, then every figure (subgroups too) in the text
+    whole = card[card["computed_over"] == ""]
+    assert (whole["status"] == "not comparable").sum() == 4  # reviews, reports, deaths, SUDI
+    assert set(whole.index[whole["status"] == "differs"]) >= {
+        "p2011_cp_plan_current",
+        "p2011_csc_current",
+    }
+    n = card["status"].value_counts()
+    assert (
+        f"{n['consistent (interval)']} are consistent within their 95% intervals, "
+        f"{n['differs']} differ; {n['not comparable']} counts not comparable (part of the country)"
+    ) in text
     assert "For 2011-14 the file holds 70 of the 293 reviews the report analysed" in text
     assert "A part of the country can differ for a real reason" in text
     # no sentence about precision: nothing here was judged at the precision of a whole period
@@ -270,3 +295,231 @@ def test_a_protected_scorecard_never_hides_what_was_published(cases):
     assert pd.isna(plan["ci_low_percent"]) and pd.isna(plan["recomputed_value"])
     published = ["statement", "published_value", "published_reviews", "relation", "strength"]
     assert shown[published].equals(strip(card)[published])
+
+
+# --- figures about a subgroup (issue 22, item 4) ------------------------------------------------
+SUDI_COUNTS = [
+    "sudi2011_hazardous_sleep",
+    "sudi2011_co_sleeping",
+    "sudi2011_intoxicated_parent",
+    "sudi2011_social_care_support",
+    "sudi2011_cp_plan",
+    "sudi2011_parent_substance",
+    "sudi2011_parent_mental_health",
+    "sudi2011_domestic_abuse",
+    "sudi2011_parent_criminal_record",
+    "sudi2011_neglect",
+    "sudi2011_non_engagement",
+]
+SUDI_FIGURES = ["sudi2011_sudi_count", "sudi2011_reports", "sudi2011_median_age", *SUDI_COUNTS]
+
+
+def test_on_the_shipped_data_the_sudi_figures_and_34_in_all_are_computed(card):
+    computed = card[card["status"] != "not computable"].set_index("figure_id")
+    assert len(computed) == 34
+    sudi = computed.loc[SUDI_FIGURES]
+    # calibrated to the SUDI paper (docs/assumptions.md S17-S19): agreement by construction
+    assert (sudi["status"] == "agrees").all() and sudi["calibration_target"].all()
+    assert (computed["status"] == "differs").sum() == 2  # the two held out of calibration
+
+
+@pytest.fixture(scope="module")
+def framework(cases):
+    """The shipped cases with the framework's new columns added (tests/framework_columns.py)."""
+    from framework_columns import with_framework_columns
+
+    return {p: with_framework_columns(c) for p, c in cases.items()}
+
+
+@pytest.fixture(scope="module")
+def framework_card(framework):
+    return build_scorecard(framework).set_index("figure_id")
+
+
+def test_the_scorecard_computes_the_sudi_figures_and_more_than_25_in_all(framework_card):
+    computed = framework_card[framework_card["status"] != "not computable"]
+    assert set(SUDI_FIGURES) <= set(computed.index)
+    # 16 figures before issue 22 (sudi2011_sudi_count among them), 13 more of the SUDI paper,
+    # and five of 2014-17: 206 and 162 reviews by outcome, poverty, 50 of 84 plans under neglect,
+    # risk-taking and exploitation in serious harm to adolescents
+    assert len(computed) == 16 + 13 + 5
+    assert computed.loc[SUDI_COUNTS, "computed_over"].str.startswith("SUDI deaths").all()
+
+
+def test_a_sudi_count_is_computed_over_its_nested_base(framework_card, framework):
+    early = framework[EARLY]
+    sudi = early[early["death_category"] == "sudi"]
+    reports = sudi[sudi["final_report_available"] == "yes"]
+    hazardous = reports[reports["hazardous_sleep_environment"] == "yes"]
+    co_sleeping = hazardous[hazardous["co_sleeping"] == "yes"]
+    expected = {
+        "sudi2011_hazardous_sleep": (len(hazardous), len(reports)),
+        "sudi2011_co_sleeping": (len(co_sleeping), len(hazardous)),
+        "sudi2011_intoxicated_parent": (
+            int((co_sleeping["carer_impaired"] == "yes").sum()),
+            len(co_sleeping),
+        ),
+        "sudi2011_parent_substance": (
+            int(
+                (
+                    (reports["parent_alcohol_misuse"] == "yes")
+                    | (reports["parent_drug_misuse"] == "yes")
+                ).sum()
+            ),
+            len(reports),
+        ),
+    }
+    for figure_id, (count, base) in expected.items():
+        row = framework_card.loc[figure_id]
+        assert (row["numerator"], row["denominator"], row["recomputed_value"]) == (
+            count,
+            base,
+            count,
+        ), figure_id
+    row = framework_card.loc["sudi2011_co_sleeping"]
+    assert row["published_value"] == "16 of 18"
+    assert row["computed_over"] == (
+        "SUDI deaths with a final report, in a hazardous sleep environment"
+    )
+    months = pd.to_numeric(sudi["age_months"], errors="coerce").dropna()
+    median = framework_card.loc["sudi2011_median_age"]
+    assert (median["recomputed_value"], median["denominator"]) == (months.median(), len(months))
+    assert median["accepts"] == "medians that round to 2 months"
+    assert "not scored" in median["caveat"]
+    caveat = framework_card.loc["sudi2011_parent_substance", "caveat"]
+    assert '"dependency"' in caveat
+
+
+def _sudi_with(cases, reports: int, supported: int) -> pd.DataFrame:
+    """The shipped 2011-14 cases, with ``reports`` of the 30 SUDI deaths given a final report
+    and ``supported`` of those ever involved with social care."""
+    early = cases[EARLY].copy()
+    for column in ("final_report_available", "csc_ever_involved"):
+        early[column] = early[column].astype("object")
+    sudi = early.index[early["death_category"] == "sudi"]
+    assert len(sudi) == 30
+    early.loc[sudi, "final_report_available"] = ["yes"] * reports + ["no"] * (30 - reports)
+    early.loc[sudi[:reports], "csc_ever_involved"] = ["yes"] * supported + ["no"] * (
+        reports - supported
+    )
+    return early
+
+
+@pytest.mark.parametrize(
+    ("reports", "supported", "status", "verdict"),
+    [
+        (27, 19, "agrees", "agrees (exact figure)"),
+        (27, 18, "differs", "differs by -1 from 19 of 27"),
+        (26, 19, "differs", "differs: 19 of 26, published 19 of 27"),  # another base
+    ],
+)
+def test_a_count_out_of_a_base_agrees_only_when_both_come_back(
+    cases, reports, supported, status, verdict
+):
+    card = _verdicts(_sudi_with(cases, reports, supported))
+    row = card.loc["sudi2011_social_care_support"]
+    assert (row["numerator"], row["denominator"]) == (supported, reports)
+    assert (row["status"], row["verdict"]) == (status, verdict)
+    assert row["strength"] == "strong" and row["accepts"] == "exactly 19 of 27"
+    assert row["difference"] == supported - 19
+    low, high = wilson_interval(supported, reports)  # the share of its base, with its interval
+    assert (row["ci_low_percent"], row["ci_high_percent"]) == (
+        pytest.approx(100 * low),
+        pytest.approx(100 * high),
+    )
+    assert card.loc["sudi2011_reports", "status"] == ("agrees" if reports == 27 else "differs")
+
+
+def test_a_subgroup_share_over_final_reports_shows_its_range_over_all_scrs(
+    framework_card, framework
+):
+    later = framework["2014-17"]
+    row = framework_card.loc["p2014_poverty"]
+    with_report = reviews(later)[reviews(later)["final_report_available"] == "yes"]
+    poor = int((with_report["poverty"] == "yes").sum())
+    assert (row["numerator"], row["denominator"]) == (poor, 278)
+    assert row["computed_over"] == "reviews with a final report"
+    assert row["all_reviews_low_percent"] == pytest.approx(100 * poor / 368)
+    assert row["all_reviews_high_percent"] == pytest.approx(100 * (poor + 368 - 278) / 368)
+    plan = framework_card.loc["p2014_cp_plan_neglect_category"]
+    assert plan["published_value"] == "50 of 84"
+    assert plan["computed_over"] == "children with a child protection plan now or before"
+
+
+def test_the_2014_17_split_by_outcome_is_computed_over_reviews(framework_card):
+    death = framework_card.loc["p2014_scrs_death"]
+    harm = framework_card.loc["p2014_scrs_serious_harm"]
+    assert death["recomputed_value"] + harm["recomputed_value"] == 368
+    assert (death["computed_over"], harm["computed_over"]) == (
+        "reviews of a death",
+        "reviews of serious harm",
+    )
+
+
+def test_figures_the_data_cannot_speak_to_say_why(framework_card, cases):
+    prelim = framework_card.loc["p2011_prelim_death_not_related"]
+    assert prelim["reason_kind"] == "part of a period"
+    assert "Apr 2011-Dec 2013" in prelim["reason"] and "financial years" in prelim["reason"]
+    context = framework_card.loc[["p2017_age_under_1", "medcause2009_17_scrs"]]
+    assert (context["reason_kind"] == "period not in case data").all()
+    assert framework_card.loc["p2014_scrs_trend", "reason_kind"] == "measure not coded"
+    assert framework_card.loc["p2014_scrs_trend", "published_value"] == "no rise"
+    # a file without the new columns: each subgroup figure names the column it lacks
+    sleep = ["hazardous_sleep_environment", "co_sleeping", "carer_impaired"]
+    row = _verdicts(cases[EARLY].drop(columns=sleep)).loc["sudi2011_co_sleeping"]
+    assert (row["status"], row["reason_kind"]) == ("not computable", "column missing")
+    assert "['hazardous_sleep_environment', 'co_sleeping']" in row["reason"]
+
+
+def test_a_small_subgroup_count_is_hidden_on_own_data_and_its_words_stay(framework):
+    """Disclosure control withholds a subgroup's count below the threshold (and the verdict
+    and share it rests on), never what the figure was computed over or its caveat."""
+    early = framework[EARLY].copy()
+    sudi = early.index[early["death_category"] == "sudi"]
+    early.loc[sudi, "carer_impaired"] = np.where(
+        early.loc[sudi, "co_sleeping"] == "yes", "no", early.loc[sudi, "carer_impaired"]
+    )
+    first = early.index[(early["co_sleeping"] == "yes")][:2]
+    early.loc[first, "carer_impaired"] = "yes"  # 2 impaired carers: below the threshold of 5
+    card = build_scorecard({EARLY: early})
+    shown = protect(card.drop(columns="calibration_target")).set_index("figure_id")
+    row = shown.loc["sudi2011_intoxicated_parent"]
+    assert row["numerator_marker"] == "c" and pd.isna(row["numerator"])
+    assert row["status"] == "c" and row["verdict"] == "c"
+    assert pd.isna(row["recomputed_value"]) and pd.isna(row["ci_low_percent"])
+    assert row["computed_over"].startswith("SUDI deaths with a final report, co-sleeping")
+    assert row["published_value"] == "13 of 16" and row["caveat"] == ""
+
+
+def test_an_own_data_run_writes_a_small_subgroup_count_as_suppressed(own_run):
+    """End to end on an own file with the new columns: the scorecard as a run writes it hides
+    the two impaired carers, and the run's recovery audit passes."""
+    import json
+
+    from framework_columns import with_framework_columns
+
+    from analysis.casedata.load import synthetic_path
+
+    raw = pd.read_csv(synthetic_path(EARLY), dtype=str, keep_default_na=False)
+    frame = with_framework_columns(raw.drop(columns="record_origin"))
+    co_sleeping = frame.index[frame["co_sleeping"] == "yes"]
+    frame.loc[co_sleeping, "carer_impaired"] = ["yes"] * 2 + ["no"] * (len(co_sleeping) - 2)
+
+    def tables(cases):
+        by_period = {str(p): c for p, c in cases.groupby("review_period", observed=True)}
+        card = build_scorecard(by_period).drop(columns="calibration_target")
+        return {"08_subgroup_scorecard": card}
+
+    code, runs = own_run(frame=frame, tables=tables)
+    assert code == 0
+    run = runs / "other_cases"
+    written = pd.read_csv(
+        run / "outputs" / "08_subgroup_scorecard.csv", dtype=str, keep_default_na=False
+    ).set_index("figure_id")
+    row = written.loc["sudi2011_intoxicated_parent"]
+    assert (row["numerator"], row["numerator_marker"], row["status"]) == ("", "c", "c")
+    assert row["computed_over"].startswith("SUDI deaths with a final report, co-sleeping")
+    shown = written.loc["sudi2011_hazardous_sleep"]
+    assert shown["status"] in STATUSES and int(shown["numerator"]) >= 5
+    record = json.loads((run / "checking" / "results.json").read_text(encoding="utf-8"))
+    assert record["audit"]["passed"]

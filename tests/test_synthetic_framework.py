@@ -44,7 +44,9 @@ def _blank_or_missing(frame: pd.DataFrame, name: str) -> pd.Series:
 
 def _known_not_to_hold(frame: pd.DataFrame, condition: str) -> pd.Series:
     """Rows where an ``applicability:`` condition is known not to hold: each of its columns
-    holds a code outside the condition's codes (a blank is unknown, so not known false)."""
+    holds a code outside the condition's codes (a blank is unknown, so not known false). A
+    missing code (not_recorded) counts as outside: the stricter reading, which the shipped
+    files meet as well as the looser one."""
     spec = CODEBOOK["applicability"][condition]
     alternatives = spec.get("any_of") or [spec]
     known_false = pd.Series(True, index=frame.index)

@@ -39,6 +39,17 @@ from analysis.chapters import (
     scorecard,
     themes,
 )
+from analysis.chapters.neglect_categories import (
+    ever_items,
+    neglect_by_age,
+    neglect_by_outcome,
+    neglect_categories,
+    plan_categories,
+    plan_categories_vs_published,
+    plan_neglect_check,
+)
+from analysis.chapters.regions import funnel_limits, funnel_positions, reviews_by_region
+from analysis.chapters.sudi import age_summary, circumstances_table, medical_causes
 from analysis.paths import ROOT
 from analysis.publish.run import COUNT_NAME
 from analysis.stats import tables
@@ -53,6 +64,7 @@ ABSENT = {
     "csc_status_at_incident": "open_looked_after",
     "incident_year": "2012-13",
     "death_category": "suicide",
+    "region": "north_east",
 }
 
 #: Tables the notebooks write that are not counted from case data (published figures, public
@@ -170,6 +182,35 @@ def _chapter_07(cases) -> dict[str, pd.DataFrame]:
     }
 
 
+def _chapter_09(cases) -> dict[str, pd.DataFrame]:
+    return {
+        "09_reviews_by_region": reviews_by_region(cases),
+        "09_funnel_limits": funnel_limits(cases),
+        "09_funnel_positions": funnel_positions(cases),
+    }
+
+
+def _chapter_11(cases) -> dict[str, pd.DataFrame]:
+    plans = plan_categories(cases)
+    return {
+        "11_neglect_categories": neglect_categories(cases),
+        "11_neglect_categories_by_outcome": neglect_by_outcome(cases),
+        "11_neglect_categories_by_age": neglect_by_age(cases),
+        "11_plan_categories": plans,
+        "11_plan_categories_vs_published": plan_categories_vs_published(plans),
+        "11_plan_neglect_vs_briefing": plan_neglect_check(plans),
+        "11_plans_and_care_ever": ever_items(cases),
+    }
+
+
+def _chapter_14(cases) -> dict[str, pd.DataFrame]:
+    return {
+        "14_sudi_ages": age_summary(cases),
+        "14_sudi_beside_published": circumstances_table(cases),
+        "14_medical_cause_of_death": medical_causes(cases),
+    }
+
+
 def run_tables(path: Path) -> dict[str, pd.DataFrame]:
     """Every case-data table a run on ``path`` writes, built as its notebook builds it."""
     cases = load_cases(path)
@@ -182,6 +223,9 @@ def run_tables(path: Path) -> dict[str, pd.DataFrame]:
         **_chapter_04(first),
         **_chapter_05(first),
         **_chapter_07(cases),
+        **_chapter_09(cases),
+        **_chapter_11(cases),
+        **_chapter_14(cases),
         "scorecard": scorecard.build_scorecard(by_period),
     }
     return out

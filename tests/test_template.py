@@ -40,9 +40,12 @@ def test_the_synthetic_cases_typed_in_as_labels_load_equal_to_the_shipped_file(t
     book = _book(path)
     sheet = book["cases"]
     header = [cell.value for cell in sheet[1]]
-    assert header == list(shipped.columns)
+    # every variable of the codebook, in its order; the shipped cases carry some of them
+    assert header == list(load_codebook(period).variables)
+    assert set(shipped.columns) <= set(header)
+    at = [header.index(name) + 1 for name in shipped.columns]
     for row, values in enumerate(labels.itertuples(index=False), start=2):
-        for column, value in enumerate(values, start=1):
+        for column, value in zip(at, values, strict=True):
             if value != "":
                 sheet.cell(row, column, value)
     filled = tmp_path / "filled.xlsx"
@@ -50,7 +53,9 @@ def test_the_synthetic_cases_typed_in_as_labels_load_equal_to_the_shipped_file(t
 
     loaded, expected = load_cases(filled), load_cases(period=period)
     loaded.attrs, expected.attrs = {}, {}
-    pd.testing.assert_frame_equal(loaded, expected)
+    # the columns left blank are read as blank columns, nothing more
+    assert loaded.drop(columns=expected.columns).isna().all().all()
+    pd.testing.assert_frame_equal(loaded[expected.columns], expected)
 
 
 def test_every_coded_column_has_a_drop_down_of_the_codebooks_labels(template):
@@ -117,8 +122,20 @@ def test_the_workbook_has_its_sheets_a_frozen_header_and_no_data(template):
     letter = get_column_letter(
         list(load_codebook(period).variables).index("final_report_available") + 1
     )
-    formulas = [r.formula[0] for rules in cases.conditional_formatting for r in rules.rules]
-    assert formulas and set(formulas) == {f'${letter}2="No"'}
+    codebook = load_codebook(period)
+    greyed = {}
+    for rules in cases.conditional_formatting:
+        for cells in rules.sqref.ranges:
+            low_col, low_row, high_col, high_row = range_boundaries(str(cells))
+            assert low_col == high_col and (low_row, high_row) == (2, ROWS + 1)
+            name = list(codebook.variables)[low_col - 1]
+            greyed.setdefault(name, []).extend(r.formula[0] for r in rules.rules)
+    for name, var in codebook.variables.items():
+        expected = [f'${letter}2="No"'] if var.final_report_only else []
+        if var.asked_of:  # and where the row says the item is not asked (XF010-XF019)
+            expected.append(f"AND({greyed[name][-1][4:]}")
+            assert greyed[name][-1].startswith("AND(OR(")
+        assert greyed.get(name, []) == expected, name
     read_me = " ".join(str(c.value) for row in book["read me"].iter_rows() for c in row if c.value)
     for promise in ("Never share", "never commit it to git", "python -m analysis validate"):
         assert promise in read_me
@@ -147,3 +164,64 @@ def test_a_column_blank_by_rule_for_one_outcome_is_not_called_plainly_required()
     death = input_message(codebook["death_category"])
     assert death.startswith("Required column, blank where it does not apply")
     assert len(death) <= 255  # Excel's limit for an input message
+
+
+def test_an_item_asked_of_some_children_says_so_and_greys_where_it_is_not(template):
+    from analysis.coding.template import input_message, not_asked_formula
+
+    period, path = template
+    codebook = load_codebook(period)
+    assert input_message(codebook["child_alcohol_misuse"], codebook).startswith(
+        "From the final report only: blank when final_report_available is No. Choose from the "
+        "list. Asked of some children only: blank (grey) where it does not apply. "
+        "The child misused alcohol. Asked of young people aged 11 or over"
+    )
+    la_code = input_message(codebook["la_code"], codebook)
+    assert "Never written to any output" in la_code and "E06, E08, E09 or E10" in la_code
+    assert "Asked of some" not in input_message(codebook["sex"], codebook)
+
+    sheet = _book(path)["cases"]
+    header = [cell.value for cell in sheet[1]]
+    letter = {name: get_column_letter(i + 1) for i, name in enumerate(header)}
+    formulas = {}
+    for rules in sheet.conditional_formatting:
+        formulas[header[range_boundaries(str(rules.sqref))[0] - 1]] = [
+            r.formula[0] for r in rules.rules
+        ]
+    # aged 11 or over: grey where the age band is one of the three younger ones
+    band = letter["age_band"]
+    assert formulas["child_alcohol_misuse"][-1] == (
+        f'AND(OR(${band}2="under_1",${band}2="Under 1",${band}2="1_5",${band}2="1 to 5",'
+        f'${band}2="6_10",${band}2="6 to 10"))'
+    )
+    # co-sleeping: grey where the sleep was safe, or where it was not asked (no SUDI, or no
+    # death at all), as rule XF016 reads it
+    co = formulas["co_sleeping"][-1]
+    assert co == "AND(" + not_asked_formula(codebook.asked_of("co_sleeping"), codebook, letter)[4:]
+    assert f'${letter["hazardous_sleep_environment"]}2="No"' in co
+    assert f'${letter["death_category"]}2="Suicide"' in co
+    assert f'${letter["outcome"]}2="Serious harm"' in co
+    # a plan's category: grey only where neither a plan before nor a plan now
+    plan = formulas["cp_plan_category"][-1]
+    assert plan.startswith(f'AND(OR(${letter["cp_plan_ever"]}2="no",')
+    assert "Child protection plan" not in plan
+
+
+def test_the_codebook_sheet_says_who_is_asked_and_each_source(template):
+    period, path = template
+    codebook = load_codebook(period)
+    sheet = _book(path)["codebook"]
+    header = [c.value for c in sheet[4]]
+    assert header[-2:] == ["Asked of", "Source"]
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=5) if row[1].value}
+    for name, var in codebook.variables.items():
+        asked, source = rows[name][-2].value, rows[name][-1].value
+        assert source == var.source, name
+        condition = codebook.asked_of(name)
+        assert asked == (
+            "all" if condition is None else f"{condition.description} (rule {condition.rule})"
+        )
+    assert rows["la_code"][6].value.startswith("text of the form E06, E08, E09 or E10")
+    # the rules listed below the variables include every new one
+    codes = {row[0].value for row in sheet.iter_rows(min_row=5)}
+    assert {"SCH011", "XF010", "XF019", "XF020", "XF021"} <= codes

@@ -1,7 +1,9 @@
 """Read the codebook: variables, codes, labels and missing codes for each review period.
 
 The codebook is data (``analysis/casedata/codebook/<period>.yaml``). A later period states only what
-changed (``extends:``); :func:`load_codebook` merges it onto the earlier one.
+changed (``extends:``); :func:`load_codebook` merges it onto the earlier one. A mistake in it (a
+variable without its source, an ``asked_of`` naming no condition, a condition naming an unknown
+variable or code) is the kit's, so loading fails loudly, naming the period and the variable.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ class Variable:
     name: str
     type: str
     description: str
+    #: where the team's published work shows the item, or "the kit's reading"
+    source: str
     label: str = ""
     required: bool = False
     blank_allowed: bool = False
@@ -39,6 +43,14 @@ class Variable:
     measures: tuple[str, ...] = ()
     #: the number each code has in a numerically coded (SPSS, Stata) file; stable once given
     numeric: dict[str, int] = field(default_factory=dict)
+    #: the condition of the codebook's ``applicability:`` naming who the item is asked of
+    asked_of: str | None = None
+    #: accepted (for linking to public data) but its values are never written to any output
+    never_output: bool = False
+    #: the form a text value must have (a regular expression, matched whole; rule SCH011)
+    pattern: str | None = None
+    #: that form in words, for messages
+    pattern_description: str = ""
 
     @property
     def is_category(self) -> bool:
@@ -62,6 +74,33 @@ class Variable:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """One variable holding one of some codes, e.g. ``age_band`` in ``11_15``, ``16_17``."""
+
+    variable: str
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Applicability:
+    """Who an item is asked of: a named condition of the codebook's ``applicability:``.
+
+    It holds where any of its ``conditions`` holds (one, or several given as ``any_of``).
+    ``rule`` is the stable code of the validation rule that enforces it.
+    """
+
+    name: str
+    rule: str
+    conditions: tuple[Condition, ...]
+    description: str
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The variables the condition reads, in order."""
+        return tuple(c.variable for c in self.conditions)
+
+
+@dataclass(frozen=True)
 class Codebook:
     """The codebook of one review period."""
 
@@ -70,6 +109,8 @@ class Codebook:
     incident_years: tuple[str, ...]
     variables: dict[str, Variable]
     definitions: dict[str, dict]
+    #: who each item with ``asked_of`` is asked of, by condition name
+    applicability: dict[str, Applicability] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> Variable:
         return self.variables[name]
@@ -86,6 +127,20 @@ class Codebook:
     def review_level(self) -> list[str]:
         """Variables coded once per review, so every row of a review gives the same value."""
         return [v.name for v in self.variables.values() if v.level == "review"]
+
+    @property
+    def never_output(self) -> list[str]:
+        """Variables whose values are accepted but never written to any output (``la_code``)."""
+        return [v.name for v in self.variables.values() if v.never_output]
+
+    def asked_of(self, name: str) -> Applicability | None:
+        """The condition naming who variable ``name`` is asked of, or None (asked of all).
+
+        >>> load_codebook()["co_sleeping"].asked_of, load_codebook().asked_of("co_sleeping").rule
+        ('hazardous_sleep', 'XF016')
+        """
+        condition = self.variables[name].asked_of
+        return None if condition is None else self.applicability[condition]
 
     def codes_for(self, definition: str) -> tuple[str, ...]:
         """Codes that make up a named definition, e.g. ``csc_involved_at_incident``."""
@@ -117,6 +172,79 @@ def _numbers(period: str, name: str, spec: dict) -> dict[str, int]:
     if len(set(numbers.values())) != len(numbers):
         raise ValueError(f"codebook {period}: {name}: two codes share a number")
     return {c: numbers[c] for c in codes if c in numbers}
+
+
+def _pattern(period: str, name: str, spec: dict) -> str | None:
+    """A text variable's ``pattern:``, checked to be a regular expression."""
+    pattern = spec.get("pattern")
+    if pattern is None:
+        return None
+    if spec["type"] != "text":
+        raise ValueError(f"codebook {period}: {name}: pattern is for text variables only")
+    try:
+        re.compile(str(pattern))
+    except re.error as error:
+        raise ValueError(
+            f"codebook {period}: {name}: pattern is not a regular expression ({error})"
+        ) from None
+    return str(pattern)
+
+
+def _condition(period: str, name: str, spec, variables: dict[str, Variable]) -> Condition:
+    """One ``{variable, codes}`` of an applicability condition, checked against the variables."""
+    if not isinstance(spec, dict) or "variable" not in spec or not spec.get("codes"):
+        raise ValueError(f"codebook {period}: applicability {name}: give variable: and codes:")
+    variable, codes = str(spec["variable"]), tuple(str(c) for c in spec["codes"])
+    if variable not in variables:
+        raise ValueError(f"codebook {period}: applicability {name}: {variable!r} is not a variable")
+    unknown = [c for c in codes if c not in variables[variable].valid_codes]
+    if unknown:
+        raise ValueError(
+            f"codebook {period}: applicability {name}: {', '.join(map(repr, unknown))} "
+            f"is not a code of {variable} that carries information"
+        )
+    return Condition(variable, codes)
+
+
+def _applicability(
+    period: str, raw: dict, variables: dict[str, Variable]
+) -> dict[str, Applicability]:
+    """The ``applicability:`` section, checked: each condition names known variables and
+    codes and has its own rule code; each ``asked_of`` names a condition; no item is asked
+    only where it, or an item asked of it, holds (a loop)."""
+    out: dict[str, Applicability] = {}
+    for name, spec in (raw.get("applicability") or {}).items():
+        if not spec.get("rule") or not spec.get("description"):
+            raise ValueError(
+                f"codebook {period}: applicability {name}: give rule: and description:"
+            )
+        parts = spec["any_of"] if "any_of" in spec else [spec]
+        out[str(name)] = Applicability(
+            name=str(name),
+            rule=str(spec["rule"]),
+            conditions=tuple(_condition(period, name, part, variables) for part in parts),
+            description=" ".join(str(spec["description"]).split()),
+        )
+    rules = [a.rule for a in out.values()]
+    if len(set(rules)) != len(rules):
+        raise ValueError(f"codebook {period}: applicability: two conditions share a rule code")
+    for var in variables.values():
+        if var.asked_of is not None and var.asked_of not in out:
+            raise ValueError(
+                f"codebook {period}: {var.name}: asked_of {var.asked_of!r} names no condition "
+                f"of applicability (known: {', '.join(out)})"
+            )
+    for var in variables.values():
+        seen, todo = set(), [var.name]
+        while todo:
+            current = variables[todo.pop()].asked_of
+            for read in out[current].variables if current else ():
+                if read == var.name:
+                    raise ValueError(f"codebook {period}: {var.name}: asked_of loops back to it")
+                if read not in seen:
+                    seen.add(read)
+                    todo.append(read)
+    return out
 
 
 def _raw(period: str) -> dict:
@@ -155,10 +283,17 @@ def load_codebook(period: str = "2011-14") -> Codebook:
     for name, spec in raw["variables"].items():
         if spec.get("level", "child") not in ("child", "review"):
             raise ValueError(f"codebook {period}: {name}: level must be child or review")
+        source = " ".join(str(spec.get("source") or "").split())
+        if not source:
+            raise ValueError(
+                f"codebook {period}: {name}: no source (where the team's work shows it, or "
+                '"the kit\'s reading")'
+            )
         variables[name] = Variable(
             name=name,
             type=spec["type"],
             description=" ".join(str(spec.get("description", "")).split()),
+            source=source,
             label=str(spec.get("label", name)),
             required=bool(spec.get("required", False)),
             blank_allowed=bool(spec.get("blank_allowed", False)),
@@ -170,6 +305,10 @@ def load_codebook(period: str = "2011-14") -> Codebook:
             aliases={str(k): str(v) for k, v in (spec.get("aliases") or {}).items()},
             measures=tuple(spec.get("measures", ())),
             numeric=_numbers(period, name, spec),
+            asked_of=None if spec.get("asked_of") is None else str(spec["asked_of"]),
+            never_output=bool(spec.get("never_output", False)),
+            pattern=_pattern(period, name, spec),
+            pattern_description=" ".join(str(spec.get("pattern_description", "")).split()),
         )
     return Codebook(
         period=str(raw["period"]),
@@ -177,6 +316,7 @@ def load_codebook(period: str = "2011-14") -> Codebook:
         incident_years=tuple(raw["incident_years"]),
         variables=variables,
         definitions=raw.get("definitions", {}),
+        applicability=_applicability(period, raw, variables),
     )
 
 
@@ -211,3 +351,16 @@ def all_variables() -> dict[str, Variable]:
     for period in PERIODS:
         merged.update(load_codebook(period).variables)
     return merged
+
+
+def all_applicability() -> dict[str, Applicability]:
+    """Who each item is asked of, across every period (later periods override)."""
+    merged: dict[str, Applicability] = {}
+    for period in PERIODS:
+        merged.update(load_codebook(period).applicability)
+    return merged
+
+
+def never_output_variables() -> list[str]:
+    """Variables of any period whose values are never written to any output (``la_code``)."""
+    return [name for name, var in all_variables().items() if var.never_output]

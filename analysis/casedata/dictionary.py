@@ -2,8 +2,51 @@
 
 from __future__ import annotations
 
-from analysis.casedata.codebook import PERIODS, load_codebook
+from analysis.casedata.codebook import PERIODS, Applicability, Codebook, load_codebook
 from analysis.casedata.rules import rule_catalogue
+
+
+def _asked_of(codebook: Codebook, name: str) -> str:
+    """A variable's "asked of" cell: the condition's description and rule, or "all"."""
+    condition = codebook.asked_of(name)
+    return "all" if condition is None else f"{condition.description} ({condition.rule})"
+
+
+def _condition_words(condition: Applicability) -> str:
+    return " or ".join(
+        f"`{c.variable}` in {', '.join(f'`{code}`' for code in c.codes)}"
+        for c in condition.conditions
+    )
+
+
+def _applicability_lines(codebook: Codebook) -> list[str]:
+    """Who each item is asked of, condition by condition, and the columns never output."""
+    lines = [
+        "",
+        "## Who an item is asked of",
+        "",
+        "Each condition is a rule of its own (`python -m analysis rules`). An item asked under",
+        "a condition must be blank, or its missing code, on a row where the condition is known",
+        "not to hold: its column gives another code, or is itself an item not asked on that row",
+        "(a suicide is asked neither about the sleep environment nor about co-sleeping). Where",
+        "the condition is unknown (blank, a missing code, a column the file lacks), any value",
+        "is accepted.",
+        "",
+    ]
+    for condition in codebook.applicability.values():
+        asked = [v.name for v in codebook.variables.values() if v.asked_of == condition.name]
+        lines.append(
+            f"- **{condition.name}** (rule {condition.rule}; {_condition_words(condition)}): "
+            f"{condition.description}. Asked: {', '.join(f'`{a}`' for a in asked)}."
+        )
+    lines += ["", "## Never written to any output", ""]
+    for name in codebook.never_output:
+        lines.append(
+            f"- `{name}` ({codebook[name].label}) is accepted, to link a file to public "
+            "statistics for its area, but its values are never written to any output: a run "
+            "refuses a table or figure that carries it, and no message of the checks quotes it."
+        )
+    return lines
 
 
 def codebook_markdown() -> str:
@@ -23,6 +66,10 @@ def codebook_markdown() -> str:
         "**number** is a code's value in a file coded with numbers (SPSS, Stata): it is read",
         "through the value labels `python -m analysis template --format sps|do` sets, never",
         "guessed from a number alone (see `docs/coding.md`).",
+        "*Asked of* names who an item is asked of (a condition below, each enforced by its own",
+        "rule): where the condition is known not to hold, the item is blank or its missing code.",
+        "**Source** says where the team's published work shows the item, or that it is the",
+        "kit's reading.",
         "",
         "## Definitions",
         "",
@@ -33,12 +80,13 @@ def codebook_markdown() -> str:
             f"- **{name}** (`{spec['variable']}` in {codes}): "
             f"{' '.join(str(spec['description']).split())}"
         )
+    lines += _applicability_lines(base)
     lines += ["", f"## Variables ({base.period})", ""]
     lines += [
         "| variable | label | type | required | final report only | review-level "
-        "| codes (label, number) "
-        "| missing codes | used by measures | description |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| asked of | codes (label, number) "
+        "| missing codes | used by measures | description | source |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for var in base.variables.values():
         codes = (
@@ -48,12 +96,15 @@ def codebook_markdown() -> str:
             )
             or "text"
         )
+        if var.pattern:
+            codes += f" of the form {var.pattern_description or var.pattern} (SCH011)"
         lines.append(
             f"| `{var.name}` | {var.label} | {var.type} | {'yes' if var.required else 'no'} "
             f"| {'yes' if var.final_report_only else 'no'} "
-            f"| {'yes' if var.level == 'review' else 'no'} | {codes} "
+            f"| {'yes' if var.level == 'review' else 'no'} | {_asked_of(base, var.name)} "
+            f"| {codes} "
             f"| {', '.join(f'`{c}`' for c in var.missing_codes)} "
-            f"| {', '.join(var.measures)} | {var.description} |"
+            f"| {', '.join(var.measures)} | {var.description} | {var.source} |"
         )
     for period in PERIODS[1:]:
         cb = load_codebook(period)

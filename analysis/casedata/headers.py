@@ -208,10 +208,11 @@ def close_names(columns, known, required=frozenset()) -> dict[str, str]:
     """Columns the codebook does not know, each with the codebook variable its name is close
     to (``{"sexx": "sex"}``), among the variables the file lacks.
 
-    Close in spelling (difflib's ratio at least :data:`CLOSE_NAME`), or, for a ``required``
-    variable (whose absence is an error), sharing its first word with it when no other lacking
-    variable does ("age_group" and age_band). One variable is suggested to one column at most:
-    the closest.
+    Close in spelling (difflib's ratio at least :data:`CLOSE_NAME`, and the same first letter:
+    a slip of typing keeps it, and "date_coded" is no la_code), or, for a ``required`` variable
+    (whose absence is an error), sharing its first word with it when no other lacking required
+    variable does ("age_group" and age_band, beside the optional age_months). One variable is
+    suggested to one column at most: the closest.
 
     >>> close_names(["case_id", "sexx", "coder"], {"case_id", "sex", "age_band"})
     {'sexx': 'sex'}
@@ -227,7 +228,7 @@ def close_names(columns, known, required=frozenset()) -> dict[str, str]:
         key = header_key(column)
         for variable in lacking:
             ratio = difflib.SequenceMatcher(None, key, variable).ratio()
-            if ratio >= CLOSE_NAME:
+            if ratio >= CLOSE_NAME and key[:1] == variable[:1]:
                 scored.append((-ratio, str(column), variable))
     found: dict[str, str] = {}
     for _, column, variable in sorted(scored):
@@ -237,12 +238,13 @@ def close_names(columns, known, required=frozenset()) -> dict[str, str]:
     # age_band) is close in meaning though not in spelling: said where the variable is required
     by_word: dict[str, list[str]] = {}
     for variable in lacking:
-        by_word.setdefault(variable.split("_")[0], []).append(variable)
+        if variable in required:
+            by_word.setdefault(variable.split("_")[0], []).append(variable)
     for column in columns:
         word = header_key(column).split("_")[0]
         if column in known or column in found or len(word) < 3:
             continue
         alone = by_word.get(word, [])
-        if len(alone) == 1 and alone[0] in required and alone[0] not in found.values():
+        if len(alone) == 1 and alone[0] not in found.values():
             found[str(column)] = alone[0]
     return found

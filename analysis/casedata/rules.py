@@ -1,125 +1,99 @@
 """The rule catalogue: every check a case file must pass, each with a stable code.
 
 Users report "rule XF002 is wrong for row 14": the codes never change meaning. Schema rules
-(``SCH``) are checked with pandera from the codebook; cross-field rules (``XF``) are defined
-here as vectorised functions of the frame, each with its own test in ``tests/test_rules.py``.
+(``SCH``) are checked with pandera from the codebook (a text value's form, SCH011, here);
+cross-field rules (``XF``) are defined here as vectorised functions of the frame, each with its
+own test in ``tests/test_rules.py``. Who an item is asked of (XF010 to XF019, from the
+codebook's ``applicability:``) and the agreement of items that follow from one another (XF020,
+XF021) are in :mod:`analysis.casedata.rules_applicability`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
 
 import numpy as np
 import pandas as pd
 
 from analysis.casedata.codebook import PERIODS, all_variables, load_codebook
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One validation rule.
-
-    ``check`` (cross-field rules only) takes the frame of codes and returns, for each column it
-    blames, a boolean Series that is True on failing rows. ``explain``, if given, words the
-    message of each failing row itself: it takes the frame, the column, the failing rows'
-    labels, the row numbers the user sees (a Series indexed by label) and the frame as the user
-    typed it (labels not yet read as codes), from which a message quotes values.
-    """
-
-    code: str
-    name: str
-    severity: str  # "error" stops loading; "note" is reported and loading goes on
-    message: str
-    columns: tuple[str, ...] = ()
-    check: Callable[[pd.DataFrame], dict[str, pd.Series]] | None = None
-    explain: Callable[[pd.DataFrame, str, pd.Index, pd.Series, pd.DataFrame], list[str]] | None = (
-        None
-    )
-
-
-def _has(frame: pd.DataFrame, *columns: str) -> bool:
-    return all(c in frame.columns for c in columns)
-
-
-def _is(frame: pd.DataFrame, column: str, *codes: str) -> pd.Series:
-    return frame[column].isin(codes).fillna(False).astype(bool)
+from analysis.casedata.rules_applicability import AGREEMENT_RULES, applicability_rules
+from analysis.casedata.rules_base import Rule, has, is_code
 
 
 def _involved_now(frame: pd.DataFrame) -> pd.Series:
     codes = load_codebook().codes_for("csc_involved_at_incident")
-    return _is(frame, "csc_status_at_incident", *codes)
+    return is_code(frame, "csc_status_at_incident", *codes)
 
 
 def _xf001(f: pd.DataFrame) -> dict[str, pd.Series]:
-    if not _has(f, "csc_status_at_incident", "csc_ever_involved"):
+    if not has(f, "csc_status_at_incident", "csc_ever_involved"):
         return {}
-    return {"csc_ever_involved": _involved_now(f) & ~_is(f, "csc_ever_involved", "yes")}
+    return {"csc_ever_involved": _involved_now(f) & ~is_code(f, "csc_ever_involved", "yes")}
 
 
 def _xf002(f: pd.DataFrame) -> dict[str, pd.Series]:
-    if not _has(f, "outcome", "death_category"):
+    if not has(f, "outcome", "death_category"):
         return {}
-    death, present = _is(f, "outcome", "death"), f["death_category"].notna()
-    valid_outcome = _is(f, "outcome", "death", "serious_harm")
+    death, present = is_code(f, "outcome", "death"), f["death_category"].notna()
+    valid_outcome = is_code(f, "outcome", "death", "serious_harm")
     return {"death_category": valid_outcome & (death != present)}
 
 
 def _xf003(f: pd.DataFrame) -> dict[str, pd.Series]:
-    if not _has(f, "outcome", "harm_type"):
+    if not has(f, "outcome", "harm_type"):
         return {}
-    harm, present = _is(f, "outcome", "serious_harm"), f["harm_type"].notna()
-    valid_outcome = _is(f, "outcome", "death", "serious_harm")
+    harm, present = is_code(f, "outcome", "serious_harm"), f["harm_type"].notna()
+    valid_outcome = is_code(f, "outcome", "death", "serious_harm")
     return {"harm_type": valid_outcome & (harm != present)}
 
 
 def _xf004(f: pd.DataFrame) -> dict[str, pd.Series]:
-    if not _has(f, "final_report_available"):
+    if not has(f, "final_report_available"):
         return {}
-    no_report = _is(f, "final_report_available", "no")
+    no_report = is_code(f, "final_report_available", "no")
     out = {}
     for column in load_codebook().final_report_only:
         if column in f.columns:
-            coded = f[column].notna() & ~_is(f, column, "not_recorded")
+            coded = f[column].notna() & ~is_code(f, column, "not_recorded")
             out[column] = no_report & coded
     return out
 
 
 def _xf005(f: pd.DataFrame) -> dict[str, pd.Series]:
-    if not _has(f, "review_period", "incident_year"):
+    if not has(f, "review_period", "incident_year"):
         return {}
     # a value that is no year code at all is SCH002's to report, not this rule's
-    is_a_year = _is(f, "incident_year", *load_codebook().variables["incident_year"].codes)
+    is_a_year = is_code(f, "incident_year", *load_codebook().variables["incident_year"].codes)
     bad = pd.Series(False, index=f.index)
     for period in PERIODS:
-        in_period = _is(f, "review_period", period)
+        in_period = is_code(f, "review_period", period)
         years = load_codebook(period).incident_years
-        bad |= in_period & is_a_year & ~_is(f, "incident_year", *years)
+        bad |= in_period & is_a_year & ~is_code(f, "incident_year", *years)
     return {"incident_year": bad}
 
 
 def _xf006(f: pd.DataFrame) -> dict[str, pd.Series]:
-    if not _has(f, "csc_status_at_incident", "cp_plan_ever"):
+    if not has(f, "csc_status_at_incident", "cp_plan_ever"):
         return {}
-    on_plan = _is(f, "csc_status_at_incident", "open_child_protection_plan")
-    return {"cp_plan_ever": on_plan & ~_is(f, "cp_plan_ever", "yes")}
+    on_plan = is_code(f, "csc_status_at_incident", "open_child_protection_plan")
+    return {"cp_plan_ever": on_plan & ~is_code(f, "cp_plan_ever", "yes")}
 
 
 def _xf007(f: pd.DataFrame) -> dict[str, pd.Series]:
-    if not _has(f, "csc_status_at_incident", "looked_after_ever"):
+    if not has(f, "csc_status_at_incident", "looked_after_ever"):
         return {}
-    in_care = _is(f, "csc_status_at_incident", "open_looked_after")
-    return {"looked_after_ever": in_care & ~_is(f, "looked_after_ever", "yes")}
+    in_care = is_code(f, "csc_status_at_incident", "open_looked_after")
+    return {"looked_after_ever": in_care & ~is_code(f, "looked_after_ever", "yes")}
 
 
 def _xf008(f: pd.DataFrame) -> dict[str, pd.Series]:
-    if not _has(f, "csc_ever_involved"):
+    if not has(f, "csc_ever_involved"):
         return {}
     ever_plan_or_care = pd.Series(False, index=f.index)
     for column in ("cp_plan_ever", "looked_after_ever"):
         if column in f.columns:
-            ever_plan_or_care |= _is(f, column, "yes")
-    return {"csc_ever_involved": ever_plan_or_care & ~_is(f, "csc_ever_involved", "yes")}
+            ever_plan_or_care |= is_code(f, column, "yes")
+    return {"csc_ever_involved": ever_plan_or_care & ~is_code(f, "csc_ever_involved", "yes")}
 
 
 def _review_level() -> list[str]:
@@ -158,7 +132,7 @@ def _siblings(f: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _xf009(f: pd.DataFrame) -> dict[str, pd.Series]:
-    if not _has(f, "review_id"):
+    if not has(f, "review_id"):
         return {}
     order, starts = _siblings(f)
     if not len(order):
@@ -185,21 +159,48 @@ def _xf009_explain(
     keys = pd.Series(_review_keys(f), index=f.index).loc[failing]
     values = f.loc[failing, column].astype("object").fillna("")
     shown = typed.loc[failing, column].astype("object").fillna("")
+    secret = all_variables()[column].never_output
     said = {}
     for key, group in values.groupby(keys.to_numpy(), sort=False):
         parts = []
         for value, members in group.groupby(group, sort=False):
             seen = [str(r) for r in rows.loc[members.index]]
             as_typed = shown.loc[members.index[0]] if value else ""
+            # a never_output column's values are named by nothing the kit writes
+            what = "a value" if secret else repr(as_typed)
             parts.append(
-                f"{repr(as_typed) if value else 'blank'} in row{'s' * (len(seen) > 1)} "
-                + ", ".join(seen)
+                f"{what if value else 'blank'} in row{'s' * (len(seen) > 1)} " + ", ".join(seen)
             )
         said[key] = (
             f"the rows of review {f.loc[group.index[0], 'review_id']} disagree on {column} "
             f"({'; '.join(parts)}): it is coded once per review, so all its rows must agree"
         )
     return [said[k] for k in keys]
+
+
+def _matches(column: pd.Series, pattern: str) -> pd.Series:
+    """True where a value matches ``pattern`` whole, or is blank (distinct values only)."""
+    text = column.astype("object")
+    distinct = pd.unique(text[text.notna()])
+    matched = {v: bool(re.fullmatch(pattern, str(v))) for v in distinct}
+    return (text.isna() | text.map(matched).eq(True)).astype(bool)
+
+
+def _sch011(f: pd.DataFrame) -> dict[str, pd.Series]:
+    patterned = [n for n, v in all_variables().items() if v.pattern and n in f.columns]
+    return {n: ~_matches(f[n], all_variables()[n].pattern) for n in patterned}
+
+
+def _sch011_explain(
+    f: pd.DataFrame, column: str, failing: pd.Index, rows: pd.Series, typed: pd.DataFrame
+) -> list[str]:
+    """Row and column only: the value of a never_output column is quoted by no message."""
+    var = all_variables()[column]
+    form = var.pattern_description or var.pattern
+    return [
+        f"{column} in row {rows.loc[label]} does not have the form the codebook gives it ({form})"
+        for label in failing
+    ]
 
 
 SCHEMA_RULES: tuple[Rule, ...] = (
@@ -257,6 +258,16 @@ SCHEMA_RULES: tuple[Rule, ...] = (
         "a column the codebook does not know, whose name is close to a codebook variable the "
         "file lacks (did you mean it?); until it is renamed it is kept, unchecked, and not used, "
         "and the variable is missing from the analysis",
+    ),
+    Rule(
+        "SCH011",
+        "value_does_not_match_pattern",
+        "error",
+        "a text value does not have the form the codebook gives its variable (la_code: E06, E08, "
+        "E09 or E10 followed by six digits); the message names the row and column, never the value",
+        (),
+        _sch011,
+        _sch011_explain,
     ),
 )
 
@@ -339,9 +350,15 @@ CROSS_FIELD_RULES: tuple[Rule, ...] = (
         _xf009,
         _xf009_explain,
     ),
+    *applicability_rules(),
+    *AGREEMENT_RULES,
 )
 
 RULES: dict[str, Rule] = {r.code: r for r in SCHEMA_RULES + CROSS_FIELD_RULES}
+if len(RULES) != len(SCHEMA_RULES) + len(CROSS_FIELD_RULES):  # a codebook's code taken twice
+    raise ValueError("two validation rules share a code (see the codebook's applicability:)")
+#: The rules checked by a function of the frame (the rest are pandera's schema), in order.
+CHECKED_RULES: tuple[Rule, ...] = tuple(r for r in RULES.values() if r.check is not None)
 
 
 def rule_catalogue() -> pd.DataFrame:

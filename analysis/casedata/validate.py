@@ -18,6 +18,7 @@ from analysis.casedata.codebook import (
     PERIODS,
     all_variables,
     load_codebook,
+    never_output_variables,
     normalise_token,
     value_lookup,
 )
@@ -25,7 +26,7 @@ from analysis.casedata.headers import close_names
 from analysis.casedata.messages import say
 from analysis.casedata.read import RawCases
 from analysis.casedata.report import PROBLEM_COLUMNS, ValidationReport
-from analysis.casedata.rules import CROSS_FIELD_RULES, RULES
+from analysis.casedata.rules import CHECKED_RULES, RULES
 from analysis.casedata.suggest import column_forms, not_allowed
 from analysis.casedata.tidy import recode_categories, tidy_column
 
@@ -198,9 +199,10 @@ def _row_list(rows, most: int = 5) -> str:
 
 
 def _cross_field_problems(frame: pd.DataFrame, rows: pd.Series, typed: pd.DataFrame):
-    """Problems of the cross-field rules, checked on codes and quoting values as typed."""
+    """Problems of the rules checked by a function of the frame (the cross-field rules and a
+    text value's form), checked on codes and quoting values as typed."""
     parts = []
-    for rule in CROSS_FIELD_RULES:
+    for rule in CHECKED_RULES:
         for column, failing in rule.check(frame).items():
             # index labels are the rows' 0-based positions in the file (see validate_frame)
             positions = failing.index[failing.to_numpy()]
@@ -347,6 +349,9 @@ def _locations(raw: RawCases, position: pd.Series) -> tuple[object, pd.Series]:
 
 
 def _report(raw: RawCases, frame: pd.DataFrame, found: pd.DataFrame) -> ValidationReport:
+    # the value of a never_output column (la_code) is in no report, printed or written
+    secret = found["column"].isin(never_output_variables()).to_numpy()
+    found = found.assign(value=found["value"].astype(object).where(~secret, pd.NA))
     position = pd.to_numeric(found["position"], errors="coerce").astype("Int64")
     case_ids = frame["case_id"].reset_index(drop=True) if "case_id" in frame.columns else None
     file, row = _locations(raw, position)

@@ -11,6 +11,12 @@ For every row of ``data/published/``, a verdict that says what was checked
 - ``not computable``: the case data cannot speak to it, or its source could not be verified
   (with the reason).
 
+A figure about a subgroup (a register row with a ``category``: the SUDI paper's "18/27
+hazardous sleep environment") is computed over that subgroup (:mod:`analysis.stats.subgroups`
+says which rows, as data); ``computed_over`` names them and ``caveat`` says where the codebook's
+item is not quite the source's. A count stated out of a base ("18/27") is an exact figure: it
+agrees when the count and its base both come back (:mod:`analysis.chapters.count_of`).
+
 A file that holds fewer reviews of a period than the report published (a part of the country,
 a sample) cannot give the report's counts back, and its shares carry the uncertainty of a few
 reviews. For such a period (:func:`part_of_the_country`), a count reads ``not comparable``
@@ -35,6 +41,14 @@ import math
 import pandas as pd
 
 from analysis.casedata.load import SYNTHETIC_LABEL
+from analysis.chapters.count_of import (
+    count_of_interval,
+    is_count_of,
+    judge_count_of,
+    judge_count_of_part,
+    published_value,
+    stated_base,
+)
 from analysis.chapters.part_of_country import (
     CONSISTENT_INTERVAL,
     NOT_COMPARABLE,
@@ -47,7 +61,7 @@ from analysis.chapters.part_of_country import (
 )
 from analysis.reference.published import load_published, stated
 from analysis.stats.compare import Statement
-from analysis.stats.measures import MEASURES, Result, compute, reviews
+from analysis.stats.measures import MEASURES, Result, reviews
 from analysis.stats.members import (
     IMPLIED,
     PREFIX,
@@ -56,14 +70,21 @@ from analysis.stats.members import (
     members_of,
     strip,
 )
+from analysis.stats.subgroups import (
+    caveat,
+    compute_figure,
+    computed_over,
+    final_report_column,
+    spec_for,
+)
 from analysis.stats.tables import proportion_table, unknown_reviews
-from analysis.stats.units import is_final_report_measure
 from analysis.synthetic import calibration_figure_ids, held_out_figure_ids
 
 SCORECARD_COLUMNS = [
     "figure_id",
     "review_period",
     "measure",
+    "computed_over",
     "statement",
     "published_value",
     "relation",
@@ -84,6 +105,7 @@ SCORECARD_COLUMNS = [
     "calibration_target",
     "reason_kind",
     "reason",
+    "caveat",
     "source_url",
 ]
 #: A published figure's status; on own data a verdict withheld with a count it rests on reads
@@ -101,7 +123,15 @@ WITHHELD_LABEL = "verdict withheld (disclosure control)"
 #: Which units the counts (and a count measure's value) count, for disclosure control.
 _MEMBERS = [PREFIX + "numerator", PREFIX + "denominator", PREFIX + "reviews_count", IMPLIED]
 #: Columns that state the published figure: public, never withheld by disclosure control.
-PUBLISHED = ("statement", "published_value", "published_reviews", "relation", "strength")
+PUBLISHED = (
+    "statement",
+    "published_value",
+    "published_reviews",
+    "relation",
+    "strength",
+    "computed_over",
+    "caveat",
+)
 
 
 def judge(result: Result, statement: Statement) -> dict:
@@ -143,6 +173,8 @@ def _figure_words(statement: Statement, percent: bool) -> str:
 
 def _accepts(result: Result, statement: Statement) -> str:
     """The whole counts the statement accepts, in words: how strong a check agreement is."""
+    if result.unit == "months":  # a median: whatever rounds to the figure as stated
+        return f"medians that round to {_figure_words(statement, False)} months"
     if result.unit == "percent" and result.denominator:
         span = statement.accepted_counts(100 / result.denominator, largest=result.denominator)
         return f"{span[0]} to {span[1]} of {result.denominator}" if span else "none"
@@ -159,7 +191,9 @@ def _statement(fig: pd.Series) -> Statement:
     return Statement(fig["relation"], fig["value"], fig["value_low"], fig["value_high"])
 
 
-def _why_not_computable(fig: pd.Series, cases: pd.DataFrame | None) -> tuple[str, str] | None:
+def _why_not_computable(
+    fig: pd.Series, cases_by_period: dict[str, pd.DataFrame]
+) -> tuple[str, str] | None:
     """(kind, reason) when the case data cannot speak to a published figure, else None.
 
     A figure whose source could not be consulted again (``verified`` is ``no``) is never
@@ -167,12 +201,21 @@ def _why_not_computable(fig: pd.Series, cases: pd.DataFrame | None) -> tuple[str
     """
     if str(fig.get("verified", "yes")).strip().lower() == "no":
         return "unverified source", "the cited source could not be consulted again: not scored"
+    cases = cases_by_period.get(fig["review_period"])
     if cases is None or cases.empty:
-        return "period not in case data", f"no case data for review period {fig['review_period']}"
+        period = str(fig["review_period"])
+        if period.partition(" (")[0] in cases_by_period and period.endswith(")"):
+            return "part of a period", (
+                f"stated for part of a period, {period}: incident years are coded as financial "
+                "years, so the case data cannot select that window"
+            )
+        return "period not in case data", f"no case data for review period {period}"
+    if pd.notna(fig["category"]) and str(fig["category"]).strip():
+        if spec_for(fig) is None:
+            return "subgroup not coded", f"a subgroup figure ({fig['category']}) not coded"
+        return None
     if fig["measure"] not in MEASURES:
         return "measure not coded", f"{fig['measure']} is not coded in the case data"
-    if pd.notna(fig["category"]) and str(fig["category"]).strip():
-        return "subgroup not coded", f"a subgroup figure ({fig['category']}) not coded"
     return None
 
 
@@ -204,8 +247,9 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "figure_id": fig["figure_id"],
             "review_period": fig["review_period"],
             "measure": fig["measure"],
+            "computed_over": computed_over(fig),
             "statement": fig["statement"],
-            "published_value": stated(fig),
+            "published_value": published_value(fig),
             "relation": fig["relation"],
             "strength": _statement(fig).strength,
             "recomputed_value": math.nan,
@@ -223,20 +267,22 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "calibration_target": fig["figure_id"] in calibration,
             "reason_kind": "",
             "reason": "",
+            "caveat": caveat(fig),
             "source_url": fig["source_url"],
             **dict.fromkeys(_MEMBERS),
         }
-        cases = cases_by_period.get(fig["review_period"])
-        why = _why_not_computable(fig, cases)
+        why = _why_not_computable(fig, cases_by_period)
         if why:
             row.update(status="not computable", reason_kind=why[0], reason=why[1])
         else:
+            cases = cases_by_period[fig["review_period"]]
             try:
-                result = compute(fig["measure"], cases)
+                result = compute_figure(fig, cases)
             except ValueError as exc:
                 row.update(status="not computable", reason_kind="column missing", reason=str(exc))
             else:
-                interval = share_interval(result)
+                counted = is_count_of(result, fig)
+                interval = count_of_interval(result) if counted else share_interval(result)
                 row.update(
                     recomputed_value=result.value,
                     numerator=result.numerator,
@@ -246,8 +292,9 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
                     **result.row_members(),
                 )
                 row.update(_verdict(result, fig, interval, row))
-                if is_final_report_measure(fig["measure"]):
-                    row.update(_over_all_reviews(result, cases, row[IMPLIED]))
+                column = final_report_column(fig)
+                if column:
+                    row.update(_over_all_reviews(result, cases, row[IMPLIED], column))
         rows.append(row)
     card = pd.DataFrame(rows, columns=SCORECARD_COLUMNS + _MEMBERS)
     for column in ("reviews_count", "published_reviews"):
@@ -257,14 +304,20 @@ def build_scorecard(cases_by_period: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def _verdict(result: Result, fig: pd.Series, interval: dict, row: dict) -> dict:
-    """The verdict on a whole period (:func:`judge`) or on a part of one (:func:`judge_part`)."""
+    """The verdict on a whole period (:func:`judge`) or on a part of one (:func:`judge_part`);
+    a count out of a stated base by :mod:`analysis.chapters.count_of`."""
     held, published = row["reviews_count"], row["published_reviews"]
+    statement, base = _statement(fig), stated_base(fig)
+    if is_count_of(result, fig):
+        if not is_part(held, published):
+            return judge_count_of(result, statement, base)
+        return judge_count_of_part(result, statement, base, interval, held, published)
     if not is_part(held, published):
-        return judge(result, _statement(fig))
-    return judge_part(result, _statement(fig), stated(fig), interval, held, published)
+        return judge(result, statement)
+    return judge_part(result, statement, stated(fig), interval, held, published)
 
 
-def _over_all_reviews(result: Result, cases: pd.DataFrame, implied) -> dict:
+def _over_all_reviews(result: Result, cases: pd.DataFrame, implied, column: str) -> dict:
     """A final-report share read over all SCRs: what the reports show, up to every review
     without a report having the factor (the sources say "three-quarters of all SCRs" of a
     share computed over final reports), counting a report that did not record the factor as
@@ -272,7 +325,7 @@ def _over_all_reviews(result: Result, cases: pd.DataFrame, implied) -> dict:
     counts."""
     everyone = reviews(cases)
     total = len(everyone)
-    unknown = unknown_reviews(cases, MEASURES[result.measure].columns[0])
+    unknown = unknown_reviews(cases, column)
     return {
         "all_reviews_low_percent": 100 * result.numerator / total,
         "all_reviews_high_percent": 100 * (result.numerator + len(unknown)) / total,

@@ -7,6 +7,11 @@ For each coded variable in both files:
 - cases are compared where both coders coded them (matched by ``case_id``); a variable coded
   only from the final report is compared only where both coders had the report
   (``final_report_available`` yes in both), since without it neither could code it;
+- an item asked of some children only (the codebook's ``asked_of``: a young person's own
+  alcohol misuse, the sleep environment of a sudden infant death) is compared only where both
+  coders' rows say it was asked (its condition holds in both), as death category is compared
+  only where both coders coded a death: blank against blank where it was not asked is no
+  agreement;
 - a family-level variable (``level: review``) is compared once per review, grouped by coder A's
   ``review_id``, so a family of three children does not count one judgement three times;
 - a blank cell is a code like any other ("(blank)"): leaving a cell blank where the other coder
@@ -31,7 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.casedata.codebook import Variable, all_variables
+from analysis.casedata.codebook import Variable, all_applicability, all_variables
+from analysis.casedata.rules_applicability import holds
 from analysis.coding.coders import CoderPair, match_coders
 from analysis.content import read_yaml
 
@@ -108,9 +114,13 @@ def _rows(var: Variable, pair: CoderPair, had_report: pd.Series) -> tuple[pd.Ind
     """The matched rows a variable is compared on, and their unit.
 
     A final-report variable only where both coders had the report; a variable coded for one
-    outcome only (death category, type of harm) only where both coders gave that outcome.
+    outcome only (death category, type of harm) only where both coders gave that outcome; an
+    item asked of some children only where its condition holds in both coders' rows.
     """
     keep = had_report if var.final_report_only else pd.Series(True, index=pair.a.index)
+    condition = all_applicability().get(var.asked_of) if var.asked_of else None
+    if condition is not None:
+        keep = keep & holds(pair.a, condition) & holds(pair.b, condition)
     condition = text()["only_where"].get(var.name)
     if condition is not None:
         column, code = condition["variable"], condition["code"]

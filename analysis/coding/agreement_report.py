@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analysis.casedata.codebook import all_variables
 from analysis.coding.agreement import Agreement, text
 from analysis.files import write_text
 
@@ -41,6 +42,8 @@ def preamble(result: Agreement) -> list[str]:
         lines.append(words["only"].format(which=which, n=len(ids), ids=_ids(ids)))
     lines += textwrap.wrap(words["final_report"].format(n=result.final_report_count), _WIDTH)
     lines += textwrap.wrap(words["only_where"], _WIDTH)
+    if any(all_variables()[name].asked_of for name in result.variables["variable"]):
+        lines += textwrap.wrap(words["asked_of"], _WIDTH)
     lines += textwrap.wrap(words["review_level"], _WIDTH)
     if result.not_compared:
         items = "; ".join(f"{name} ({why})" for name, why in result.not_compared.items())

@@ -12,7 +12,8 @@ The workbook's ``cases`` sheet therefore has:
   final report, or the same for every child of a review;
 - checks where they apply: ``case_id`` unique in the column, whole numbers for counts, and only
   the period's own years in the year columns; cells coded only from the final report turn grey
-  in a row whose final report is not available.
+  in a row whose final report is not available, and cells of an item asked of some children
+  only (the codebook's ``asked_of``) in a row that already says the item does not apply.
 
 Beside it are a ``read me`` sheet (how to code, check and keep the file) and a ``codebook``
 sheet (:mod:`analysis.coding.template_sheets`). The workbook holds no data. It is written
@@ -25,7 +26,8 @@ import datetime as dt
 from functools import cache
 from pathlib import Path
 
-from analysis.casedata.codebook import Codebook, Variable, load_codebook
+from analysis.casedata.codebook import Applicability, Codebook, Variable, load_codebook
+from analysis.casedata.rules_applicability import asked_of_condition
 from analysis.coding.choices import offered_codes
 from analysis.content import read_yaml
 from analysis.files import replacing
@@ -66,9 +68,13 @@ def fit(words: str, limit: int, more: str = "") -> str:
     return words[:room].rsplit(" ", 1)[0].rstrip(" ,;:") + more
 
 
-def input_message(var: Variable) -> str:
-    """What a coder sees on clicking a cell: the flags that change how to code, then meaning."""
+def input_message(var: Variable, codebook: Codebook | None = None) -> str:
+    """What a coder sees on clicking a cell: the flags that change how to code, then meaning.
+
+    ``codebook`` (default: the first period's) says who an item is asked of.
+    """
     said = text()["messages"]
+    condition = (codebook or load_codebook()).asked_of(var.name)
     flags = [
         # a required column that is blank where it does not apply (death category for a
         # serious harm): "Required." alone would have coders fill every row
@@ -80,6 +86,10 @@ def input_message(var: Variable) -> str:
         said["choose"] if var.is_category else "",
         said["unique_id"] if var.unique else "",
         said["whole_number"] if var.type == "integer" else "",
+        # who, the description says; the flag says how to code it (see the codebook sheet)
+        said["asked_of"] if condition else "",
+        said["never_output"] if var.never_output else "",
+        said["pattern"].format(form=var.pattern_description) if var.pattern_description else "",
     ]
     words = " ".join([*(f for f in flags if f), var.description])
     return fit(words, MESSAGE_LIMIT, said["more"])
@@ -91,12 +101,14 @@ def _column_letter(index: int) -> str:
     return xl_col_to_name(index)
 
 
-def _validation(var: Variable, column: str, last_row: int, source: str | None) -> dict:
+def _validation(
+    var: Variable, codebook: Codebook, column: str, last_row: int, source: str | None
+) -> dict:
     """The data validation of one column of the cases sheet (xlsxwriter's options)."""
     errors = text()["errors"]
     options = {
         "input_title": fit(var.label, TITLE_LIMIT),
-        "input_message": input_message(var),
+        "input_message": input_message(var, codebook),
     }
     if var.is_category:
         return {
@@ -165,10 +177,43 @@ def _write_cases(sheet, codebook: Codebook, sources: dict[str, str], formats: di
         sheet.write_string(0, index, var.name, header)
         # cells are text, so Excel never turns 2011-12 into a date or 007 into 7
         sheet.set_column(index, index, _width(var, codebook), formats["text"])
-        options = _validation(var, letters[var.name], last_row, sources.get(var.name))
+        options = _validation(var, codebook, letters[var.name], last_row, sources.get(var.name))
         sheet.data_validation(1, index, last_row - 1, index, options)
     _grey_without_report(sheet, codebook, letters, last_row, formats["no_report"])
+    _grey_not_asked(sheet, codebook, letters, last_row, formats["no_report"])
     sheet.freeze_panes(1, 1)
+
+
+def not_asked_formula(condition: Applicability, codebook: Codebook, letters: dict) -> str:
+    """An Excel condition, on row 2, true where ``condition`` is known not to hold: each column
+    it reads gives another code (or its label: Excel compares text ignoring case), or is
+    itself an item not asked on the row (rules XF010-XF019 read it so).
+
+    >>> cb = load_codebook()
+    >>> not_asked_formula(cb.applicability["deaths"], cb, {"outcome": "E"})
+    'AND(OR($E2="serious_harm",$E2="Serious harm"))'
+    """
+    parts = []
+    for part in condition.conditions:
+        var, cell = codebook[part.variable], f"${letters[part.variable]}2"
+        others = [c for c in var.valid_codes if c not in part.codes]
+        words = [w.replace('"', '""') for c in others for w in dict.fromkeys([c, var.codes[c]])]
+        tests = [f'{cell}="{word}"' for word in words]
+        inner = asked_of_condition(part.variable)
+        if inner is not None:
+            tests.append(not_asked_formula(inner, codebook, letters))
+        parts.append(f"OR({','.join(tests)})")
+    return f"AND({','.join(parts)})"
+
+
+def _grey_not_asked(sheet, codebook: Codebook, letters: dict, last_row: int, grey) -> None:
+    """Cells of an item asked of some children only turn grey where the row says it is not."""
+    for index, var in enumerate(codebook.variables.values()):
+        condition = codebook.asked_of(var.name)
+        if condition is not None:
+            formula = "=" + not_asked_formula(condition, codebook, letters)
+            options = {"type": "formula", "criteria": formula, "format": grey}
+            sheet.conditional_format(1, index, last_row - 1, index, options)
 
 
 def _grey_without_report(sheet, codebook: Codebook, letters: dict, last_row: int, grey) -> None:

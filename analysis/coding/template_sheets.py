@@ -35,7 +35,9 @@ def write_read_me(sheet, codebook: Codebook, formats: dict) -> None:
 def _codes(var: Variable, codebook: Codebook) -> str:
     """The codes a coder may give, one a line: ``label = code (number)``."""
     if not var.is_category:
-        return text()["codebook"]["text"]
+        words = text()["codebook"]
+        form = var.pattern_description or var.pattern
+        return words["pattern"].format(form=form) if form else words["text"]
     return "\n".join(
         f"{var.codes[code]} = {code} ({var.numeric[code]})" for code in offered_codes(var, codebook)
     )
@@ -55,7 +57,18 @@ def _variable_row(index: int, var: Variable, codebook: Codebook) -> list[str]:
         _codes(var, codebook),
         ", ".join(var.missing_codes),
         var.description,
+        _asked_of(var, codebook),
+        var.source,
     ]
+
+
+def _asked_of(var: Variable, codebook: Codebook) -> str:
+    """Who an item is asked of, with the rule that checks it, or "all"."""
+    words = text()["codebook"]
+    condition = codebook.asked_of(var.name)
+    if condition is None:
+        return words["asked_of_all"]
+    return words["asked_of"].format(who=condition.description, rule=condition.rule)
 
 
 def write_codebook_sheet(sheet, codebook: Codebook, formats: dict) -> None:

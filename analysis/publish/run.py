@@ -29,6 +29,7 @@ from analysis.publish.disclosure import (
     rules,
     unprotected_small_counts,
 )
+from analysis.publish.never_output import Withheld
 from analysis.stats.members import PREFIX, PUBLIC_COUNTS, member_columns, strip
 
 OUTPUT_ENV_VAR = "SCR_OUTPUT_DIR"
@@ -127,6 +128,7 @@ class Run:
         self.figures_dir = root / "figures"
         self.tables_dir = root / "outputs"
         self.stage = _stage() if self.protected else ""
+        self._withheld = Withheld.of(cases)  # la_code: on every run, whatever the data
 
     def __repr__(self) -> str:
         return f"Run(label={self.label!r}, folder={self._shown_root()})"
@@ -172,6 +174,7 @@ class Run:
         printed output is withheld.
         """
         self._check_public_name(name)
+        self._refuse_withheld(f"table {name!r}", strip(table), name)
         public = bool(table.attrs.get(PUBLIC_COUNTS))  # counts of published things, not children
         if not self.protected or (public and not member_columns(table)):
             if self.stage == "collect":  # written in the second pass; the record asks its kind
@@ -245,6 +248,8 @@ class Run:
             raise TypeError(f"figure {name!r}: give a Chart, or a figure with data= and alt_text=")
         self._check_public_name(name)
         data = strip(data)  # which units each count counts never leaves the run
+        drawn = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
+        self._refuse_withheld(f"figure {name!r}", data, name, alt_text, source_note, *drawn)
         formats = ("png", "svg")
         if self.protected:
             if self.stage == "collect":
@@ -285,6 +290,12 @@ class Run:
         fig._repr_mimebundle_ = lambda include=None, exclude=None: ({}, record)
         return fig
 
+    def _refuse_withheld(self, what: str, frame: pd.DataFrame | None, *texts) -> None:
+        """Refuse an output carrying a never_output column or value (la_code), on any data."""
+        why = self._withheld.problem(what, frame, (self.label, *texts))
+        if why:
+            raise DisclosureError(why)
+
     def _check_public_name(self, name: str) -> None:
         """Outputs stamped "Public statistics" keep names that say so (readers and checks tell
         them from the run's case-data outputs by name: :data:`PUBLIC_STATISTICS_OUTPUTS`)."""
@@ -300,6 +311,7 @@ class Run:
         :func:`analysis.charts.too_little_to_show`'s sentence, or one like it.
         """
         self._check_public_name(name)
+        self._refuse_withheld(f"sentence {name!r}", None, name, why)
         if self.protected and self.stage == "collect":
             return Sentence(f"{name}: {why}")  # nothing is written in the first pass
         return self._sentence_instead(name, why)

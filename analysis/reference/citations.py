@@ -3,8 +3,9 @@
 A figure's source line names publications ("Sidebotham et al. (2016), via NSPCC news"), never a
 folder, a file or a register id; the figure's data file keeps the ids for tracing. The words for
 each analysis are in ``citations.yaml`` beside this module; a figure read in a third party's
-summary (``source_kind`` ``secondary_summary`` or ``press_release``) is cited "via" the
-publisher of that summary, the part of its ``source_title`` before a colon.
+summary (``source_kind`` ``secondary_summary`` or ``press_release``), or in a slide deck presenting
+the analysis (``presentation``), is cited "via" the publisher of that summary or deck, the part of
+its ``source_title`` before a colon.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from analysis.content import read_yaml
 from analysis.reference.published import figure
 
 CITATIONS_FILE = Path(__file__).with_name("citations.yaml")
-#: Source kinds read in someone else's words: cited "via" their publisher.
-VIA_KINDS = {"secondary_summary", "press_release"}
+#: Source kinds read in someone else's words (a deck's, too: slides shorten): cited "via" their
+#: publisher.
+VIA_KINDS = {"secondary_summary", "press_release", "presentation"}
 
 
 @cache
@@ -45,7 +47,7 @@ def cite(*figure_ids: str) -> str:
     >>> cite("p2011_final_reports", "p2011_parent_alcohol")
     'Sidebotham et al. (2016), via Warrington LSCB'
     >>> cite("p2009_neglect_feature", "p2014_neglect_feature")
-    'Brandon et al. (2013), Neglect and serious case reviews, via NSPCC; Brandon, Sidebotham et al. (2020), via SCIE'
+    'Brandon et al. (2013), Neglect and serious case reviews, via NSPCC; Brandon, Sidebotham et al. (2020), via Research in Practice'
     """  # noqa: E501
     parts = []
     for figure_id in figure_ids:

@@ -42,8 +42,25 @@ def figure(figure_id: str) -> pd.Series:
     return hit.iloc[0]
 
 
+#: A direction stated without a size (unit ``direction``: 1 a rise, 0 no change, -1 a fall), in
+#: words, by relation and value.
+_DIRECTIONS = {
+    ("equals", 1): "a rise",
+    ("equals", 0): "no change",
+    ("equals", -1): "a fall",
+    ("less_than", 1): "no rise",
+    ("at_least", 0): "no fall",
+}
+
+
 def stated(row: pd.Series) -> str:
-    """A figure as its source states it: "< 50%", "60-66.7%", "about 28 a year"."""
+    """A figure as its source states it: "< 50%", "60-66.7%", "about 28 a year", "no rise".
+
+    >>> stated(pd.Series({"unit": "direction", "relation": "less_than", "value": 1.0}))
+    'no rise'
+    """
+    if row["unit"] == "direction":
+        return _DIRECTIONS[(row["relation"], int(row["value"]))]
     unit = {"percent": "%", "per_year": " a year"}.get(str(row["unit"]), "")
     if row["relation"] == "between":
         return f"{row['value_low']:g}-{row['value_high']:g}{unit}"

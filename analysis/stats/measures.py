@@ -117,6 +117,17 @@ def _per_year(select):
     return compute
 
 
+def _median_months(cases: pd.DataFrame) -> tuple[float, None, pd.DataFrame]:
+    """The median of ``age_months`` over the rows where it is coded (a month, not missing).
+
+    Its base is every child with an age in months: the median is a statistic of all of them,
+    so they are the units behind it (``denominator``).
+    """
+    months = pd.to_numeric(cases["age_months"].astype("object"), errors="coerce")
+    aged = cases[months.notna().to_numpy()]
+    return (float(months.dropna().median()) if len(aged) else float("nan")), None, aged
+
+
 class PerYear(int):
     """The years a per-year measure divides by (not a count of anything)."""
 
@@ -275,6 +286,14 @@ for _factor in (
         [f"parent_{_factor}", "final_report_available"],
         _final_report_share(f"parent_{_factor}"),
     )
+_register(
+    "median_age_months",
+    "months",
+    "child",
+    "Median age in completed months of the children whose age in months is coded (under two)",
+    ["age_months"],
+    _median_months,
+)
 _register(
     "neglect_feature_percent",
     "percent",

@@ -104,20 +104,27 @@ SUBGROUP_TARGETS: tuple[SubgroupTarget, ...] = (
         (("harm_type", ("risk_taking_or_exploitation",)),), statistic="percent",
         figure_id="p2014_serious_harm_risk_cse", reading="S16",
     ),
-    # published_figures.md section L N3 (not yet in data/published/): "In 35% per cent of the
-    # sample poverty or economic depression was noted as a feature", the sample read as the
-    # reviews with a final report
+    # the 2014-17 reviews by outcome (register section L N1, N2): fixed by the 368 reviews and
+    # the 54 serious-harm reviews a year, so they agree by construction and are flagged so
+    *(
+        SubgroupTarget(
+            "2014-17", "scrs_count", outcome, (("outcome", (outcome,)),),
+            figure_id=f"p2014_scrs_{outcome}", reading="S02",
+        )
+        for outcome in ("death", "serious_harm")
+    ),
+    # "In 35% per cent of the sample poverty or economic depression was noted as a feature"
+    # (register section L N3), the sample read as the reviews with a final report
     SubgroupTarget(
         "2014-17", "feature_percent", "poverty", (("final_report_available", YES),),
-        (("poverty", YES),), statistic="percent", assumption="S21", relation="equals",
-        value=35, denominator=278,
+        (("poverty", YES),), statistic="percent", figure_id="p2014_poverty", reading="S21",
     ),
-    # section L N5: "in 50 out of 84 children were subject to a child protection plan", read
+    # "in 50 out of 84 children were subject to a child protection plan" (section L N5), read
     # as neglect the category of 50 of the 84 children with a plan now or before
     SubgroupTarget(
-        "2014-17", "feature_count", "cp_plan_category_neglect", (("cp_plan_ever", YES),),
-        (("cp_plan_category", ("neglect",)),), unit="child", assumption="S28",
-        relation="equals", value=50, denominator=84,
+        "2014-17", "cp_plan_category_count", "neglect", (("cp_plan_ever", YES),),
+        (("cp_plan_category", ("neglect",)),), unit="child",
+        figure_id="p2014_cp_plan_neglect_category", reading="S28",
     ),
 )  # fmt: skip
 

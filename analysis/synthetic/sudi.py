@@ -6,7 +6,8 @@ every other count of the period; the functions here then make the SUDI subgroup 
 paper's counts exactly by *swapping* values between a SUDI review and another review (so every
 total the period is calibrated to stays as it was), and give the SUDI reviews their age in
 months and their sleep circumstances. 2014-17 publishes no SUDI figure: its SUDI reviews get
-the same proportions (assumption S13), scaled to their number.
+the same proportions (assumption S13), scaled to their number. How each figure is read, and
+what is the kit's between them, are assumptions S17-S19.
 
 Columns needed: ``death_category``, ``final_report_available``, ``incident_year``, ``age_band``,
 the social-care columns, the parental factors and ``_adversity`` (the generator's shared
