@@ -38,11 +38,17 @@ def test_chapters_on_optional_columns_declare_them():
     """The families and practice-theme chapters are about columns the codebook makes optional."""
     from analysis.casedata.codebook import load_codebook
     from analysis.chapters.families import PARENTAL_FACTORS
+    from analysis.chapters.themes import MESSAGES, NAMED_WITHOUT_WORDING
 
     codebook = load_codebook()
     by_name = {p.name[:2]: required_columns(p) for p in chapter_notebooks()}
     assert by_name["04"] == [*PARENTAL_FACTORS, "neglect_feature"]
-    assert by_name["05"] == [v for v in codebook.variables if v.startswith("theme_")]
+    # the 2014-17 themes named without wording are optional in chapter 5 (used when present)
+    assert sorted(by_name["05"]) == sorted(m.variable for m in MESSAGES)
+    assert {v for v in codebook.variables if v.startswith("theme_")} == {
+        *by_name["05"],
+        *NAMED_WITHOUT_WORDING,
+    }
     needed = {c for columns in by_name.values() for c in columns}
     assert not needed & set(codebook.required)  # a required column is always there
 

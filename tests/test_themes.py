@@ -12,6 +12,8 @@ from analysis.casedata.codebook import PERIODS, load_codebook
 from analysis.chapters.themes import (
     MESSAGES,
     MESSAGES_FILE,
+    NAMED_WITHOUT_WORDING,
+    NO_WORDING,
     QUALITATIVE,
     SOURCE,
     THEME_PREFIX,
@@ -68,7 +70,7 @@ def test_every_theme_variable_in_the_codebook_is_mapped(period):
     themes = [v for v in codebook.variables if v.startswith(THEME_PREFIX)]
     assert themes, "the codebook has no theme variables"
     assert unmapped_themes(codebook) == []
-    assert sorted(themes) == sorted(THEMES)
+    assert sorted(themes) == sorted(THEMES + list(NAMED_WITHOUT_WORDING))
 
 
 def test_unmapped_themes_finds_a_new_theme():
@@ -192,8 +194,8 @@ def test_theme_table_counts_each_review_with_a_final_report_once():
 
 def test_theme_table_agrees_with_an_independent_count(cases):
     table = theme_table(cases)
-    assert table["variable"].tolist() == THEMES
-    assert table["label"].tolist() == [m.label for m in MESSAGES]
+    assert table["variable"].tolist() == THEMES + list(NAMED_WITHOUT_WORDING)
+    assert table["label"].tolist()[: len(THEMES)] == [m.label for m in MESSAGES]
     first_rows = cases.drop_duplicates("review_id")
     with_report = first_rows[first_rows["final_report_available"].astype(str) == "yes"]
     for row in table.itertuples():
@@ -229,3 +231,17 @@ def test_closed_too_soon_measures_recomputed_independently(cases):
     assert table.loc["ever", "figure_id"] == "p2011_csc_ever"
     assert (table.loc[["closed_gap", "closed_before_incident"], "figure_id"] == "").all()
     assert table["published"].str.startswith("no").sum() == 3
+
+
+def test_themes_named_without_wording_are_counted_when_the_file_has_them(cases):
+    """The 2014-17 themes (supervision, chronology, fragmented working) are rows of the table
+    when the file codes them, marked as having no wording, and a file without them still runs."""
+    table = theme_table(cases)
+    named = table[table["variable"].isin(NAMED_WITHOUT_WORDING)]
+    assert named["variable"].tolist() == list(NAMED_WITHOUT_WORDING)
+    assert set(named["evidence"]) == {NO_WORDING} and named["qualitative"].all()
+    with_report = cases[cases["final_report_available"] == "yes"].drop_duplicates("review_id")
+    for _, row in named.iterrows():
+        assert row["count"] == (with_report[row["variable"]] == "yes").sum()
+    without = theme_table(cases.drop(columns=list(NAMED_WITHOUT_WORDING)))
+    assert without["variable"].tolist() == THEMES

@@ -164,6 +164,26 @@ def load_messages(path: Path | str = MESSAGES_FILE) -> tuple[str, tuple[Message,
 # Read once, at import: where the wording comes from (a secondary summary, not the report
 # itself), and the messages in the report's order.
 SOURCE, MESSAGES = load_messages()
+#: What a theme named by the team without wording in the sources says in ``evidence``.
+NO_WORDING = "named by the team; no wording or statistic in the sources consulted"
+
+
+def _named_without_wording(path: Path | str = MESSAGES_FILE) -> tuple[str, tuple[str, ...]]:
+    """The themes the team names for 2014-17 whose wording was not seen, and where they are named.
+
+    Raises
+    ------
+    ValueError
+        The section has no source or no list of ``theme_*`` variables.
+    """
+    section = (read_yaml(Path(path)) or {}).get("named_without_wording") or {}
+    source, variables = section.get("source"), section.get("variables")
+    if not isinstance(source, str) or not isinstance(variables, list) or not variables:
+        raise ValueError(f"{Path(path).name}: named_without_wording needs a source and variables")
+    return " ".join(source.split()), tuple(str(v) for v in variables)
+
+
+NAMED_SOURCE, NAMED_WITHOUT_WORDING = _named_without_wording()
 
 
 def message_for(variable: str) -> Message:
@@ -183,7 +203,7 @@ def message_for(variable: str) -> Message:
 def unmapped_themes(codebook: Codebook | None = None) -> list[str]:
     """``theme_*`` variables of the codebook that no message maps (should be none)."""
     codebook = codebook or load_codebook()
-    mapped = {m.variable for m in MESSAGES}
+    mapped = {m.variable for m in MESSAGES} | set(NAMED_WITHOUT_WORDING)
     return [v for v in codebook.variables if v.startswith(THEME_PREFIX) and v not in mapped]
 
 
@@ -238,8 +258,9 @@ def theme_table(cases: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         One row per message in :data:`MESSAGES` order: ``message_key``, ``variable``,
         ``label`` (the message), ``count``, ``not_recorded_count``, ``denominator_count``,
-        ``percent``, ``ci_low_percent``, ``ci_high_percent``, ``qualitative``, ``evidence``;
-        ``members__*`` beside each count.
+        ``percent``, ``ci_low_percent``, ``ci_high_percent``, ``qualitative``, ``evidence``,
+        ``named_without_wording`` (a 2014-17 theme the file codes, :data:`NAMED_WITHOUT_WORDING`,
+        after the messages); ``members__*`` beside each count.
 
     Raises
     ------
@@ -250,13 +271,22 @@ def theme_table(cases: pd.DataFrame) -> pd.DataFrame:
     missing = [v for v in variables if v not in cases.columns]
     if missing:
         raise KeyError(f"theme columns not in the data: {missing}")
-    table = yes_share_table(cases, variables)
+    # the 2014-17 themes are optional: a file coded to the 2011-14 messages alone still runs
+    named = [v for v in NAMED_WITHOUT_WORDING if v in cases.columns]
+    table = yes_share_table(cases, variables + named)
     messages = {m.variable: m for m in MESSAGES}
+    codebook = load_codebook()
     # The codebook description is a sentence, not a label: show the message instead.
-    table["label"] = [messages[v].label for v in table["variable"]]
-    table.insert(0, "message_key", [messages[v].key for v in table["variable"]])
-    table["qualitative"] = [messages[v].qualitative for v in table["variable"]]
-    table["evidence"] = [messages[v].evidence for v in table["variable"]]
+    table["label"] = [
+        messages[v].label if v in messages else codebook[v].label for v in table["variable"]
+    ]
+    keys = [messages[v].key if v in messages else v.removeprefix(THEME_PREFIX) for v in variables]
+    table.insert(0, "message_key", [*keys, *(v.removeprefix(THEME_PREFIX) for v in named)])
+    table["qualitative"] = [v not in messages or messages[v].qualitative for v in table["variable"]]
+    table["evidence"] = [
+        messages[v].evidence if v in messages else NO_WORDING for v in table["variable"]
+    ]
+    table["named_without_wording"] = table["variable"].isin(named)
     return table
 
 

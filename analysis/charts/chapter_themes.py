@@ -36,12 +36,15 @@ def practice_themes(themes: pd.DataFrame, *, synthetic: bool) -> Chart:
         title=title,
         subtitle=themes_subtitle(themes, synthetic=synthetic),
     )
-    return Chart(
-        fig,
-        themes,
-        themes_alt_text(themes, synthetic=synthetic),
-        "Source: coded case data; messages from a blog summary of the report (11 July 2016).",
-    )
+    source = "Source: coded case data; messages from a blog summary of the report (11 July 2016)"
+    if _named_only(themes):
+        source += "; the last themes named in the 2014-17 briefing slides (Research in Practice)"
+    return Chart(fig, themes, themes_alt_text(themes, synthetic=synthetic), source + ".")
+
+
+def _named_only(themes: pd.DataFrame) -> bool:
+    """Whether the table holds themes named in the 2014-17 briefings, with no wording seen."""
+    return bool(themes.get("named_without_wording", pd.Series(dtype=bool)).any())
 
 
 def themes_alt_text(themes: pd.DataFrame, *, synthetic: bool) -> str:
@@ -56,7 +59,7 @@ def themes_alt_text(themes: pd.DataFrame, *, synthetic: bool) -> str:
     """
     return (
         "Horizontal bar chart of the share of reviews with a final report, 2011-14, coded "
-        "with each of six practice themes, with 95% intervals: "
+        f"with each of {len(themes)} practice themes, with 95% intervals: "
         + percent_list(themes)
         + ". The rates are illustrative: no source publishes a rate for any theme"
         + (", and these are invented for the synthetic data." if synthetic else ".")
@@ -74,7 +77,8 @@ def themes_subtitle(themes: pd.DataFrame, *, synthetic: bool) -> str:
     synthetic : bool
         Whether the data are synthetic (the rates are then invented too).
     """
-    invented = "invented for the synthetic data (assumption S10); " if synthetic else ""
+    assumptions = "assumptions S10 and S29" if _named_only(themes) else "assumption S10"
+    invented = f"invented for the synthetic data ({assumptions}); " if synthetic else ""
     base = counted(themes, "denominator_count", "reviews with a final report")
     return (
         f"Rates are illustrative: {invented}no source publishes a rate for any theme. "
