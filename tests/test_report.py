@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +24,7 @@ import pandas as pd
 import pytest
 from fakes import SCORECARD_ROW
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from own_files import expected_figures
 
 from analysis.chapters.scorecard import SCORECARD_COLUMNS, summary
 from analysis.paths import ROOT
@@ -256,11 +256,7 @@ def test_index_shows_the_scorecard_summary_and_table(run_dir, pages):
 def _figures_saved(path: Path) -> list[str]:
     """Names of the figures a notebook's cells save with ``run.figure(fig, "name", ...)`` or
     ``run.figure(charts.some_chart(table), "name")``."""
-    cells = nbformat.read(path, as_version=4).cells
-    saved = re.compile(r"\b(?:run|public)\.figure\(\s*[^\"]+?,\s*\"([^\"]+)\"")
-    return [
-        name for cell in cells if cell.cell_type == "code" for name in saved.findall(cell.source)
-    ]
+    return expected_figures(path)
 
 
 def _figures_recorded(path: Path) -> list[dict]:

@@ -243,8 +243,11 @@ def region_funnel(
     Returns
     -------
     Chart
-        The figure, the plotted points (with their limits as counts), alt text and source.
+        The figure, the plotted points (with their limits as counts), alt text and source;
+        a chart not drawn, saying why, where the file holds no reviews of ``period``.
     """
+    if period not in set(regions["review_period"].astype(str)):
+        return Chart.not_drawn(f"The file holds no reviews of {period}, so no funnel is drawn.")
     data = funnel_data(regions, positions, period)
     fig, ax = new_figure(
         funnel_title(data, limits, period), funnel_subtitle(data, limits, period), height=4.6
