@@ -209,3 +209,33 @@ def test_the_dictionary_shows_sources_who_is_asked_and_what_is_never_output():
     assert "`cp_plan_ever` in `yes` or `csc_status_at_incident` in" in section
     never = text.split("## Never written to any output")[1].split("##")[0]
     assert "`la_code`" in never and "never written to any output" in never
+
+
+def test_the_codebook_holds_at_least_60_of_the_frameworks_65_items():
+    """Issue 22: every item the team is seen coding is held by a codebook variable (and code)
+    that exists, or says why not; at least 60 of the 65 are held."""
+    from analysis.casedata.framework import framework_items, framework_problems
+
+    items = framework_items()
+    assert len(items) == 65
+    assert framework_problems() == []
+    held = items[items["held"] == "yes"]
+    assert len(held) >= 60
+    # each of the new groups is held whole
+    for group in ("child's own vulnerabilities", "parents and family"):
+        assert (items.loc[items["group"] == group, "held"] == "yes").all(), group
+
+
+def test_a_framework_item_naming_a_missing_variable_is_a_problem(monkeypatch):
+    from analysis.casedata import framework
+
+    items = framework.framework_items()
+    items.loc[0, "variable"] = "no_such_variable"
+    items.loc[1, "code"] = "no_such_code"
+    items.loc[2, ["held", "why_not_held"]] = ["no", ""]
+    monkeypatch.setattr(framework, "framework_items", lambda: items)
+    assert framework.framework_problems() == [
+        "review period: no codebook variable 'no_such_variable'",
+        "year of incident: incident_year has no code 'no_such_code'",
+        "outcome (death or serious harm): not held, and no reason given",
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analysis.casedata.codebook import PERIODS, Applicability, Codebook, load_codebook
+from analysis.casedata.framework import framework_lines
 from analysis.casedata.rules import rule_catalogue
 
 
@@ -119,6 +120,7 @@ def codebook_markdown() -> str:
                 lines.append(
                     f"- `{name}`: required = {'yes' if var.required else 'no'}. {var.description}"
                 )
+    lines += framework_lines()
     lines += [
         "",
         "## Validation rules",
