@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 
-from analysis.casedata.codebook import all_variables, load_codebook
+from analysis.casedata.codebook import all_applicability, all_variables, load_codebook
+from analysis.casedata.rules_applicability import asked_under, known_not_to_hold
 from analysis.paths import ROOT
 from analysis.synthetic.generator import DEFAULT_SEED, generate
 
@@ -181,7 +182,21 @@ def _with_siblings(shape: Shape, cases: pd.DataFrame, size: int, rng) -> pd.Data
     ages = [a for a in all_variables()["age_band"].codes if a not in gone]
     siblings["age_band"] = rng.choice(ages, len(copies))
     siblings["sex"] = rng.choice(["male", "female"], len(copies))
-    return pd.concat([cases, siblings])
+    return pd.concat([cases, _not_asked_blank(siblings)])
+
+
+def _not_asked_blank(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every item blank where the codebook does not ask it: a sibling given
+    another age is not asked its copy's age-bound items, nor its age in months."""
+    frame = frame.copy()
+    if "age_months" in frame.columns:
+        frame["age_months"] = ""
+    for _ in range(3):  # conditions chain three deep (sleep, co-sleeping, an impaired carer)
+        for condition in all_applicability().values():
+            not_asked = known_not_to_hold(frame.replace("", None), condition)
+            for name in (n for n in asked_under(condition) if n in frame.columns):
+                frame.loc[not_asked, name] = ""
+    return frame
 
 
 def build_frame(shape: Shape) -> pd.DataFrame:

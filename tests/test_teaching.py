@@ -79,8 +79,8 @@ def _hidden(table, age_band):
 
 def _secondary_code(cases):
     table = proportion_table(cases, "csc_ever_involved", by="age_band")
-    full = _hidden(protect(table), "1_5")
-    return sorted(full - _hidden(protect(table, secondary=False), "1_5"))[0]
+    full = _hidden(protect(table), "under_1")
+    return sorted(full - _hidden(protect(table, secondary=False), "under_1"))[0]
 
 
 # Each: (check, right answer from the library, wrong answer, wrong type). Answers are computed
@@ -153,17 +153,17 @@ CHECKS = {
         True,
     ),
     "recovered": (
-        lambda a, c: check_recovered(a, c, age_band="1_5"),
+        lambda a, c: check_recovered(a, c, age_band="under_1"),
         lambda c: int(
             proportion_table(c, "csc_ever_involved", by="age_band")
-            .query("age_band == '1_5' and csc_ever_involved == 'not_recorded'")["count"]
+            .query("age_band == 'under_1' and csc_ever_involved == 'not_recorded'")["count"]
             .item()
         ),
         lambda c: 0,
         "two",
     ),
     "secondary": (
-        lambda a, c: check_secondary(a, c, age_band="1_5"),
+        lambda a, c: check_secondary(a, c, age_band="under_1"),
         _secondary_code,
         lambda c: "not_recorded",  # the primary cell itself
         7,
@@ -357,8 +357,8 @@ def test_display_counts_shows_markers_and_totals(cases):
     table = proportion_table(cases, "csc_ever_involved", by="age_band")
     shown = display_counts(protect(table, partition_by=["age_band"]), "csc_ever_involved")
     assert list(shown.columns)[-1] == "Total"
-    assert shown.loc["1 to 5", "Not recorded"] == "c"
-    assert shown.loc["1 to 5", "Total"] == str(_row(cases, "1_5", "now")["denominator_count"])
+    assert shown.loc["Under 1", "Not recorded"] == "c"
+    assert shown.loc["Under 1", "Total"] == str(_row(cases, "under_1", "now")["denominator_count"])
     assert list(shown.index) == list(dict.fromkeys(table["age_band_label"]))
 
 

@@ -265,7 +265,7 @@ def _hidden_codes(protected: pd.DataFrame, age_band: str) -> list[str]:
 
 
 @never_raises
-def check_recovered(answer, cases: pd.DataFrame, age_band: str = "1_5") -> bool:
+def check_recovered(answer, cases: pd.DataFrame, age_band: str = "under_1") -> bool:
     """Check the count recovered by subtraction from a table with primary suppression only.
 
     In ``protect(proportion_table(cases, "csc_ever_involved", by="age_band"),
@@ -309,7 +309,7 @@ def check_recovered(answer, cases: pd.DataFrame, age_band: str = "1_5") -> bool:
 
 
 @never_raises
-def check_secondary(answer, cases: pd.DataFrame, age_band: str = "1_5") -> bool:
+def check_secondary(answer, cases: pd.DataFrame, age_band: str = "under_1") -> bool:
     """Check which cell secondary suppression hid to protect the small one.
 
     By default :func:`analysis.publish.disclosure.protect` audits the table and hides a
