@@ -21,10 +21,18 @@ ALT_TEXT_LIMIT = 900
 REGISTER_ID = re.compile(r"\b(?:p|pre)\d{4}_[a-z0-9_]+|\bnf_[a-z0-9_]+")
 
 
+#: Chapter numbers kept for chapters still being written (issue 22: who harmed the child and
+#: where children lived; vulnerability at different ages; vulnerable adolescents), so the
+#: chapters after them keep their numbers and output names. Empty this when they land.
+IN_PROGRESS = {10: "who harmed the child", 12: "vulnerability by age", 13: "adolescents"}
+
+
 def test_there_is_a_notebook_per_chapter():
-    names = [p.name[:2] for p in NOTEBOOKS]
-    assert names == [f"{i:02d}" for i in range(1, len(names) + 1)]
-    assert len(names) >= 8
+    numbers = [int(p.name[:2]) for p in NOTEBOOKS]
+    expected = [i for i in range(1, max(numbers) + 1) if i not in IN_PROGRESS]
+    assert numbers == expected
+    assert not set(numbers) & set(IN_PROGRESS)  # a chapter that landed leaves the list
+    assert len(numbers) >= 8
 
 
 @pytest.mark.notebooks
